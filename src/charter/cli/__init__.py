@@ -10,9 +10,9 @@ import argparse
 import sys
 
 from charter import __version__
-from charter.cli import check
+from charter.cli import card, check, docs, new, reproduce, validate
 
-SUBCOMMANDS = [check]
+SUBCOMMANDS = [check, validate, docs, new, card, reproduce]
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

@@ -1,0 +1,16 @@
+"""`charter docs` (being built: see the open issues)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("docs", help="(not available yet)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print("charter docs: not available in this version", file=sys.stderr)
+    return 2
