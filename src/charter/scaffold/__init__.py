@@ -1,0 +1,1 @@
+"""Scaffolding for `charter new`: new artifacts start in the standard shape, already wired."""

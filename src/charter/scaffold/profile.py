@@ -1,0 +1,135 @@
+"""Profile a CSV or Parquet file with polars: what a draft contract can honestly say about it.
+
+The profile holds facts observed in the sample (types, nulls, ranges, distinct
+values, row count); turning them into a contract is `draft_contract`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from charter.scaffold.errors import ScaffoldError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+CSV_SUFFIXES = (".csv", ".tsv")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+# A column with at most this many distinct values, each seen on average at
+# least twice, is treated as a code list (an enum) rather than free values.
+MAX_ENUM_VALUES = 10
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What one column looked like in the sample."""
+
+    name: str
+    physical_type: str
+    logical_type: str
+    null_count: int
+    distinct_count: int
+    minimum: Any = None
+    maximum: Any = None
+    values: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DataProfile:
+    """What a whole file looked like: its row count and its columns, in file order."""
+
+    path: Path
+    row_count: int
+    columns: tuple[ColumnProfile, ...]
+
+
+def profile_file(path: Path) -> DataProfile:
+    """Read `path` (CSV or Parquet, by suffix) and profile every column."""
+    frame = read_table(path)
+    if not frame.columns:
+        raise ScaffoldError(f"{path}: the file has no columns")
+    columns = tuple(profile_column(frame.get_column(name)) for name in frame.columns)
+    return DataProfile(path=path, row_count=frame.height, columns=columns)
+
+
+def read_table(path: Path) -> pl.DataFrame:
+    """Load the whole file: a draft contract must see every row, not the first thousand."""
+    import polars as pl  # noqa: PLC0415 - keep polars out of `charter check`'s imports
+
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
+        raise ScaffoldError(
+            f"{path}: unknown data format {suffix or '(no suffix)'!r}; "
+            "use a .csv, .tsv, .parquet or .pq file"
+        )
+    if not path.is_file():
+        raise ScaffoldError(f"{path}: no such file")
+    try:
+        if suffix in PARQUET_SUFFIXES:
+            return pl.read_parquet(path)
+        return pl.read_csv(
+            path,
+            separator="\t" if suffix == ".tsv" else ",",
+            infer_schema_length=None,
+            try_parse_dates=True,
+        )
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
+        kind = "Parquet" if suffix in PARQUET_SUFFIXES else "CSV"
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ScaffoldError(f"{path}: cannot read it as {kind}: {detail}") from None
+
+
+def logical_type(dtype: pl.DataType) -> str:
+    """The ODCS logical type for a polars dtype."""
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float() or dtype.is_decimal():
+        return "number"
+    name = dtype.base_type().__name__
+    return {
+        "Boolean": "boolean",
+        "Date": "date",
+        "Datetime": "timestamp",
+        "Time": "time",
+        "List": "array",
+        "Array": "array",
+        "Struct": "object",
+    }.get(name, "string")
+
+
+def profile_column(column: pl.Series) -> ColumnProfile:
+    """Types, nulls, range and (for code lists) the distinct values of one column."""
+    kind = logical_type(column.dtype)
+    present = column.drop_nulls()
+    if kind == "number" and column.dtype.is_float():
+        present = present.filter(present.is_finite())
+    comparable = kind in {"integer", "number", "date", "timestamp", "time"}
+    distinct = present.n_unique() if kind not in {"array", "object"} else len(present)
+    enum_like = (
+        kind in {"integer", "string"}
+        and 0 < distinct <= MAX_ENUM_VALUES
+        and distinct * 2 <= len(present)
+    )
+    return ColumnProfile(
+        name=column.name,
+        physical_type=str(column.dtype),
+        logical_type=kind,
+        null_count=column.null_count(),
+        distinct_count=distinct,
+        minimum=plain(present.min()) if comparable and len(present) else None,
+        maximum=plain(present.max()) if comparable and len(present) else None,
+        values=tuple(plain(v) for v in present.unique().sort().to_list()) if enum_like else None,
+    )
+
+
+def plain(value: Any) -> Any:
+    """A value YAML and JSON Schema understand: dates become ISO strings, decimals floats."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return float(value)

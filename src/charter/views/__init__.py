@@ -1,0 +1,1 @@
+"""The human views of a project's artifacts (`charter docs`): Markdown pages made from them."""
