@@ -1,0 +1,93 @@
+"""Every routine task of the Charter repository.
+
+    nox -s lint             ruff and the repository's own pre-commit hooks
+    nox -s tests generated  fast + package tests, then the slow generated/update tiers
+    nox -s demo             render a project with defaults and run its own gates
+    nox -s docs             build the documentation site (strict)
+    nox -s bench            run the benchmarks and record their results
+
+Sessions install the locked environment with uv (`uv sync --locked`), so the
+tests run against exactly the versions in uv.lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "tests"]
+
+ROOT = Path(__file__).parent
+DEMO_DIR = ROOT / "build" / "demo"
+PYTHON = "3.11"
+
+
+def _sync(session: nox.Session, *groups: str) -> None:
+    """Install the locked project environment into the session's virtualenv."""
+    group_args = [arg for group in groups for arg in ("--group", group)]
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        "--no-default-groups",
+        *group_args,
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        external=True,
+    )
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Run the repository's pre-commit hooks (ruff, formatting, file checks)."""
+    _sync(session, "lint")
+    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Fast tier and package tests: render every answer set, check every rule."""
+    _sync(session, "test")
+    session.run("pytest", "-m", "not generated and not update", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def generated(session: nox.Session) -> None:
+    """Slow tiers: generated projects pass their own gates; copier update keeps work."""
+    _sync(session, "test")
+    session.run("pytest", "-m", "generated or update", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """Generate a project with default answers into build/demo and run its gates."""
+    _sync(session, "test")
+    if DEMO_DIR.exists():
+        shutil.rmtree(DEMO_DIR)
+    DEMO_DIR.parent.mkdir(parents=True, exist_ok=True)
+    session.run("python", "tests/demo.py", str(DEMO_DIR), *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with MkDocs in strict mode."""
+    _sync(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "build/site", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run every benchmark in bench/ and record the results in bench/results/."""
+    _sync(session, "test", "bench")
+    scripts = sorted(Path("bench").glob("*.py"))
+    for script in scripts:
+        session.run("python", str(script), *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+if os.environ.get("CI"):
+    nox.options.error_on_missing_interpreters = True
