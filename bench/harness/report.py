@@ -1,0 +1,28 @@
+"""Write a result as Markdown in bench/results/, the file the docs quote."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table."""
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_result(name: str, title: str, sections: Sequence[str], facts: dict[str, str]) -> Path:
+    """Write bench/results/<name>.md: the title, the sections, then the machine."""
+    machine = table(["fact", "value"], [[key, f"`{value}`"] for key, value in facts.items()])
+    body = [f"## {title}", *sections, "### Machine", machine]
+    path = RESULTS / f"{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n\n".join(body) + "\n")
+    return path
