@@ -1,0 +1,102 @@
+"""Hugging Face model cards (`governance/models/<model>/card.md`) with a `governance:` block.
+
+The card is Markdown with YAML front matter (`model-index`, `license`, ...).
+Charter adds a top-level `governance:` mapping (owner, features as
+`name@version`, contracts, run manifest), validated by
+`card-governance.schema.json`. `hub_load_error()` asks huggingface_hub itself
+whether the card loads, importing it only when called.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from charter.formats.markdown import Heading, MarkdownFile, parse
+from charter.formats.source import Document, read_text
+
+GOVERNANCE_POINTER = "/governance"
+
+PLACEHOLDER = re.compile(r"TODO\([^)\n]*\)|\[More Information Needed\]")
+"""`TODO(role): ...` is Charter's placeholder; the second is the Hugging Face template's."""
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    text: str
+    line: int
+    col: int
+
+
+@dataclass
+class Card:
+    path: Path
+    markdown: MarkdownFile
+
+    @property
+    def name(self) -> str:
+        """The model's name: the folder that holds card.md."""
+        return self.path.parent.name
+
+    @property
+    def document(self) -> Document:
+        return self.markdown.front_matter
+
+    @property
+    def governance(self) -> dict[str, Any] | None:
+        value = self.markdown.front_matter.data.get("governance")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def features(self) -> list[tuple[str, str]]:
+        """(`name@version`, pointer) for each feature the card names."""
+        return self._strings("features")
+
+    @property
+    def contracts(self) -> list[tuple[str, str]]:
+        return self._strings("contracts")
+
+    @property
+    def run_manifest(self) -> str | None:
+        value = (self.governance or {}).get("run_manifest")
+        return value if isinstance(value, str) and value else None
+
+    def headings(self) -> list[Heading]:
+        return self.markdown.headings()
+
+    def placeholders(self) -> list[Placeholder]:
+        found = []
+        for number, line in enumerate(self.markdown.text.splitlines(), 1):
+            found.extend(
+                Placeholder(m.group(0), number, m.start() + 1) for m in PLACEHOLDER.finditer(line)
+            )
+        return found
+
+    @cached_property
+    def hub_error(self) -> str | None:
+        """Why `huggingface_hub.ModelCard.load` rejects the card, or None (offline)."""
+        from huggingface_hub import ModelCard  # noqa: PLC0415 - 0.2 s import, only when asked
+
+        try:
+            ModelCard.load(self.path)
+        except Exception as error:  # any rejection is the finding
+            return f"{type(error).__name__}: {error}".splitlines()[0]
+        return None
+
+    def _strings(self, key: str) -> list[tuple[str, str]]:
+        values = (self.governance or {}).get(key)
+        if not isinstance(values, list):
+            return []
+        return [
+            (value, f"{GOVERNANCE_POINTER}/{key}/{index}")
+            for index, value in enumerate(values)
+            if isinstance(value, str)
+        ]
+
+
+def load(path: Path) -> Card:
+    """Parse a card (raises `FormatError` for unreadable text or broken front matter)."""
+    return Card(path=path, markdown=parse(read_text(path), path))

@@ -1,0 +1,115 @@
+"""The feature catalog (`governance/features/catalog.yaml`) as typed objects.
+
+A small format of our own with Feast/ODCS words; its JSON Schema is
+`feature-catalog.schema.json`. Each `Feature` keeps the JSON pointer of its
+entry so findings land on the right line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charter.formats.source import Document, load_yaml, pointer_join
+
+API_VERSION = "charter/v1"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A contract property a feature reads."""
+
+    contract: str
+    property: str
+    schema: str | None
+    pointer: str
+
+
+@dataclass
+class Feature:
+    name: str
+    version: int | None
+    pointer: str
+    entity: str | None
+    join_keys: list[str]
+    dtype: str | None
+    owner: str | None
+    status: str | None
+    description: str | None
+    sources: list[Source]
+    transform_ref: str | None
+    anonymization: str | None
+
+    @property
+    def key(self) -> str:
+        """`name@version`, the way cards and run manifests name a feature."""
+        return f"{self.name}@{self.version}"
+
+
+@dataclass
+class Catalog:
+    path: Path
+    document: Document
+    features: list[Feature] = field(default_factory=list)
+
+    def find(self, name: str, version: int | None = None) -> Feature | None:
+        for feature in self.features:
+            if feature.name == name and (version is None or feature.version == version):
+                return feature
+        return None
+
+
+def load(path: Path) -> Catalog:
+    return from_document(load_yaml(path))
+
+
+def from_document(document: Document) -> Catalog:
+    data = document.data if isinstance(document.data, dict) else {}
+    items = data.get("features")
+    features = []
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                features.append(_feature(item, pointer_join("/features", index)))
+    return Catalog(path=document.path, document=document, features=features)
+
+
+def _feature(item: dict[str, Any], pointer: str) -> Feature:
+    transform = item.get("transform")
+    version = item.get("version")
+    join_keys = item.get("joinKeys")
+    return Feature(
+        name=item["name"],
+        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
+        pointer=pointer,
+        entity=_text(item.get("entity")),
+        join_keys=[k for k in join_keys if isinstance(k, str)]
+        if isinstance(join_keys, list)
+        else [],
+        dtype=_text(item.get("dtype")),
+        owner=_text(item.get("owner")),
+        status=_text(item.get("status")),
+        description=_text(item.get("description")),
+        sources=_sources(item.get("sources"), pointer_join(pointer, "sources")),
+        transform_ref=_text(transform.get("ref")) if isinstance(transform, dict) else None,
+        anonymization=_text(item.get("anonymization")),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _sources(items: Any, pointer: str) -> list[Source]:
+    if not isinstance(items, list):
+        return []
+    return [
+        Source(
+            item["contract"], item["property"], _text(item.get("schema")), pointer_join(pointer, i)
+        )
+        for i, item in enumerate(items)
+        if isinstance(item, dict)
+        and isinstance(item.get("contract"), str)
+        and isinstance(item.get("property"), str)
+    ]

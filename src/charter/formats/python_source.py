@@ -1,0 +1,40 @@
+"""Find top-level names in a Python module's source without importing it.
+
+`transform.ref` values like `pkg.features:age_decade` are resolved by reading
+`src/pkg/features.py` with `ast`: checking a catalog must not run project code.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+
+def module_file(roots: list[Path], module: str) -> Path | None:
+    """The source file of dotted `module` under one of `roots` (src layout first)."""
+    parts = module.split(".")
+    for root in roots:
+        base = root.joinpath(*parts)
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def top_level_names(path: Path) -> set[str] | None:
+    """Names a module defines at top level, or None when it does not parse."""
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (SyntaxError, ValueError, OSError):
+        return None
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names

@@ -1,0 +1,176 @@
+"""Read an artifact's text and YAML while keeping where every value came from.
+
+Findings must point at `path:line:col`, so the YAML is composed into nodes
+(PyYAML's C parser when available) and turned into plain JSON-like data plus a
+map from JSON pointer to the 1-based line and column of each value and key.
+Anything a person could hand us by mistake (binary junk, a huge file, bad
+UTF-8, a syntax error, a duplicate key) raises `FormatError` with a position,
+never a bare exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Governance artifacts are hand-written documents; anything larger is a mistake."""
+
+_STRING_TAGS = {"tag:yaml.org,2002:timestamp"}
+"""Dates stay strings, as JSON Schema (and ODCS) expects them."""
+
+Position = tuple[int, int]
+
+
+class FormatError(Exception):
+    """An artifact that cannot be read at all; carries the position of the problem."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, *, code: str = "PRJ001"):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.code = code
+
+
+@dataclass
+class Document:
+    """Parsed YAML data plus the source position of each value and mapping key."""
+
+    path: Path
+    data: Any
+    values: dict[str, Position] = field(default_factory=dict)
+    keys: dict[str, Position] = field(default_factory=dict)
+
+    def position(self, pointer: str) -> Position:
+        """Position of the value at `pointer`, or of its nearest known ancestor."""
+        while True:
+            if pointer in self.values:
+                return self.values[pointer]
+            if not pointer:
+                return (1, 1)
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def key_position(self, pointer: str) -> Position:
+        """Position of the mapping key that holds `pointer` (falls back to the value)."""
+        return self.keys.get(pointer) or self.position(pointer)
+
+
+def pointer_join(base: str, part: str | int) -> str:
+    """Append one RFC 6901 reference token to a JSON pointer."""
+    token = str(part).replace("~", "~0").replace("/", "~1")
+    return f"{base}/{token}"
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a `FormatError` saying plainly why it is not text."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise FormatError(f"file is {size / 1e6:.1f} MB; artifacts are limited to 5 MB")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise FormatError(f"cannot read file: {error.strerror or error}") from None
+    if b"\x00" in raw:
+        raise FormatError("file is binary, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise FormatError("file is not valid UTF-8", line, 1) from None
+    if not text.strip():
+        raise FormatError("file is empty")
+    return text
+
+
+def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> Document:
+    """Parse one YAML document into data and positions (lines shifted by `line_offset`)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise FormatError(f"invalid YAML: {problem}", line + line_offset, col) from None
+    except yaml.YAMLError as error:
+        raise FormatError(f"invalid YAML: {error}", 1 + line_offset, 1) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise FormatError("file holds no YAML document", 1 + line_offset, 1)
+    document = Document(path=path, data=None)
+    builder = _Builder(loader, document, line_offset)
+    try:
+        document.data = builder.build(node, "")
+    except RecursionError:
+        raise FormatError("YAML is nested too deeply", 1 + line_offset, 1) from None
+    return document
+
+
+def load_yaml(path: Path) -> Document:
+    """Read and parse a YAML artifact file."""
+    return parse_yaml(read_text(path), path)
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording positions and duplicate keys."""
+
+    def __init__(self, loader: Any, document: Document, line_offset: int) -> None:
+        self.loader = loader
+        self.document = document
+        self.line_offset = line_offset
+
+    def mark(self, node: yaml.Node) -> Position:
+        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        self.document.values[pointer] = self.mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.build(item, pointer_join(pointer, index))
+                for index, item in enumerate(node.value)
+            ]
+        if node.tag in _STRING_TAGS:
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            line, col = self.mark(node)
+            raise FormatError(f"invalid YAML value: {error}", line, col) from None
+
+    def mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, col = self.mark(key_node)
+                raise FormatError("mapping keys must be plain scalars", line, col)
+            key = str(self.build_scalar_key(key_node))
+            child = pointer_join(pointer, key)
+            if key in result:
+                line, col = self.mark(key_node)
+                first_line = self.document.keys[child][0]
+                raise FormatError(
+                    f"duplicate key {key!r} (first defined on line {first_line})",
+                    line,
+                    col,
+                    code="PRJ002",
+                )
+            self.document.keys[child] = self.mark(key_node)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def build_scalar_key(self, node: yaml.ScalarNode) -> Any:
+        if node.tag in _STRING_TAGS:
+            return node.value
+        return self.loader.construct_object(node, deep=True)

@@ -1,0 +1,273 @@
+"""One repository's governance artifacts, loaded once, with their cross-references.
+
+    project = Project.load(Path.cwd())
+    project.contracts        # list[contract.Contract]
+    project.catalog          # catalog.Catalog | None
+    project.cards            # list[card.Card]
+    project.checklists       # list[checklist.Checklist]
+    project.manifests        # list of run manifests (charter.formats.manifest, if present)
+    project.problems         # unreadable files and settings (LoadProblem)
+    project.conflicts        # conflict markers left by `copier update`
+    project.rejects          # `*.rej` files anywhere in the project
+    project.property_of(source), project.contract_by_id(id), project.resolve_ref(ref)
+
+Where artifacts live comes from `[tool.charter]` in pyproject.toml (`Config`);
+every key has a default. Nothing here decides what is wrong: the rules do.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from charter.formats import card as card_format
+from charter.formats import catalog as catalog_format
+from charter.formats import checklist as checklist_format
+from charter.formats import contract as contract_format
+from charter.formats.python_source import module_file, top_level_names
+from charter.formats.source import FormatError, read_text
+
+CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
+_SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycache__"}
+_SKIP_DIRS |= {".ruff_cache", ".pytest_cache", ".mypy_cache", "site", "build", "dist"}
+
+
+@dataclass
+class Config:
+    """`[tool.charter]`: where the artifacts live, plus default rule selection."""
+
+    contracts: str = "governance/contracts"
+    features: str = "governance/features/catalog.yaml"
+    models: str = "governance/models"
+    checklists: str = "governance/checklists"
+    runs: str = "runs"
+    docs: str = "docs"
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    stage: str = "review"
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file or setting that could not be read; reported by the PRJ rules."""
+
+    path: Path
+    line: int
+    col: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    path: Path
+    line: int
+    marker: str
+
+
+class RefStatus(Enum):
+    FOUND = "found"
+    MALFORMED = "malformed"
+    NO_MODULE = "no module"
+    UNPARSABLE = "module does not parse"
+    NO_SYMBOL = "no such symbol"
+
+
+@dataclass
+class Project:
+    root: Path
+    config: Config
+    contracts: list[contract_format.Contract] = field(default_factory=list)
+    catalog: catalog_format.Catalog | None = None
+    cards: list[card_format.Card] = field(default_factory=list)
+    checklists: list[checklist_format.Checklist] = field(default_factory=list)
+    manifests: list[Any] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    rejects: list[Path] = field(default_factory=list)
+    _names: dict[Path, set[str] | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, root: Path) -> Project:
+        """Read the config and every artifact under `root`; never raises for bad files."""
+        root = root.resolve()
+        problems: list[LoadProblem] = []
+        project = cls(root=root, config=_read_config(root, problems), problems=problems)
+        project._load_artifacts()
+        project.rejects = sorted(_find_rejects(root))
+        return project
+
+    # -- paths -------------------------------------------------------------
+
+    def path(self, setting: str) -> Path:
+        return self.root / getattr(self.config, setting)
+
+    def contract_files(self) -> list[Path]:
+        folder = self.path("contracts")
+        return sorted(folder.glob("*.odcs.yaml")) + sorted(folder.glob("*.odcs.yml"))
+
+    def card_files(self) -> list[Path]:
+        return sorted(self.path("models").glob("*/card.md"))
+
+    def checklist_files(self) -> list[Path]:
+        return sorted(self.path("checklists").glob("*.md"))
+
+    def manifest_files(self) -> list[Path]:
+        return sorted(self.path("runs").glob("*/manifest.json"))
+
+    # -- cross-references --------------------------------------------------
+
+    def contract_by_id(self, contract_id: str) -> contract_format.Contract | None:
+        return next((c for c in self.contracts if c.id == contract_id), None)
+
+    def property_of(self, source: catalog_format.Source) -> contract_format.Property | None:
+        """The contract property a feature source points at, or None."""
+        contract = self.contract_by_id(source.contract)
+        schema = contract.schema(source.schema) if contract else None
+        return schema.property(source.property) if schema else None
+
+    def feature_by_key(self, key: str) -> catalog_format.Feature | None:
+        """The catalog feature named `name@version` (or `name`: any version)."""
+        if self.catalog is None:
+            return None
+        name, _, version = key.partition("@")
+        if version and not version.isdigit():
+            return None
+        return self.catalog.find(name, int(version) if version else None)
+
+    def resolve_ref(self, ref: str) -> RefStatus:
+        """Whether `package.module:symbol` is defined in the project's source (no import)."""
+        module, sep, symbol = ref.partition(":")
+        if not sep or not module or not symbol.isidentifier():
+            return RefStatus.MALFORMED
+        path = module_file([self.root / "src", self.root], module)
+        if path is None:
+            return RefStatus.NO_MODULE
+        if path not in self._names:
+            self._names[path] = top_level_names(path)
+        names = self._names[path]
+        if names is None:
+            return RefStatus.UNPARSABLE
+        return RefStatus.FOUND if symbol.split(".")[0] in names else RefStatus.NO_SYMBOL
+
+    # -- loading -----------------------------------------------------------
+
+    def _load_artifacts(self) -> None:
+        self.contracts = [
+            c for p in self.contract_files() if (c := self._parse(p, contract_format.load))
+        ]
+        catalog_path = self.path("features")
+        if catalog_path.is_file():
+            self.catalog = self._parse(catalog_path, catalog_format.load)
+        self.cards = [c for p in self.card_files() if (c := self._parse(p, card_format.load))]
+        self.checklists = [
+            c for p in self.checklist_files() if (c := self._parse(p, checklist_format.load))
+        ]
+        self.manifests = self._load_manifests()
+
+    def _load_manifests(self) -> list[Any]:
+        if importlib.util.find_spec("charter.formats.manifest") is None:
+            return []
+        from charter.formats import manifest  # noqa: PLC0415 - optional, added by the runs work
+
+        return [m for p in self.manifest_files() if (m := self._parse(p, manifest.load))]
+
+    def _parse(self, path: Path, loader: Any) -> Any:
+        """Load one artifact; conflict markers and unreadable files become problems."""
+        try:
+            text = read_text(path)
+        except FormatError as error:
+            self._problem(path, error)
+            return None
+        conflicts = [
+            Conflict(path, text.count("\n", 0, m.start()) + 1, m.group(1))
+            for m in CONFLICT_MARKER.finditer(text)
+        ]
+        self.conflicts.extend(conflicts)
+        try:
+            return loader(path)
+        except FormatError as error:
+            if not conflicts:  # a parse error caused by markers says nothing new
+                self._problem(path, error)
+        except (ValueError, TypeError) as error:
+            self.problems.append(LoadProblem(path, 1, 1, "PRJ001", f"cannot load: {error}"))
+        return None
+
+    def _problem(self, path: Path, error: FormatError) -> None:
+        self.problems.append(LoadProblem(path, error.line, error.col, error.code, error.message))
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds a pyproject.toml (else `start`)."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    return folder
+
+
+def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
+    config = Config()
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return config
+    try:
+        data = tomllib.loads(pyproject.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        problems.append(
+            LoadProblem(pyproject, 1, 1, "PRJ005", f"cannot read pyproject.toml: {error}")
+        )
+        return config
+    table = data.get("tool", {}).get("charter", {})
+    if not isinstance(table, dict):
+        problems.append(LoadProblem(pyproject, 1, 1, "PRJ005", "[tool.charter] must be a table"))
+        return config
+    known = {f.name: f for f in fields(Config)}
+    for key, value in table.items():
+        line = _toml_key_line(pyproject, key)
+        if key not in known:
+            problems.append(
+                LoadProblem(pyproject, line, 1, "PRJ005", f"unknown [tool.charter] key {key!r}")
+            )
+        elif not _config_type_ok(key, value):
+            expected = "a list of strings" if key in ("select", "ignore") else "a string"
+            problems.append(
+                LoadProblem(
+                    pyproject, line, 1, "PRJ005", f"[tool.charter] {key} must be {expected}"
+                )
+            )
+        else:
+            setattr(config, key, value)
+    return config
+
+
+def _config_type_ok(key: str, value: Any) -> bool:
+    if key in ("select", "ignore"):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if key == "stage":
+        return value in checklist_format.STAGES
+    return isinstance(value, str)
+
+
+def _toml_key_line(pyproject: Path, key: str) -> int:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    text = pyproject.read_text("utf-8")
+    start = text.find("[tool.charter]")
+    match = pattern.search(text, max(start, 0))
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _find_rejects(root: Path) -> list[Path]:
+    """Every `*.rej` file `copier update` may have left, skipping environments and caches."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        found.extend(Path(folder, name) for name in files if name.endswith(".rej"))
+    return found
