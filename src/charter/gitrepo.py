@@ -1,0 +1,55 @@
+"""The few git questions Charter asks: which commit, is the tree dirty, what was at a commit.
+
+Run manifests record the commit a run came from; rules and `charter reproduce`
+ask whether it still exists and what `uv.lock` held there.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+class GitError(Exception):
+    """git is missing, or the folder is not inside a git repository."""
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+
+
+def head_commit(root: Path) -> str:
+    """Full id of HEAD, or GitError when `root` is not a repository with a commit."""
+    result = _git(root, "rev-parse", "--verify", "HEAD^{commit}")
+    if result.returncode != 0:
+        raise GitError(f"{root} is not a git repository with at least one commit")
+    return result.stdout.decode().strip()
+
+
+def is_dirty(root: Path, *, ignore: tuple[str, ...] = ()) -> bool:
+    """True when tracked files changed or new files appeared (paths in `ignore` aside)."""
+    excludes = [f":(exclude){path}" for path in ignore]
+    result = _git(root, "status", "--porcelain", "--", ".", *excludes)
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode().strip() or f"git status failed in {root}")
+    return bool(result.stdout.strip())
+
+
+def commit_exists(root: Path, commit: str) -> bool:
+    """True when `commit` names a commit object in the repository at `root`."""
+    return _git(root, "cat-file", "-e", f"{commit}^{{commit}}").returncode == 0
+
+
+def file_at(root: Path, commit: str, path: str) -> bytes | None:
+    """The bytes of `path` at `commit`, or None when the commit or the file is missing."""
+    result = _git(root, "show", f"{commit}:{path}")
+    return result.stdout if result.returncode == 0 else None
+
+
+def toplevel(root: Path) -> Path | None:
+    """The top folder of the repository containing `root`, or None outside git."""
+    result = _git(root, "rev-parse", "--show-toplevel")
+    return Path(result.stdout.decode().strip()) if result.returncode == 0 else None

@@ -1,0 +1,143 @@
+"""Record one pipeline run and write its manifest, never over an earlier run's.
+
+The pipeline creates a `Run` when it starts, tells it what it read, which
+features it built and what it wrote, and calls `finish(metrics)` last. Only a
+run that finished gets a manifest, so a failed run leaves no record that could
+be mistaken for a real one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from charter import gitrepo
+from charter.formats import manifest as manifest_format
+from charter.formats.source import Document
+from charter.runs import atomic
+from charter.runs.ids import new_run_id, timestamp
+
+MANIFEST_NAME = "manifest.json"
+LOCK_FILE = "uv.lock"
+
+
+class RunError(Exception):
+    """The run cannot be recorded (no git commit, no uv.lock, a run id already taken)."""
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Run:
+    """What one run used and produced, collected while it runs."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        entry_point: str,
+        params: dict[str, Any],
+        seeds: dict[str, int],
+        runs_dir: str = "runs",
+        run_id: str | None = None,
+    ) -> None:
+        self.root = root.resolve()
+        started = datetime.now(UTC)
+        self.run_id = run_id or new_run_id(started)
+        self.runs_dir = self.root / runs_dir
+        if (self.runs_dir / self.run_id).exists():
+            raise RunError(f"run {self.run_id} already exists in {self.runs_dir}")
+        lock = self.root / LOCK_FILE
+        if not lock.is_file():
+            raise RunError(f"{lock} is missing: a run must record its locked environment")
+        try:
+            commit = gitrepo.head_commit(self.root)
+            dirty = gitrepo.is_dirty(self.root, ignore=(runs_dir,))
+        except gitrepo.GitError as error:
+            raise RunError(f"cannot record the code of this run: {error}") from None
+        self._record: dict[str, Any] = {
+            "apiVersion": manifest_format.API_VERSION,
+            "run_id": self.run_id,
+            "start_time": timestamp(started),
+            "end_time": None,
+            "code": {"commit": commit, "dirty": dirty, "entry_point": entry_point},
+            "environment": {
+                "lock_sha256": sha256_file(lock),
+                "python": platform.python_version(),
+                "platform": f"{sys.platform}-{platform.machine()}",
+            },
+            "inputs": [],
+            "features": [],
+            "params": params,
+            "params_hash": manifest_format.params_hash(params),
+            "seeds": seeds,
+            "metrics": {},
+            "outputs": [],
+        }
+
+    @property
+    def dirty(self) -> bool:
+        return self._record["code"]["dirty"]
+
+    def uri(self, path: Path) -> str:
+        """`path` relative to the project root (POSIX), or absolute when outside it."""
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self.root).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def record_input(
+        self, name: str, path: Path, *, rows: int, contract: tuple[str, str] | None = None
+    ) -> None:
+        """Record an input file: its blake3 fingerprint, size, rows and contract (id, version)."""
+        from charter.fingerprint import fingerprint  # noqa: PLC0415 - blake3 only when recording
+
+        entry: dict[str, Any] = {
+            "name": name,
+            "uri": self.uri(path),
+            "fingerprint": fingerprint(path),
+            "bytes": path.stat().st_size,
+            "rows": rows,
+        }
+        if contract is not None:
+            entry["contract"] = {"id": contract[0], "version": str(contract[1])}
+        self._record["inputs"].append(entry)
+
+    def record_features(self, features: list[tuple[str, str | int]]) -> None:
+        """Record the catalog features the run built, as (name, version)."""
+        self._record["features"] = [f"{name}@{version}" for name, version in features]
+
+    def record_output(self, name: str, path: Path) -> None:
+        """Record an output file and its sha256."""
+        self._record["outputs"].append(
+            {"name": name, "uri": self.uri(path), "sha256": sha256_file(path)}
+        )
+
+    def finish(self, metrics: dict[str, float]) -> Path:
+        """Write `runs/<run-id>/manifest.json` (schema-checked, atomic) and return its path."""
+        record = {**self._record, "metrics": metrics}
+        record["end_time"] = timestamp(datetime.now(UTC))
+        problems = manifest_format.schema_problems(record, Document(path=Path(), data=None))
+        if problems:
+            raise RunError(f"the manifest would be invalid: {problems[0].message}")
+        folder = self.runs_dir / self.run_id
+        try:
+            folder.mkdir(parents=True, exist_ok=False)
+        except FileExistsError:
+            raise RunError(
+                f"run {self.run_id} already exists; earlier runs are never overwritten"
+            ) from None
+        target = folder / MANIFEST_NAME
+        atomic.write_text(target, manifest_format.dumps(record))
+        return target
