@@ -21,7 +21,11 @@ TEST_VERSION = "99.0.0"
 
 def clean_env(home: Path | None = None) -> dict[str, str]:
     """An environment free of the caller's git and Copier settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "COPIER_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GIT_", "COPIER_", "UV_PROJECT")) and k != "VIRTUAL_ENV"
+    }
     env.update(
         GIT_AUTHOR_NAME="Charter Tests",
         GIT_AUTHOR_EMAIL="tests@example.org",

@@ -55,3 +55,19 @@ def assert_portable_names(root: Path) -> None:
             assert PORTABLE_NAME.match(part), f"{part!r} is not a portable file name"
             assert part.split(".")[0].lower() not in WINDOWS_RESERVED, part
             assert not part.endswith((" ", ".")), f"{part!r} ends with a space or dot"
+
+
+def assert_text_hygiene(root: Path) -> None:
+    """Files end with one newline and carry no trailing whitespace (hooks would fix them)."""
+    for path in project_files(root):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root)
+        if not text:
+            continue
+        assert text.endswith("\n"), f"{rel}: no newline at end of file"
+        assert not text.endswith("\n\n"), f"{rel}: blank lines at end of file"
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.rstrip(" \t")
+            if path.suffix == ".md" and line.endswith("  ") and line.strip():
+                continue  # a Markdown hard line break
+            assert stripped == line, f"{rel}:{number}: trailing whitespace"

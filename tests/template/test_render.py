@@ -7,7 +7,12 @@ import tomllib
 
 import pytest
 import yaml
-from checks import assert_files_parse, assert_no_leftover_jinja, assert_portable_names
+from checks import (
+    assert_files_parse,
+    assert_no_leftover_jinja,
+    assert_portable_names,
+    assert_text_hygiene,
+)
 
 CI = ["github", "gitlab", "none"]
 SENSITIVITY = ["public", "internal", "confidential", "restricted"]
@@ -47,6 +52,11 @@ def test_no_leftover_jinja(rendered):
 def test_every_data_file_parses(rendered):
     _, project = rendered
     assert_files_parse(project)
+
+
+def test_text_hygiene_leaves_the_fixer_hooks_nothing_to_do(rendered):
+    _, project = rendered
+    assert_text_hygiene(project)
 
 
 def test_file_names_are_portable(rendered):
