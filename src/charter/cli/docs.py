@@ -1,16 +1,86 @@
-"""`charter docs` (being built: see the open issues)."""
+"""`charter docs [--check]`: write the human views of the artifacts, or check they are current."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from charter.project import Project, find_root
+from charter.views.render import render_views, stale_views, write_views
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("docs", help="(not available yet)")
+    parser = subparsers.add_parser(
+        "docs",
+        help="render the data dictionary, feature catalog, model-card index and lineage views",
+        description=(
+            "Render docs/data-dictionary.md, docs/feature-catalog.md, docs/model-cards.md "
+            "and docs/lineage.md from the governance artifacts (the folder is "
+            "[tool.charter] docs)."
+        ),
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and name the views that differ from the artifacts",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help="project folder (default: the nearest folder above the current one with a "
+        "pyproject.toml)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("charter docs: not available in this version", file=sys.stderr)
-    return 2
+    start = args.project if args.project is not None else Path.cwd()
+    if not start.is_dir():
+        print(f"charter docs: {start}: no such folder", file=sys.stderr)
+        return 2
+    project = Project.load(find_root(start))
+    if blocked(project):
+        return 2
+    views = render_views(project)
+    if args.check:
+        stale = stale_views(project, views)
+        for path in stale:
+            print(f"{relative(path)}: stale; run `charter docs` to refresh it")
+        return 1 if stale else 0
+    try:
+        written = write_views(project, views)
+    except OSError as error:
+        print(f"charter docs: cannot write the views: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {relative(path)}")
+    return 0
+
+
+def blocked(project: Project) -> bool:
+    """Views of half-readable artifacts would silently drop content: refuse and say why."""
+    problems = [
+        f"{relative(p.path)}:{p.line}:{p.col}: {p.code} {p.message}" for p in project.problems
+    ]
+    problems += [
+        f"{relative(c.path)}:{c.line}:1: PRJ003 conflict marker {c.marker!r}"
+        for c in project.conflicts
+    ]
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(
+            "charter docs: fix the artifacts above first (`charter check` explains them)",
+            file=sys.stderr,
+        )
+    return bool(problems)
+
+
+def relative(path: Path) -> str:
+    """Paths as the user typed them: relative to the current folder when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

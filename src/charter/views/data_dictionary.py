@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from charter.formats.contract import Contract
 from charter.views.markdown import cell, code, notice, page, table
-from charter.views.sources import ContractSource, custom_property
 
 HEADERS = (
     "Column",
@@ -25,26 +25,38 @@ HEADERS = (
     "Description",
 )
 
+OPTION_WORDS = (
+    ("minimum", "min"),
+    ("exclusiveMinimum", "above"),
+    ("maximum", "max"),
+    ("exclusiveMaximum", "below"),
+    ("minLength", "min length"),
+    ("maxLength", "max length"),
+    ("pattern", "pattern"),
+    ("format", "format"),
+)
+"""ODCS `logicalTypeOptions` keys shown as constraints, and the words that show them."""
 
-def render(contracts: Iterable[ContractSource], source: str) -> str:
-    """The whole page, datasets sorted by contract id then schema object name."""
+
+def render(contracts: Iterable[tuple[str, Contract]], source: str) -> str:
+    """The whole page from (relative path, contract) pairs, sorted by contract id, then path."""
     lines = [notice(source), "", "# Data dictionary", ""]
-    ordered = sorted(contracts, key=lambda c: (str(c.data.get("id", "")), c.path))
+    ordered = sorted(contracts, key=lambda item: (item[1].id or "", item[0]))
     if not ordered:
         lines.append("No data contracts yet: add one with `charter new contract NAME --from DATA`.")
-    for contract in ordered:
-        lines.extend(contract_section(contract))
+    for relpath, contract in ordered:
+        lines.extend(contract_section(relpath, contract))
     return page(lines)
 
 
-def contract_section(contract: ContractSource) -> list[str]:
-    data = contract.data
+def contract_section(relpath: str, contract: Contract) -> list[str]:
+    data = contract.document.data if isinstance(contract.document.data, Mapping) else {}
     lines: list[str] = []
     for obj in _objects(data):
         lines += [f"## {cell(obj.get('name', '(unnamed)'))}", ""]
         lines.append(
             f"Contract {code(data.get('id', ''))} version {cell(data.get('version', '?'))}, "
-            f"status {cell(data.get('status', '?'))}, in {code(contract.relpath)}."
+            f"status {cell(data.get('status', '?'))}, in {code(relpath)}."
         )
         lines.append("")
         lines.extend(_description(data, obj))
@@ -62,7 +74,7 @@ def property_row(prop: Mapping[str, Any]) -> list[str]:
         cell(prop.get("logicalType", "")),
         "yes" if prop.get("required") or prop.get("primaryKey") else "no",
         cell(custom_property(prop, "unit")),
-        cell("; ".join(constraints(prop))),
+        "; ".join(constraints(prop)),
         cell(custom_property(prop, "missingValues")),
         cell(prop.get("classification", "")),
         cell(_pii(prop)),
@@ -71,7 +83,7 @@ def property_row(prop: Mapping[str, Any]) -> list[str]:
 
 
 def constraints(prop: Mapping[str, Any]) -> list[str]:
-    """Keys, ranges, patterns and code lists, in a fixed order."""
+    """Keys, ranges, patterns and code lists, in a fixed order, each already escaped."""
     found = []
     if prop.get("primaryKey"):
         found.append("primary key")
@@ -79,23 +91,14 @@ def constraints(prop: Mapping[str, Any]) -> list[str]:
         found.append("unique")
     options = prop.get("logicalTypeOptions")
     if _is_mapping(options):
-        for key, word in (
-            ("minimum", ">="),
-            ("exclusiveMinimum", ">"),
-            ("maximum", "<="),
-            ("exclusiveMaximum", "<"),
-            ("minLength", "length >="),
-            ("maxLength", "length <="),
-            ("pattern", "matches"),
-            ("format", "format"),
-        ):
+        for key, word in OPTION_WORDS:
             if key in options:
-                found.append(f"{word} {options[key]}")
+                found.append(f"{word} {code(options[key], in_table=True)}")
     for rule in prop.get("quality") or []:
         if _is_mapping(rule) and rule.get("metric") == "invalidValues":
             valid = (rule.get("arguments") or {}).get("validValues")
             if isinstance(valid, list):
-                found.append("one of " + ", ".join(str(v) for v in valid))
+                found.append("one of " + ", ".join(code(v, in_table=True) for v in valid))
     return found
 
 
@@ -136,6 +139,14 @@ def _team(data: Mapping[str, Any]) -> list[str]:
 def _objects(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     objects = [obj for obj in data.get("schema") or [] if _is_mapping(obj)]
     return sorted(objects, key=lambda obj: str(obj.get("name", "")))
+
+
+def custom_property(element: Mapping[str, Any], name: str) -> Any:
+    """The value of the ODCS `customProperties` entry `name`, or None."""
+    for entry in element.get("customProperties") or []:
+        if _is_mapping(entry) and entry.get("property") == name:
+            return entry.get("value")
+    return None
 
 
 def _is_mapping(value: object) -> bool:

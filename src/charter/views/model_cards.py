@@ -1,0 +1,59 @@
+"""`docs/model-cards.md`: an index of the model cards, one row per model.
+
+A product owner or reviewer sees on one page which models exist, who answers
+for each, how far along it is, what it reads and how well it does; the card
+itself holds the detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from charter.formats.card import Card
+from charter.views.markdown import cell, code, notice, page, table
+
+HEADERS = ("Model", "Owner", "Status", "Features", "Contracts", "Metrics", "Card")
+
+
+def render(cards: Iterable[tuple[str, Card]], source: str, links: Mapping[str, str]) -> str:
+    """The whole page from (relative path, card) pairs, sorted by model name.
+
+    `links` maps each card's path to the same path relative to the docs folder.
+    """
+    lines = [notice(source), "", "# Model cards", ""]
+    ordered = sorted(cards, key=lambda item: (item[1].name, item[0]))
+    if not ordered:
+        lines.append("No model cards yet: add one with `charter new model NAME`.")
+        return page(lines)
+    rows = [card_row(relpath, card, links.get(relpath, relpath)) for relpath, card in ordered]
+    lines.extend(table(HEADERS, rows))
+    return page(lines)
+
+
+def card_row(relpath: str, card: Card, target: str) -> list[str]:
+    governance = card.governance or {}
+    return [
+        code(card.name, in_table=True),
+        cell(governance.get("owner", "")),
+        cell(governance.get("status", "")),
+        ", ".join(code(name, in_table=True) for name, _ in card.features),
+        ", ".join(code(name, in_table=True) for name, _ in card.contracts),
+        cell("; ".join(metrics(card.document.data))),
+        f"[{cell(relpath)}](<{target}>)",
+    ]
+
+
+def metrics(front_matter: Mapping[str, Any]) -> list[str]:
+    """`type = value` for each metric of each `model-index` result, in card order."""
+    found = []
+    for model in _list(front_matter.get("model-index")):
+        for result in _list(model.get("results")):
+            for metric in _list(result.get("metrics")):
+                if "type" in metric:
+                    found.append(f"{metric['type']} = {metric.get('value', '?')}")
+    return found
+
+
+def _list(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
