@@ -1,0 +1,78 @@
+"""Translate pandera's lazily collected SchemaErrors into report `Failure`s.
+
+pandera reports one SchemaError per failed check; this groups them by column and
+check, counts failing rows and keeps a few distinct failing values as examples.
+Errors that only follow from a column having the wrong type are dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from pandera.errors import SchemaError, SchemaErrorReason, SchemaErrors
+
+from charter.validation.report import EXAMPLES, Failure
+
+_TYPE_REASONS = (SchemaErrorReason.WRONG_DATATYPE, SchemaErrorReason.DATATYPE_COERCION)
+
+
+def failures_from(errors: SchemaErrors, rows: int, unparsed: set[str]) -> list[Failure]:
+    """One Failure per failed check; `unparsed` columns already have a type failure."""
+    pairs = [(error.reason_code, _failure(error, rows)) for error in errors.schema_errors]
+    mistyped = unparsed | {f.column for reason, f in pairs if reason in _TYPE_REASONS}
+    return [
+        failure
+        for reason, failure in pairs
+        if not (reason == SchemaErrorReason.CHECK_ERROR and failure.column in mistyped)
+        and not (reason == SchemaErrorReason.WRONG_DATATYPE and failure.column in unparsed)
+    ]
+
+
+def _failure(error: SchemaError, rows: int) -> Failure:
+    reason = error.reason_code
+    cases = error.failure_cases
+    column = getattr(error.schema, "name", None) if _is_column(error) else None
+    if reason == SchemaErrorReason.COLUMN_NOT_IN_DATAFRAME:
+        return Failure(str(cases), "column missing from the data", rows)
+    if reason == SchemaErrorReason.COLUMN_NOT_IN_SCHEMA:
+        return Failure(str(cases), "column not in the contract", rows)
+    if reason == SchemaErrorReason.WRONG_DATATYPE:
+        return Failure(column, f"type {error.schema.dtype}", rows, (f"got {cases}",))
+    if reason == SchemaErrorReason.SERIES_CONTAINS_NULLS:
+        return Failure(column, "required (no nulls)", _count(cases), ("null",))
+    if reason == SchemaErrorReason.SERIES_CONTAINS_DUPLICATES:
+        return Failure(column, "unique", _count(cases), _examples(cases))
+    if reason == SchemaErrorReason.DUPLICATES:
+        keys = ", ".join(error.schema.unique or [])
+        return Failure(None, f"unique ({keys})", _count(cases), _examples(cases))
+    check = error.check
+    label = getattr(check, "error", None) or getattr(check, "name", None) or str(check)
+    if reason == SchemaErrorReason.CHECK_ERROR:
+        return Failure(column, f"{label} (could not run)", rows, (_first_line(cases),))
+    if getattr(check, "name", None) == "rowCount":
+        return Failure(None, label, rows)
+    return Failure(column, label, _count(cases), _examples(cases))
+
+
+def _is_column(error: SchemaError) -> bool:
+    return type(error.schema).__name__ == "Column"
+
+
+def _count(cases: Any) -> int:
+    return cases.height if isinstance(cases, pl.DataFrame) else 1
+
+
+def _examples(cases: Any) -> tuple[str, ...]:
+    if not isinstance(cases, pl.DataFrame) or not cases.width:
+        return ()
+    if cases.width == 1:
+        values = cases.to_series().unique(maintain_order=True).head(EXAMPLES)
+        return tuple("null" if value is None else str(value) for value in values)
+    rows = cases.unique(maintain_order=True).head(EXAMPLES).rows(named=True)
+    return tuple(str(row) for row in rows)
+
+
+def _first_line(value: Any) -> str:
+    text = str(value).strip()
+    return text.splitlines()[0] if text else ""

@@ -1,0 +1,234 @@
+"""Turn a `TableSpec` into a pandera schema for polars data.
+
+Column constraints become pandera's built-in checks (`Check.ge`, `Check.isin`,
+`Check.str_length`...), which pandera also implements for pandas and pyspark.
+Only the dtype families and the ODCS quality metrics below are polars
+expressions; a pyspark backend re-implements exactly these two pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+from pandera.dtypes import immutable
+from pandera.engines import polars_engine
+
+from charter.validation.spec import ColumnSpec, Constraint, QualityRule, TableSpec
+
+
+@immutable
+class LogicalType(polars_engine.DataType):
+    """An ODCS logical type: accepts every physical width of its kind (Int32 is an integer)."""
+
+    label: ClassVar[str] = "any"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return True
+
+    def check(self, pandera_dtype: Any, data_container: Any = None) -> bool:
+        try:
+            dtype = polars_engine.Engine.dtype(pandera_dtype).type
+        except TypeError:
+            return False
+        return self.accepts(dtype)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@immutable
+class StringType(LogicalType):
+    type = pl.String
+    label = "string"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
+
+
+@immutable
+class IntegerType(LogicalType):
+    type = pl.Int64
+    label = "integer"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return dtype.is_integer()
+
+
+@immutable
+class NumberType(LogicalType):
+    type = pl.Float64
+    label = "number"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return dtype.is_numeric()
+
+
+@immutable
+class BooleanType(LogicalType):
+    type = pl.Boolean
+    label = "boolean"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return dtype == pl.Boolean
+
+
+@immutable
+class DateType(LogicalType):
+    type = pl.Date
+    label = "date"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return dtype == pl.Date
+
+
+@immutable
+class TimestampType(LogicalType):
+    type = pl.Datetime("us")
+    label = "timestamp"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return isinstance(dtype, pl.Datetime)
+
+
+@immutable
+class TimeType(LogicalType):
+    type = pl.Time
+    label = "time"
+
+    @staticmethod
+    def accepts(dtype: pl.DataType) -> bool:
+        return dtype == pl.Time
+
+
+DTYPES: dict[str, type[LogicalType]] = {
+    cls.label: cls
+    for cls in (StringType, IntegerType, NumberType, BooleanType, DateType, TimestampType, TimeType)
+}
+
+
+def to_pandera(table: TableSpec) -> pa.DataFrameSchema:
+    """The pandera schema for `table`.
+
+    Every contract column must be present and no other column may appear (`strict`):
+    a column nobody documented is a gap in the data dictionary.
+    """
+    rules_by_column: dict[str | None, list[QualityRule]] = {}
+    for rule in table.rules:
+        rules_by_column.setdefault(rule.column, []).append(rule)
+    columns = {
+        spec.name: _column(spec, rules_by_column.get(spec.name, [])) for spec in table.columns
+    }
+    return pa.DataFrameSchema(
+        columns,
+        checks=[_quality_check(rule) for rule in rules_by_column.get(None, [])],
+        unique=list(table.unique_together) or None,
+        strict=True,
+        name=table.name,
+    )
+
+
+def _column(spec: ColumnSpec, rules: list[QualityRule]) -> pa.Column:
+    dtype = DTYPES[spec.logical_type]() if spec.logical_type else None
+    return pa.Column(
+        dtype,
+        checks=[_constraint_check(c) for c in spec.constraints]
+        + [_quality_check(rule) for rule in rules],
+        nullable=spec.nullable,
+        unique=spec.unique,
+        required=True,
+        name=spec.name,
+    )
+
+
+_CONSTRAINTS: dict[str, Callable[[Any, str], pa.Check]] = {
+    "minimum": lambda v, error: pa.Check.ge(v, error=error),
+    "maximum": lambda v, error: pa.Check.le(v, error=error),
+    "exclusiveMinimum": lambda v, error: pa.Check.gt(v, error=error),
+    "exclusiveMaximum": lambda v, error: pa.Check.lt(v, error=error),
+    # ODCS patterns follow JSON Schema: a match anywhere, anchors written explicitly.
+    "pattern": lambda v, error: pa.Check.str_contains(v, error=error),
+    "minLength": lambda v, error: pa.Check.str_length(min_value=v, error=error),
+    "maxLength": lambda v, error: pa.Check.str_length(max_value=v, error=error),
+    "enum": lambda v, error: pa.Check.isin(list(v), error=error),
+}
+
+
+def _constraint_check(constraint: Constraint) -> pa.Check:
+    return _CONSTRAINTS[constraint.kind](constraint.value, constraint.describe())
+
+
+def offending_rows(rule: QualityRule, schema: pl.Schema) -> pl.Expr | None:
+    """Rows counted by the rule's metric, as a boolean expression (None for rowCount)."""
+    if rule.metric == "rowCount":
+        return None
+    if rule.metric == "duplicateValues":
+        keys = [rule.column] if rule.column else list(rule.columns or schema.names())
+        values = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
+        return values.is_duplicated() & pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
+    column = pl.col(rule.column)
+    dtype = schema[rule.column]
+    if rule.metric == "nullValues":
+        return column.is_null()
+    if rule.metric == "missingValues":
+        sentinels = _as_values(rule.missing_values, dtype)
+        if not sentinels.len():
+            return column.is_null()
+        return column.is_null() | column.is_in(sentinels.implode())
+    valid = pl.lit(value=True)
+    if rule.valid_values is not None:
+        valid = valid & column.is_in(_as_values(rule.valid_values, dtype).implode())
+    if rule.pattern is not None:
+        valid = valid & column.cast(pl.String).str.contains(rule.pattern)
+    return column.is_not_null() & ~valid
+
+
+def measure(rule: QualityRule, frame: pl.LazyFrame) -> tuple[float, int]:
+    """The rule's measured value and the number of offending rows (rows for rowCount)."""
+    offending = offending_rows(rule, frame.collect_schema())
+    if offending is None:
+        rows = frame.select(pl.len()).collect().item()
+        return rows, rows
+    rows, count = frame.select(pl.len(), offending.sum()).collect().row(0)
+    if rule.unit == "percent":
+        return (100.0 * count / rows if rows else 0.0), count
+    return count, count
+
+
+def _quality_check(rule: QualityRule) -> pa.Check:
+    """A pandera check that passes when the measure meets the threshold.
+
+    On failure it returns the offending rows, so pandera's failure cases are the
+    rows to look at (for rowCount there are none to point at).
+    """
+
+    def check(data: PolarsData) -> pl.LazyFrame:
+        frame = data.lazyframe
+        value, count = measure(rule, frame)
+        if rule.threshold.accepts(value):
+            return frame.select(pl.lit(value=True).alias("ok"))
+        offending = offending_rows(rule, frame.collect_schema())
+        if offending is None or count == 0:
+            return frame.select(pl.lit(value=False).alias("ok"))
+        return frame.select((~offending).alias("ok"))
+
+    return pa.Check(check, name=rule.metric, error=rule.describe())
+
+
+def _as_values(values: tuple[Any, ...], dtype: pl.DataType) -> pl.Series:
+    """The listed values in the column's dtype; those that cannot be ("N/A" for a number) drop."""
+    text = pl.Series([None if v is None else str(v) for v in values], dtype=pl.String)
+    try:
+        return text.cast(dtype, strict=False).drop_nulls()
+    except pl.exceptions.PolarsError:
+        return pl.Series([], dtype=dtype)

@@ -1,0 +1,83 @@
+"""What a validation found: failures by column and check, with counts and examples."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+EXAMPLES = 5  # distinct failing values shown per failure
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One check that failed on one column (`column` is None for table-level checks).
+
+    `count` is the number of failing rows; for a missing column, a wrong type or a
+    failed rowCount rule every row is affected, so it is the row count.
+    """
+
+    column: str | None
+    check: str
+    count: int
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating one table against one contract schema object."""
+
+    schema: str
+    rows: int
+    failures: list[Failure] = field(default_factory=list)
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def format(self) -> str:
+        """A plain-text table: column, failing check, count, examples."""
+        if self.ok:
+            lines = [f"{self.schema}: {self.rows} rows valid against the contract"]
+        else:
+            lines = [
+                f"{self.schema}: {len(self.failures)} failing checks on {self.rows} rows",
+                *_table(self.failures),
+            ]
+        lines += [f"note: {note}" for note in self.skipped]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": self.schema,
+            "rows": self.rows,
+            "ok": self.ok,
+            "failures": [asdict(failure) for failure in self.failures],
+            "skipped": list(self.skipped),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, default=str)
+
+    def raise_for_failures(self) -> None:
+        """Raise ContractViolation when any check failed; a pipeline stage calls this."""
+        if not self.ok:
+            raise ContractViolation(self)
+
+
+class ContractViolation(Exception):  # noqa: N818 - a finding about data, not a program error
+    """The data breaks its contract; `.report` says where."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.format())
+        self.report = report
+
+
+def _table(failures: list[Failure]) -> list[str]:
+    header = ("column", "check", "count", "examples")
+    rows = [(f.column or "(table)", f.check, str(f.count), ", ".join(f.examples)) for f in failures]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    return [
+        f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}".rstrip()
+        for a, b, c, d in [header, *rows]
+    ]

@@ -1,0 +1,88 @@
+"""Load the data to validate: a polars frame, or a Parquet or CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from charter.validation.errors import DataError
+from charter.validation.report import EXAMPLES, Failure
+from charter.validation.spec import TableSpec
+
+PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+CSV_SUFFIXES = (".csv",)
+_BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+# How a CSV text column becomes its ODCS logical type; a value that does not parse gives null.
+_PARSERS = {
+    "integer": lambda text: text.str.strip_chars().cast(pl.Int64, strict=False),
+    "number": lambda text: text.str.strip_chars().cast(pl.Float64, strict=False),
+    "boolean": lambda text: (
+        text.str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(_BOOLEAN_TEXT, default=None, return_dtype=pl.Boolean)
+    ),
+    "date": lambda text: text.str.strip_chars().str.to_date(strict=False),
+    "timestamp": lambda text: text.str.strip_chars().str.to_datetime(strict=False),
+    "time": lambda text: text.str.strip_chars().str.to_time(strict=False),
+}
+
+Data = pl.DataFrame | pl.LazyFrame | str | Path
+
+
+def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:
+    """The data as a DataFrame, and the CSV values that do not parse as their contract type.
+
+    CSV is read as text and each column parsed to its contract type, so a bad value
+    is reported with its column and the value itself, instead of polars guessing
+    another type for the whole column. A column with such values stays text.
+    """
+    if isinstance(data, pl.DataFrame):
+        return data, []
+    if isinstance(data, pl.LazyFrame):
+        try:
+            return data.collect(), []
+        except (pl.exceptions.PolarsError, OSError) as error:
+            raise DataError(f"cannot collect the LazyFrame: {_first_line(error)}") from None
+    path = Path(data)
+    if not path.is_file():
+        raise DataError(f"{path}: data file not found")
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return _read(path, "Parquet", lambda: pl.read_parquet(path)), []
+    if suffix in CSV_SUFFIXES:
+        text = _read(path, "CSV", lambda: pl.read_csv(path, infer_schema=False))
+        return parse_text(text, table)
+    known = ", ".join(PARQUET_SUFFIXES + CSV_SUFFIXES)
+    raise DataError(f"{path}: unknown data format '{suffix}' (expected one of {known})")
+
+
+def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:
+    """Cast text columns to their contract types; report the values that do not parse."""
+    failures: list[Failure] = []
+    for spec in table.columns:
+        parser = _PARSERS.get(spec.logical_type or "")
+        if parser is None or spec.name not in frame.columns:
+            continue
+        text = frame[spec.name]
+        parsed = parser(text)
+        bad = text.filter(text.is_not_null() & parsed.is_null())
+        if bad.len():
+            examples = tuple(bad.unique(maintain_order=True).head(EXAMPLES).to_list())
+            failures.append(Failure(spec.name, f"type {spec.logical_type}", bad.len(), examples))
+        else:
+            frame = frame.with_columns(parsed.alias(spec.name))
+    return frame, failures
+
+
+def _read(path: Path, kind: str, reader) -> pl.DataFrame:
+    try:
+        return reader()
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        raise DataError(f"{path}: cannot read {kind}: {_first_line(error)}") from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,54 @@
+"""Validate data against a contract: read, compile, run pandera lazily, report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandera.polars as pa
+from pandera.errors import SchemaErrors
+
+from charter.validation.odcs import table_spec
+from charter.validation.pandera_errors import failures_from
+from charter.validation.polars_backend import to_pandera
+from charter.validation.report import Failure, ValidationReport
+from charter.validation.sources import Data, read_frame
+from charter.validation.spec import TableSpec
+
+Contract = Mapping[str, Any] | str | Path
+
+
+def compile_contract(contract: Contract, schema: str | None = None) -> pa.DataFrameSchema:
+    """The pandera (polars) schema of one schema object of an ODCS contract.
+
+    Generated on demand and never stored: the contract stays the one source.
+    """
+    return to_pandera(table_spec(contract, schema))
+
+
+def validate(data: Data, contract: Contract, *, schema: str | None = None) -> ValidationReport:
+    """Check `data` (polars frame, Parquet or CSV path) against the contract.
+
+    All checks run (pandera's lazy mode), so one report lists every failure.
+    Raises ContractError or DataError when either cannot be read.
+    """
+    table = table_spec(contract, schema)
+    frame, unparsed = read_frame(data, table)
+    try:
+        to_pandera(table).validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        failures = unparsed + failures_from(errors, frame.height, {f.column for f in unparsed})
+    else:
+        failures = unparsed
+    failures = _in_contract_order(failures, table)
+    return ValidationReport(table.name, frame.height, failures, table.skipped)
+
+
+def _in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failure]:
+    """Columns in the contract's order, then unknown columns, then table-level checks."""
+    order = {spec.name: index for index, spec in enumerate(table.columns)}
+    return sorted(
+        failures,
+        key=lambda f: (f.column is None, order.get(f.column or "", len(order))),
+    )
