@@ -1,16 +1,73 @@
-"""`charter new` (being built: see the open issues)."""
+"""`charter new model|contract NAME`: add artifacts the standard way, wired to the project."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from charter.project import Project, find_root
+from charter.scaffold.create import new_contract, new_model
+from charter.scaffold.errors import ScaffoldError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("new", help="(not available yet)")
-    parser.set_defaults(handler=run)
+    parser = subparsers.add_parser(
+        "new", help="add a model card or a data contract, wired to the project"
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help="project folder (default: the nearest folder above the current one with a "
+        "pyproject.toml)",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    model = kinds.add_parser(
+        "model",
+        help="a model-card stub using the catalog's active features",
+        description="Write <models>/NAME/card.md: a Hugging Face model card whose governance "
+        "block lists the catalog's active features and the contracts they read.",
+    )
+    model.add_argument("name", metavar="NAME", help="snake_case model name")
+    model.set_defaults(handler=run_model)
+    contract = kinds.add_parser(
+        "contract",
+        help="a draft ODCS contract inferred from a CSV or Parquet file",
+        description="Write <contracts>/NAME.odcs.yaml: types, nullability, ranges, code lists "
+        "and row count inferred from DATA; descriptions left for a domain expert.",
+    )
+    contract.add_argument("name", metavar="NAME", help="snake_case contract id")
+    contract.add_argument(
+        "--from",
+        dest="data",
+        metavar="DATA",
+        type=Path,
+        required=True,
+        help="a .csv, .tsv, .parquet or .pq file holding a sample of the data",
+    )
+    contract.set_defaults(handler=run_contract)
 
 
-def run(args: argparse.Namespace) -> int:
-    print("charter new: not available in this version", file=sys.stderr)
-    return 2
+def run_model(args: argparse.Namespace) -> int:
+    return _create(args, lambda project: new_model(project, args.name))
+
+
+def run_contract(args: argparse.Namespace) -> int:
+    return _create(args, lambda project: new_contract(project, args.name, args.data))
+
+
+def _create(args: argparse.Namespace, make: Callable[[Project], Path]) -> int:
+    start = args.project if args.project is not None else Path.cwd()
+    if not start.is_dir():
+        print(f"charter new: {start}: no such folder", file=sys.stderr)
+        return 2
+    try:
+        path = make(Project.load(find_root(start)))
+    except ScaffoldError as error:
+        print(f"charter new: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    print("next: fill in the TODO(...) placeholders, then run `charter check` and `charter docs`")
+    return 0

@@ -16,8 +16,14 @@ TODO = "TODO(domain-expert)"
 ORDERED_TYPES = {"integer", "number", "date", "timestamp", "time"}
 
 
-def draft_contract(name: str, profile: DataProfile, owner: str | None) -> dict[str, Any]:
-    """The contract document for the data in `profile`, named `name`, owned by `owner`."""
+def draft_contract(
+    name: str, profile: DataProfile, owner: str | None, classification: str | None = None
+) -> dict[str, Any]:
+    """The contract document for the data in `profile`, named `name`, owned by `owner`.
+
+    `classification` (the project's data-sensitivity answer) is every column's
+    starting point: privacy by default, lowered column by column by a reviewer.
+    """
     source = profile.path.name
     return {
         "apiVersion": API_VERSION,
@@ -42,14 +48,16 @@ def draft_contract(name: str, profile: DataProfile, owner: str | None) -> dict[s
                 "physicalType": "file",
                 "logicalType": "object",
                 "description": f"{TODO}: what one row of {source} describes.",
-                "properties": [draft_property(column) for column in profile.columns],
+                "properties": [
+                    draft_property(column, classification) for column in profile.columns
+                ],
                 "quality": [row_count_rule(profile)],
             }
         ],
     }
 
 
-def draft_property(column: ColumnProfile) -> dict[str, Any]:
+def draft_property(column: ColumnProfile, classification: str | None = None) -> dict[str, Any]:
     """One contract property: the observed type, nullability, range and code list."""
     prop: dict[str, Any] = {
         "name": column.name,
@@ -58,6 +66,8 @@ def draft_property(column: ColumnProfile) -> dict[str, Any]:
         "required": column.null_count == 0,
         "description": f"{TODO}: meaning of {column.name}, with its unit if it has one.",
     }
+    if classification:
+        prop["classification"] = classification
     options = range_options(column)
     if options:
         prop["logicalTypeOptions"] = options

@@ -11,7 +11,7 @@ from charter.scaffold.errors import ScaffoldError
 
 def yaml_text(data: object, schema_url: str) -> str:
     """YAML in document order, headed by the schema comment editors autocomplete from."""
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
     return f"# yaml-language-server: $schema={schema_url}\n{body}"
 
 

@@ -101,6 +101,15 @@ def logical_type(dtype: pl.DataType) -> str:
     }.get(name, "string")
 
 
+def physical_type(dtype: pl.DataType) -> str:
+    """The polars dtype, short: `Datetime[us, UTC]` rather than its constructor call."""
+    unit = getattr(dtype, "time_unit", None)
+    if unit is None:
+        return str(dtype)
+    zone = getattr(dtype, "time_zone", None)
+    return f"{dtype.base_type().__name__}[{unit}{', ' + zone if zone else ''}]"
+
+
 def profile_column(column: pl.Series) -> ColumnProfile:
     """Types, nulls, range and (for code lists) the distinct values of one column."""
     kind = logical_type(column.dtype)
@@ -116,7 +125,7 @@ def profile_column(column: pl.Series) -> ColumnProfile:
     )
     return ColumnProfile(
         name=column.name,
-        physical_type=str(column.dtype),
+        physical_type=physical_type(column.dtype),
         logical_type=kind,
         null_count=column.null_count(),
         distinct_count=distinct,

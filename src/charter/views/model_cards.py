@@ -13,7 +13,7 @@ from typing import Any
 from charter.formats.card import Card
 from charter.views.markdown import cell, code, notice, page, table
 
-HEADERS = ("Model", "Owner", "Status", "Features", "Contracts", "Metrics", "Card")
+HEADERS = ("Model", "Owner", "Status", "Features", "Contracts", "Metrics", "Run", "Card")
 
 
 def render(cards: Iterable[tuple[str, Card]], source: str, links: Mapping[str, str]) -> str:
@@ -36,12 +36,21 @@ def card_row(relpath: str, card: Card, target: str) -> list[str]:
     return [
         code(card.name, in_table=True),
         cell(governance.get("owner", "")),
-        cell(governance.get("status", "")),
+        status(card),
         ", ".join(code(name, in_table=True) for name, _ in card.features),
         ", ".join(code(name, in_table=True) for name, _ in card.contracts),
         cell("; ".join(metrics(card.document.data))),
+        code(card.run_manifest, in_table=True) if card.run_manifest else "no run yet",
         f"[{cell(relpath)}](<{target}>)",
     ]
+
+
+def status(card: Card) -> str:
+    """A card is a draft while any `TODO(...)` placeholder is left in it."""
+    left = len(card.placeholders())
+    if left:
+        return f"draft ({left} placeholder{'s' if left != 1 else ''} left)"
+    return "filled in"
 
 
 def metrics(front_matter: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,102 @@
+"""`charter new`'s two operations: each checks its inputs, builds the artifact, writes it once.
+
+The draft is validated against the same schema `charter check` uses before
+it is written, so scaffolding never creates a file the checker rejects as
+malformed; what is left to do shows as placeholders and findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charter.formats import schema
+from charter.formats.markdown import parse as parse_markdown
+from charter.formats.source import FormatError, parse_yaml
+from charter.formats.vocabulary import CLASSIFICATIONS
+from charter.project import Project
+from charter.scaffold.answers import answer, read_answers
+from charter.scaffold.contract import API_VERSION, draft_contract
+from charter.scaffold.errors import ScaffoldError
+from charter.scaffold.files import write_new, yaml_text
+from charter.scaffold.model_card import active_features, card_text
+from charter.scaffold.names import check_name
+from charter.scaffold.profile import profile_file
+
+ODCS_SCHEMA_URL = (
+    "https://raw.githubusercontent.com/bitol-io/open-data-contract-standard/main/schema/"
+    "odcs-json-schema-v3.1.0.json"
+)
+
+
+def new_contract(project: Project, name: str, data: Path) -> Path:
+    """Infer `<contracts>/<name>.odcs.yaml` from the CSV or Parquet file `data`."""
+    check_name("contract", name)
+    target = project.path("contracts") / f"{name}.odcs.yaml"
+    if target.exists() or project.contract_by_id(name) is not None:
+        raise ScaffoldError(f"{target}: a contract named {name!r} already exists")
+    answers = read_answers(project.root)
+    owner = answer(answers, "data_owner") or _contract_owner(project)
+    sensitivity = answer(answers, "data_sensitivity")
+    document = draft_contract(
+        name,
+        profile_file(data),
+        owner,
+        sensitivity if sensitivity in CLASSIFICATIONS else None,
+    )
+    text = yaml_text(document, ODCS_SCHEMA_URL)
+    _check_contract(text, target)
+    write_new(target, text)
+    return target
+
+
+def new_model(project: Project, name: str) -> Path:
+    """Write `<models>/<name>/card.md`, wired to the catalog's active features."""
+    check_name("model", name)
+    target = project.path("models") / name / "card.md"
+    if target.exists():
+        raise ScaffoldError(f"{target}: a model card named {name!r} already exists")
+    answers = read_answers(project.root)
+    features = active_features(project.catalog)
+    owner = (
+        answer(answers, "model_owner")
+        or next((f.owner for f in features if f.owner), None)
+        or "TODO(model-owner): @handle or email"
+    )
+    text = card_text(name, owner, features, project.contracts, answer(answers, "license"))
+    _check_card(text, target)
+    write_new(target, text)
+    return target
+
+
+def _contract_owner(project: Project) -> str | None:
+    """The owner of an existing contract, for projects made without the template."""
+    for contract in sorted(project.contracts, key=lambda c: c.path):
+        for member in contract.team:
+            if (member.role or "").lower() == "owner" and member.username:
+                return member.username
+    return None
+
+
+def _check_contract(text: str, target: Path) -> None:
+    document = parse_yaml(text, target)
+    problems = schema.validate(document, schema.ODCS_SCHEMAS[API_VERSION])
+    if problems:
+        raise ScaffoldError(
+            f"internal error: the draft for {target} is not valid ODCS {API_VERSION}: "
+            f"{problems[0].message}"
+        )
+
+
+def _check_card(text: str, target: Path) -> None:
+    try:
+        markdown = parse_markdown(text, target)
+    except FormatError as error:
+        raise ScaffoldError(f"internal error: the card stub does not parse: {error}") from None
+    block = markdown.front_matter.data["governance"]
+    problems = schema.validate(
+        markdown.front_matter, schema.CARD_GOVERNANCE_SCHEMA, data=block, base="/governance"
+    )
+    if problems:
+        raise ScaffoldError(
+            f"internal error: the card stub's governance block is invalid: {problems[0].message}"
+        )
