@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from charter.formats.source import FormatError, load_yaml
 from charter.validation.errors import ContractError
 from charter.validation.spec import (
     LOGICAL_TYPES,
@@ -31,28 +30,31 @@ ENUM_CUSTOM_PROPERTIES = ("enum", "allowedValues", "validValues")
 UNRUN_QUALITY_TYPES = ("text", "sql", "custom")
 _TEMPORAL = ("date", "timestamp", "time")
 
+# A mapping, a `charter.formats.contract.Contract`, or a path to a YAML file.
+ContractSource = Mapping[str, Any] | Any | str | Path
 
-def load_contract(contract: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
-    """The contract as a mapping; a path is read as YAML."""
+
+def load_contract(contract: ContractSource) -> Mapping[str, Any]:
+    """The contract as a mapping: given as one, a parsed `charter.formats` contract, or a path."""
     if isinstance(contract, Mapping):
         return contract
-    path = Path(contract)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContractError(f"{path}: contract file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContractError(f"{path}: cannot read contract: {error}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ContractError(f"{path}: contract is not valid YAML: {_first_line(error)}") from None
+    document = getattr(contract, "document", None)
+    if document is not None:
+        data, path = document.data, document.path
+    else:
+        path = Path(contract)
+        if not path.is_file():
+            raise ContractError(f"{path}: contract file not found")
+        try:
+            data = load_yaml(path).data
+        except FormatError as error:
+            raise ContractError(f"{path}:{error.line}:{error.col}: {error.message}") from None
     if not isinstance(data, Mapping):
         raise ContractError(f"{path}: contract must be a YAML mapping (ODCS v3)")
     return data
 
 
-def table_spec(contract: Mapping[str, Any] | str | Path, schema: str | None = None) -> TableSpec:
+def table_spec(contract: ContractSource, schema: str | None = None) -> TableSpec:
     """Compile one schema object of the contract (default: the first) into a TableSpec."""
     data = load_contract(contract)
     obj = _schema_object(data, schema)
@@ -208,7 +210,3 @@ def _list(value: Any, what: str) -> list[Mapping[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
         raise ContractError(f"{what} must be a list of mappings")
     return value
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
-
 import pandera.polars as pa
 from pandera.errors import SchemaErrors
 
-from charter.validation.odcs import table_spec
+from charter.validation.odcs import ContractSource, table_spec
 from charter.validation.pandera_errors import failures_from
 from charter.validation.polars_backend import to_pandera
 from charter.validation.report import Failure, ValidationReport
 from charter.validation.sources import Data, read_frame
 from charter.validation.spec import TableSpec
 
-Contract = Mapping[str, Any] | str | Path
 
-
-def compile_contract(contract: Contract, schema: str | None = None) -> pa.DataFrameSchema:
+def compile_contract(contract: ContractSource, schema: str | None = None) -> pa.DataFrameSchema:
     """The pandera (polars) schema of one schema object of an ODCS contract.
 
     Generated on demand and never stored: the contract stays the one source.
@@ -27,7 +21,9 @@ def compile_contract(contract: Contract, schema: str | None = None) -> pa.DataFr
     return to_pandera(table_spec(contract, schema))
 
 
-def validate(data: Data, contract: Contract, *, schema: str | None = None) -> ValidationReport:
+def validate(
+    data: Data, contract: ContractSource, *, schema: str | None = None
+) -> ValidationReport:
     """Check `data` (polars frame, Parquet or CSV path) against the contract.
 
     All checks run (pandera's lazy mode), so one report lists every failure.
