@@ -1,16 +1,70 @@
-"""`charter card` (being built: see the open issues)."""
+"""`charter card sync MODEL --run RUN`: take a model card's metrics from a run manifest."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from charter.formats.source import FormatError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("card", help="(not available yet)")
-    parser.set_defaults(handler=run)
+    parser = subparsers.add_parser("card", help="maintain model cards from run records")
+    actions = parser.add_subparsers(dest="card_command", metavar="ACTION", required=True)
+    sync = actions.add_parser(
+        "sync",
+        help="write a run's metrics and manifest link into a model card",
+        description="Rewrite the card's model-index metrics and governance.run_manifest from "
+        "the run's manifest; every other line of the card stays as it is.",
+    )
+    sync.add_argument("model", help="model name (a folder under the models folder) or card.md")
+    sync.add_argument("--run", required=True, help="run id or path to its manifest.json")
+    sync.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("charter card: not available in this version", file=sys.stderr)
-    return 2
+    from charter.formats import manifest as manifest_format  # noqa: PLC0415
+    from charter.project import Project, find_root  # noqa: PLC0415
+    from charter.runs.card_sync import CardSyncError, sync  # noqa: PLC0415
+
+    root = find_root(Path.cwd())
+    project = Project.load(root)
+    card = _path(args.model, ".md", project.path("models"), "card.md")
+    manifest_path = _path(args.run, ".json", project.path("runs"), "manifest.json")
+    for path, what in ((card, "model card"), (manifest_path, "run manifest")):
+        if not path.is_file():
+            print(f"charter card sync: no {what} at {path}", file=sys.stderr)
+            return 2
+    try:
+        manifest = manifest_format.load(manifest_path)
+    except FormatError as error:
+        print(
+            f"{manifest_path}:{error.line}:{error.col}: {error.code} {error.message}",
+            file=sys.stderr,
+        )
+        return 2
+    uri = _relative(manifest_path, root)
+    try:
+        result = sync(card, manifest, uri)
+    except CardSyncError as error:
+        print(f"charter card sync: {error}", file=sys.stderr)
+        return 2
+    metrics = ", ".join(f"{name}={value}" for name, value in result.metrics.items())
+    state = "updated" if result.changed else "already in sync"
+    print(f"{_relative(card, root)}: {state} from {uri} ({metrics})")
+    return 0
+
+
+def _path(argument: str, suffix: str, folder: Path, file_name: str) -> Path:
+    """A name means `folder/<name>/<file_name>`; something ending in `suffix` is a path."""
+    if argument.endswith(suffix):
+        return Path(argument).resolve()
+    return folder / argument / file_name
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()

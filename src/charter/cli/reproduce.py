@@ -1,16 +1,80 @@
-"""`charter reproduce` (being built: see the open issues)."""
+"""`charter reproduce RUN`: rerun a recorded run and compare it with its manifest."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from charter.formats.source import FormatError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("reproduce", help="(not available yet)")
+    parser = subparsers.add_parser(
+        "reproduce",
+        help="rerun a recorded run at its commit and compare hashes and metrics",
+        description="Rerun RUN in a temporary git worktree at its recorded commit, with its "
+        "parameters and seeds, and compare input fingerprints, output hashes and metrics. "
+        "Exit 0 when identical, 1 when something differs, 2 when the run cannot be rerun.",
+    )
+    parser.add_argument("run", help="run id (a folder under runs/) or path to a manifest.json")
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="rerun a run recorded from a tree with uncommitted changes (at its commit)",
+    )
     parser.set_defaults(handler=run)
 
 
+def manifest_path(argument: str, root: Path) -> Path:
+    """A run id names runs/<id>/manifest.json; anything ending in .json is a path."""
+    from charter.project import Project  # noqa: PLC0415
+
+    if argument.endswith(".json"):
+        return Path(argument).resolve()
+    return Project.load(root).path("runs") / argument / "manifest.json"
+
+
+def table(rows: list[tuple[str, str, str, str]]) -> str:
+    header = ("what", "name", "recorded", "reproduced")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def run(args: argparse.Namespace) -> int:
-    print("charter reproduce: not available in this version", file=sys.stderr)
-    return 2
+    from charter.project import find_root  # noqa: PLC0415
+    from charter.runs.reproduce import ReproduceError, RerunFailedError, reproduce  # noqa: PLC0415
+
+    root = find_root(Path.cwd())
+    path = manifest_path(args.run, root)
+    if not path.is_file():
+        print(f"charter reproduce: no run manifest at {path}", file=sys.stderr)
+        return 2
+    try:
+        outcome = reproduce(root, path, allow_dirty=args.allow_dirty)
+    except FormatError as error:
+        print(f"{path}:{error.line}:{error.col}: {error.code} {error.message}", file=sys.stderr)
+        return 2
+    except RerunFailedError as error:
+        print(f"charter reproduce: run does not reproduce: {error}", file=sys.stderr)
+        return 1
+    except ReproduceError as error:
+        print(f"charter reproduce: {error}", file=sys.stderr)
+        return 2
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    recorded = outcome.recorded
+    if outcome.identical:
+        print(
+            f"run {recorded.run_id} reproduced: {len(recorded.inputs)} input fingerprints, "
+            f"{len(recorded.outputs)} output hashes and {len(recorded.metrics)} metrics identical"
+        )
+        return 0
+    rows = [(d.kind, d.name, d.recorded, d.reproduced) for d in outcome.differences]
+    print(f"run {recorded.run_id} did not reproduce: {len(rows)} difference(s)\n")
+    print(table(rows))
+    return 1

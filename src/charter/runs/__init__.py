@@ -9,6 +9,6 @@ The generated pipeline uses this package:
 """
 
 from charter.runs.atomic import atomic_path, write_bytes, write_text
-from charter.runs.record import Run, RunError, sha256_file
+from charter.runs.record import Run, RunError
 
-__all__ = ["Run", "RunError", "atomic_path", "sha256_file", "write_bytes", "write_text"]
+__all__ = ["Run", "RunError", "atomic_path", "write_bytes", "write_text"]

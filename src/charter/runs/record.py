@@ -8,7 +8,6 @@ be mistaken for a real one.
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import sys
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from charter import gitrepo
+from charter.fingerprint import fingerprint, sha256_file
 from charter.formats import manifest as manifest_format
 from charter.formats.source import Document
 from charter.runs import atomic
@@ -27,15 +27,6 @@ LOCK_FILE = "uv.lock"
 
 class RunError(Exception):
     """The run cannot be recorded (no git commit, no uv.lock, a run id already taken)."""
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Run:
@@ -101,8 +92,6 @@ class Run:
         self, name: str, path: Path, *, rows: int, contract: tuple[str, str] | None = None
     ) -> None:
         """Record an input file: its blake3 fingerprint, size, rows and contract (id, version)."""
-        from charter.fingerprint import fingerprint  # noqa: PLC0415 - blake3 only when recording
-
         entry: dict[str, Any] = {
             "name": name,
             "uri": self.uri(path),

@@ -1,0 +1,143 @@
+"""RUN: run manifests record enough to rerun the run, and what they record still exists."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from charter import gitrepo
+from charter.findings import WARNING, Finding
+from charter.formats.manifest import INVALID, params_hash
+from charter.rules.registry import at_line, rule
+
+if TYPE_CHECKING:
+    from charter.formats.manifest import Manifest
+    from charter.project import Project
+
+LOCK_FILE = "uv.lock"
+
+
+def _at(manifest: Manifest, pointer: str, code: str, message: str) -> Finding:
+    line, col = manifest.position(pointer)
+    return at_line(manifest.path, line, col, code, message)
+
+
+@cache
+def _repository(root: Path) -> Path | None:
+    return gitrepo.toplevel(root)
+
+
+@rule("RUN001", "Run manifest is not valid JSON or does not match its schema")
+def manifest_valid(project: Project) -> Iterator[Finding]:
+    for problem in project.problems:
+        if problem.code == INVALID:
+            yield at_line(problem.path, problem.line, problem.col, INVALID, problem.message)
+
+
+@rule("RUN002", "Run manifest's commit is not in the repository")
+def commit_exists(project: Project) -> Iterator[Finding]:
+    if _repository(project.root) is None:
+        return
+    for manifest in project.manifests:
+        if not gitrepo.commit_exists(project.root, manifest.commit):
+            yield _at(
+                manifest,
+                "/code/commit",
+                "RUN002",
+                f"commit {manifest.commit[:12]} is not in this repository: the run's code "
+                "cannot be checked out (rebased away, or never pushed?)",
+            )
+
+
+@rule("RUN003", "Run manifest's lock hash differs from uv.lock at its commit")
+def lock_matches_commit(project: Project) -> Iterator[Finding]:
+    top = _repository(project.root)
+    if top is None:
+        return
+    lock = (project.root.resolve() / LOCK_FILE).relative_to(top.resolve()).as_posix()
+    for manifest in project.manifests:
+        if not gitrepo.commit_exists(project.root, manifest.commit):
+            continue  # RUN002 says so
+        content = gitrepo.file_at(project.root, manifest.commit, lock)
+        if content is None:
+            message = f"{LOCK_FILE} is not committed at {manifest.commit[:12]}"
+        else:
+            if hashlib.sha256(content).hexdigest() == manifest.lock_sha256:
+                continue
+            message = (
+                f"environment.lock_sha256 differs from {LOCK_FILE} at commit "
+                f"{manifest.commit[:12]}: the run used an environment that commit does not pin"
+            )
+        yield _at(manifest, "/environment/lock_sha256", "RUN003", message)
+
+
+@rule("RUN004", "Run manifest does not record its seeds and parameters faithfully")
+def seeds_and_params(project: Project) -> Iterator[Finding]:
+    for manifest in project.manifests:
+        if not manifest.seeds:
+            yield _at(manifest, "/seeds", "RUN004", "no seeds recorded: the run cannot be rerun")
+        if not manifest.params:
+            yield _at(manifest, "/params", "RUN004", "no parameters recorded")
+        elif params_hash(manifest.params) != manifest.params_hash:
+            yield _at(
+                manifest,
+                "/params_hash",
+                "RUN004",
+                "params_hash does not match params: the parameters were edited after the run",
+            )
+
+
+@rule("RUN005", "Run manifest names a feature the catalog does not define")
+def features_exist(project: Project) -> Iterator[Finding]:
+    for manifest in project.manifests:
+        for index, key in enumerate(manifest.features):
+            if project.feature_by_key(key) is None:
+                yield _at(
+                    manifest,
+                    f"/features/{index}",
+                    "RUN005",
+                    f"feature {key!r} is not in the feature catalog",
+                )
+
+
+@rule("RUN006", "Run manifest names a contract the project does not have")
+def contracts_exist(project: Project) -> Iterator[Finding]:
+    for manifest in project.manifests:
+        for index, item in enumerate(manifest.inputs):
+            if item.contract is not None and project.contract_by_id(item.contract.id) is None:
+                yield _at(
+                    manifest,
+                    f"/inputs/{index}/contract/id",
+                    "RUN006",
+                    f"input {item.name!r} names contract {item.contract.id!r}, which no "
+                    "contract in the project has as its id",
+                )
+
+
+@rule("RUN007", "Run was recorded from a tree with uncommitted changes", severity=WARNING)
+def recorded_clean(project: Project) -> Iterator[Finding]:
+    for manifest in project.manifests:
+        if manifest.dirty:
+            yield _at(
+                manifest,
+                "/code/dirty",
+                "RUN007",
+                "the run's code differs from its commit, so `charter reproduce` cannot rerun it "
+                "faithfully; commit first, then run again",
+            )
+
+
+@rule("RUN008", "Run manifest's run_id differs from its folder name")
+def run_id_matches_folder(project: Project) -> Iterator[Finding]:
+    for manifest in project.manifests:
+        folder = manifest.path.parent.name
+        if manifest.run_id != folder:
+            yield _at(
+                manifest,
+                "/run_id",
+                "RUN008",
+                f"run_id {manifest.run_id!r} differs from its folder {folder!r}",
+            )

@@ -1,0 +1,176 @@
+"""Copy a run's metrics into a model card, changing nothing else in the card.
+
+`charter card sync MODEL --run RUN` rewrites two places of the card's front
+matter: the `model-index` block (metric values, keeping each result's task,
+dataset and metric names) and `governance.run_manifest`. Every other line, the
+comments and the Markdown body included, stays byte for byte as it was, so
+the sync reads as a small diff in review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from charter.formats import card as card_format
+from charter.formats.manifest import Manifest
+from charter.formats.source import FormatError
+from charter.runs import atomic
+
+_TOP_LEVEL_KEY = re.compile(r"^[^\s#\-]")
+_RUN_MANIFEST = re.compile(r"^(?P<indent>[ \t]+)run_manifest[ \t]*:")
+
+
+class CardSyncError(Exception):
+    """The card cannot be synced (unreadable, or the result would not load)."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    path: Path
+    changed: bool
+    metrics: dict[str, float]
+
+
+def card_metrics(front_matter: dict[str, Any]) -> dict[str, Any]:
+    """`type -> value` of every metric in the card's model-index (the last one wins)."""
+    found: dict[str, Any] = {}
+    index = front_matter.get("model-index")
+    for model in index if isinstance(index, list) else []:
+        results = model.get("results") if isinstance(model, dict) else None
+        for result in results if isinstance(results, list) else []:
+            metrics = result.get("metrics") if isinstance(result, dict) else None
+            for metric in metrics if isinstance(metrics, list) else []:
+                if isinstance(metric, dict) and isinstance(metric.get("type"), str):
+                    found[metric["type"]] = metric.get("value")
+    return found
+
+
+def synced_model_index(current: Any, model_name: str, manifest: Manifest) -> list[dict[str, Any]]:
+    """The card's model-index with the manifest's metrics, or a new one naming its data."""
+    metrics = manifest.metrics
+    if not (isinstance(current, list) and current and isinstance(current[0], dict)):
+        dataset = manifest.inputs[0] if manifest.inputs else None
+        current = [
+            {
+                "name": model_name,
+                "results": [
+                    {
+                        "task": {"type": "tabular-regression"},
+                        "dataset": {
+                            "type": dataset.contract.id if dataset and dataset.contract else "data",
+                            "name": dataset.name if dataset else "data",
+                        },
+                        "metrics": [],
+                    }
+                ],
+            }
+        ]
+    index = yaml.safe_load(yaml.safe_dump(current))  # a deep copy of plain data
+    for model in index:
+        results = model.setdefault("results", [])
+        for result in results if isinstance(results, list) else []:
+            if isinstance(result, dict):
+                result["metrics"] = _merged(result.get("metrics"), metrics)
+    return index
+
+
+def _merged(existing: Any, metrics: dict[str, float]) -> list[dict[str, Any]]:
+    """One entry per manifest metric, keeping names and extras of entries already there."""
+    by_type = {
+        item["type"]: item
+        for item in (existing if isinstance(existing, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("type"), str)
+    }
+    return [
+        {**by_type.get(name, {"type": name}), "value": value} for name, value in metrics.items()
+    ]
+
+
+def sync_text(text: str, path: Path, manifest: Manifest, manifest_uri: str) -> str:
+    """The card text with model-index and governance.run_manifest taken from `manifest`."""
+    card = card_format.Card(path=path, markdown=card_format.parse(text, path))
+    front = card.markdown.front_matter.data
+    lines = text.splitlines(keepends=True)
+    end = card.markdown.body_line - 2  # index of the closing '---'
+    index = synced_model_index(front.get("model-index"), card.name, manifest)
+    block = yaml.safe_dump({"model-index": index}, sort_keys=False, allow_unicode=True)
+    lines, end = _replace_block(lines, end, "model-index", block)
+    lines = _set_run_manifest(lines, end, f"run_manifest: {_scalar(manifest_uri)}")
+    return "".join(lines)
+
+
+def _scalar(value: str) -> str:
+    """`value` as a one-line YAML scalar (quoted only when YAML needs it)."""
+    return yaml.safe_dump(value, width=10_000).splitlines()[0]
+
+
+def _block(lines: list[str], end: int, key: str) -> tuple[int, int] | None:
+    """[start, stop) of the top-level `key:` block in the front matter, trailing blanks excluded."""
+    start = next(
+        (i for i in range(1, end) if re.match(rf"{re.escape(key)}[ \t]*:", lines[i])), None
+    )
+    if start is None:
+        return None
+    stop = next((i for i in range(start + 1, end) if _TOP_LEVEL_KEY.match(lines[i])), end)
+    while stop - 1 > start and (
+        not lines[stop - 1].strip() or lines[stop - 1].lstrip().startswith("#")
+    ):
+        stop -= 1
+    return start, stop
+
+
+def _replace_block(lines: list[str], end: int, key: str, block: str) -> tuple[list[str], int]:
+    new = block.splitlines(keepends=True)
+    span = _block(lines, end, key)
+    start, stop = span if span else (end, end)
+    return [*lines[:start], *new, *lines[stop:]], end + len(new) - (stop - start)
+
+
+def _set_run_manifest(lines: list[str], end: int, entry: str) -> list[str]:
+    span = _block(lines, end, "governance")
+    if span is None:
+        return [*lines[:end], "governance:\n", f"  {entry}\n", *lines[end:]]
+    start, stop = span
+    children = [
+        i
+        for i in range(start + 1, stop)
+        if lines[i].strip() and not lines[i].lstrip().startswith("#")
+    ]
+    indent = re.match(r"[ \t]*", lines[children[0]]).group(0) if children else "  "
+    for i in children:
+        match = _RUN_MANIFEST.match(lines[i])
+        if match and match.group("indent") == indent:
+            return [*lines[:i], f"{indent}{entry}\n", *lines[i + 1 :]]
+    return [*lines[:stop], f"{indent}{entry}\n", *lines[stop:]]
+
+
+def sync(card_path: Path, manifest: Manifest, manifest_uri: str) -> SyncResult:
+    """Rewrite the card at `card_path` from `manifest`; refuse when the result would not load."""
+    try:
+        text = card_path.read_text(encoding="utf-8")
+        new_text = sync_text(text, card_path, manifest, manifest_uri)
+        card_format.parse(new_text, card_path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise CardSyncError(f"cannot read {card_path}: {error}") from None
+    except FormatError as error:
+        raise CardSyncError(f"{card_path}:{error.line}:{error.col}: {error.message}") from None
+    _check_hub_loads(new_text)
+    changed = new_text != text
+    if changed:
+        atomic.write_text(card_path, new_text)
+    return SyncResult(card_path, changed, dict(manifest.metrics))
+
+
+def _check_hub_loads(text: str) -> None:
+    """huggingface_hub must still accept the card (it validates model-index offline)."""
+    from huggingface_hub import ModelCard  # noqa: PLC0415 - 0.2 s import, only here
+
+    try:
+        ModelCard(text, ignore_metadata_errors=False)
+    except Exception as error:  # any rejection means the sync would break the card
+        raise CardSyncError(f"the synced card would not load: {error}") from None

@@ -1,0 +1,199 @@
+"""Rerun a recorded run at its commit and compare what it used and produced.
+
+The rerun happens in a temporary `git worktree` at the manifest's commit, with
+the manifest's parameters and seeds and the project's current input files, in
+the current environment. Identical means: same input fingerprints, same output
+hashes, same metrics. Anything else is a difference, reported line by line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charter import gitrepo
+from charter.fingerprint import sha256_file
+from charter.formats import manifest as manifest_format
+from charter.formats.manifest import Manifest
+from charter.runs.record import LOCK_FILE, MANIFEST_NAME
+
+REPRODUCE_SUFFIX = "-reproduce"
+
+
+class ReproduceError(Exception):
+    """The run cannot be rerun faithfully (missing commit, dirty tree, failed rerun)."""
+
+
+class RerunFailedError(ReproduceError):
+    """The pipeline itself failed at the recorded commit: the run does not reproduce."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One recorded value the rerun did not reproduce."""
+
+    kind: str
+    name: str
+    recorded: str
+    reproduced: str
+
+
+@dataclass
+class Outcome:
+    recorded: Manifest
+    reproduced: Manifest
+    differences: list[Difference] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def identical(self) -> bool:
+        return not self.differences
+
+
+def compare(recorded: Manifest, reproduced: Manifest) -> list[Difference]:
+    """Inputs by fingerprint, outputs by sha256, metrics by value, plus features and params."""
+    differences = _by_name(
+        "input",
+        {i.name: i.fingerprint for i in recorded.inputs},
+        {i.name: i.fingerprint for i in reproduced.inputs},
+    )
+    differences += _by_name(
+        "output",
+        {o.name: o.sha256 for o in recorded.outputs},
+        {o.name: o.sha256 for o in reproduced.outputs},
+    )
+    differences += _by_name(
+        "metric",
+        {k: repr(v) for k, v in recorded.metrics.items()},
+        {k: repr(v) for k, v in reproduced.metrics.items()},
+    )
+    if recorded.features != reproduced.features:
+        differences.append(
+            Difference(
+                "features", "features", ", ".join(recorded.features), ", ".join(reproduced.features)
+            )
+        )
+    if recorded.params_hash != reproduced.params_hash:
+        differences.append(
+            Difference("params", "params_hash", recorded.params_hash, reproduced.params_hash)
+        )
+    return differences
+
+
+def _by_name(kind: str, recorded: dict[str, str], reproduced: dict[str, str]) -> list[Difference]:
+    return [
+        Difference(kind, name, recorded.get(name, "(missing)"), reproduced.get(name, "(missing)"))
+        for name in sorted(recorded.keys() | reproduced.keys())
+        if recorded.get(name) != reproduced.get(name)
+    ]
+
+
+def preflight(root: Path, recorded: Manifest, *, allow_dirty: bool) -> list[str]:
+    """Refuse what cannot be rerun; return warnings about what may differ."""
+    if not gitrepo.commit_exists(root, recorded.commit):
+        raise ReproduceError(
+            f"commit {recorded.commit[:12]} of run {recorded.run_id} is not in this repository"
+            " (was it rebased away or never pushed?)"
+        )
+    warnings = []
+    if recorded.dirty:
+        message = (
+            f"run {recorded.run_id} was recorded from a tree with uncommitted changes, "
+            f"which commit {recorded.commit[:12]} does not hold"
+        )
+        if not allow_dirty:
+            raise ReproduceError(f"{message}; pass --allow-dirty to rerun that commit anyway")
+        warnings.append(message)
+    lock = root / LOCK_FILE
+    if not lock.is_file() or sha256_file(lock) != recorded.lock_sha256:
+        warnings.append(
+            f"the current {LOCK_FILE} differs from the run's: the rerun uses the current "
+            "environment, so results may differ for that reason alone"
+        )
+    return warnings
+
+
+def reproduce(
+    root: Path, manifest_path: Path, *, allow_dirty: bool = False, timeout: float = 3600
+) -> Outcome:
+    """Rerun the run recorded at `manifest_path` and compare; raise ReproduceError when unable."""
+    recorded = manifest_format.load(manifest_path)
+    warnings = preflight(root, recorded, allow_dirty=allow_dirty)
+    run_id = recorded.run_id + REPRODUCE_SUFFIX
+    runs_dir = _runs_dir(root, recorded)
+    with (
+        tempfile.TemporaryDirectory(prefix="charter-reproduce-") as scratch,
+        _worktree(root, recorded.commit, Path(scratch) / "tree") as tree,
+    ):
+        _copy_inputs(root, tree, recorded)
+        config = Path(scratch) / "config.json"
+        config.write_text(json.dumps({**recorded.params, "seeds": recorded.seeds}), "utf-8")
+        _rerun(tree, recorded.entry_point, config, run_id, timeout)
+        reproduced = manifest_format.load(tree / runs_dir / run_id / MANIFEST_NAME)
+    return Outcome(recorded, reproduced, compare(recorded, reproduced), warnings)
+
+
+def _runs_dir(root: Path, recorded: Manifest) -> Path:
+    """The runs folder relative to the root, as the manifest's own location says."""
+    return recorded.path.resolve().parent.parent.relative_to(root.resolve())
+
+
+@contextmanager
+def _worktree(root: Path, commit: str, where: Path) -> Iterator[Path]:
+    """A detached worktree of `commit` at `where`, removed afterwards."""
+    added = subprocess.run(
+        ["git", "worktree", "add", "--detach", "--quiet", str(where), commit],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if added.returncode != 0:
+        raise ReproduceError(f"cannot check out {commit[:12]}: {added.stderr.strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(where)],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+        subprocess.run(["git", "worktree", "prune"], cwd=root, capture_output=True, check=False)
+
+
+def _copy_inputs(root: Path, tree: Path, recorded: Manifest) -> None:
+    """Put the project's current input files where the rerun expects them."""
+    for item in recorded.inputs:
+        if "://" in item.uri or Path(item.uri).is_absolute():
+            continue
+        source = root / item.uri
+        if source.is_file():
+            target = tree / item.uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def _rerun(tree: Path, entry_point: str, config: Path, run_id: str, timeout: float) -> None:
+    """Run the pipeline module from the worktree's own source, in this interpreter."""
+    env = dict(os.environ)
+    sources = [str(tree / "src"), str(tree)]
+    env["PYTHONPATH"] = os.pathsep.join([*sources, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    command = [sys.executable, "-m", entry_point, "--config", str(config), "--run-id", run_id]
+    try:
+        result = subprocess.run(
+            command, cwd=tree, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise ReproduceError(f"the rerun took longer than {timeout:.0f} s") from None
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-20:])
+        raise RerunFailedError(f"the rerun failed (exit {result.returncode}):\n{tail}")

@@ -1,0 +1,98 @@
+"""`charter reproduce`: reruns a recorded run at its commit and compares, for real."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mini_project import make, run_pipeline
+from templating import clean_env, git
+
+
+def charter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "charter", *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make(tmp_path / "mini")
+
+
+def edit_manifest(path: Path, change) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def test_honest_run_reproduces(project: Path):
+    manifest = run_pipeline(project)
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "1 input fingerprints, 1 output hashes and 1 metrics identical" in result.stdout
+    assert git("worktree", "list", cwd=project).count("\n") == 1  # temporary worktree removed
+
+
+def test_changed_input_data_does_not_reproduce(project: Path):
+    manifest = run_pipeline(project)
+    (project / "data" / "numbers.csv").write_text("1\n2\n4\n")
+    result = charter("reproduce", str(manifest), cwd=project)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.split()[:2] == ["input", "numbers"] for line in lines)
+    assert any(line.split()[:2] == ["output", "result"] for line in lines)
+    assert any(line.split()[:2] == ["metric", "score"] for line in lines)
+
+
+def test_changed_seed_does_not_reproduce(project: Path):
+    manifest = run_pipeline(project)
+    edit_manifest(manifest, lambda data: data["seeds"].update(noise=8))
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 1, result.stderr
+    rows = [line.split()[:2] for line in result.stdout.splitlines()]
+    assert ["metric", "score"] in rows
+    assert ["input", "numbers"] not in rows  # same data, only the seed differs
+
+
+def test_unknown_commit_is_refused(project: Path):
+    manifest = run_pipeline(project)
+    edit_manifest(manifest, lambda data: data["code"].update(commit="0" * 40))
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 2
+    assert "is not in this repository" in result.stderr
+
+
+def test_dirty_run_needs_allow_dirty(project: Path):
+    (project / "NOTES.md").write_text("uncommitted\n")
+    manifest = run_pipeline(project)
+    assert json.loads(manifest.read_text())["code"]["dirty"] is True
+    refused = charter("reproduce", manifest.parent.name, cwd=project)
+    assert refused.returncode == 2
+    assert "--allow-dirty" in refused.stderr
+    allowed = charter("reproduce", manifest.parent.name, "--allow-dirty", cwd=project)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "warning: run" in allowed.stderr
+
+
+def test_missing_run_is_a_usage_error(project: Path):
+    result = charter("reproduce", "no-such-run", cwd=project)
+    assert result.returncode == 2
+    assert "no run manifest" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_failing_rerun_does_not_reproduce(project: Path):
+    manifest = run_pipeline(project)
+    (project / "data" / "numbers.csv").write_text("not a number\n")
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 1
+    assert "the rerun failed" in result.stderr
