@@ -1,16 +1,77 @@
-"""`charter check`: run the rules over a project's artifacts."""
+"""`charter check [PATHS]`: run the rules over a project's artifacts and report findings.
+
+Exit 0 when no error-level finding is left, 1 when there is one, 2 for usage or
+internal errors. Options follow ruff: `--select`/`--ignore` take codes or
+prefixes; `[tool.charter]` in pyproject.toml gives defaults.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from charter.cli.output import FORMATS, summary, write
+from charter.findings import ERROR
+
+STAGES = ("review", "production")
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.split(",") if c.strip()]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("check", help="check governance artifacts against the rules")
-    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: project)")
+    parser = subparsers.add_parser(
+        "check",
+        help="check governance artifacts against the rules",
+        description="Check contracts, the feature catalog, model cards and runs.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="report only findings in these files or folders"
+    )
+    parser.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to run")
+    parser.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes to skip")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--stage", choices=STAGES, help="make this stage's checklist binding (default: review)"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    return 0
+    from charter.project import Project, find_root  # noqa: PLC0415 - `charter --help` stays fast
+    from charter.rules import all_rules, check  # noqa: PLC0415
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"charter check: {missing[0]}: no such file or folder", file=sys.stderr)
+        return 2
+    root = find_root(args.paths[0] if args.paths else Path.cwd())
+    project = Project.load(root)
+    config = project.config
+    select = args.select if args.select is not None else (config.select or ["ALL"])
+    ignore = [*config.ignore, *(args.ignore or [])]
+    known = all_rules()
+    for selector in (*select, *ignore):
+        if selector != "ALL" and not any(code.startswith(selector) for code in known):
+            print(f"charter check: unknown rule selector {selector!r}", file=sys.stderr)
+            return 2
+    stage = args.stage or config.stage
+    try:
+        findings = check(project, select=select, ignore=ignore, stage=stage)
+    except Exception as error:  # a rule crashed: say so plainly, never a traceback
+        print(f"charter check: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    if args.paths:
+        wanted = [p.resolve() for p in args.paths]
+        findings = [f for f in findings if any(_within(f.path, w) for w in wanted)]
+    write(findings, args.format, sys.stdout)
+    if args.format == "text":
+        print(summary(findings), file=sys.stderr)
+    return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def _within(path: Path, folder: Path) -> bool:
+    path = path.resolve()
+    return path == folder or path.is_relative_to(folder)

@@ -1,0 +1,78 @@
+"""Capabilities: the rules `charter check` runs, and the engine that selects them.
+
+    from charter.rules import check, all_rules
+    findings = check(project, select=["CON"], ignore=["CON008"], stage="review")
+
+Each rule family is one module here (contracts, features, cards, repository,
+runs, ...); `all_rules()` imports every module of this package, so a new family
+needs no registration anywhere else. Rules never read files and never print.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from charter.findings import ERROR, Finding
+from charter.rules.registry import RULES, STAGES, Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from charter.project import Project
+
+_NOT_RULES = {"registry"}
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule, by code (imports the rule modules on first call)."""
+    for module in pkgutil.iter_modules(__path__):
+        if not module.name.startswith("_") and module.name not in _NOT_RULES:
+            importlib.import_module(f"{__name__}.{module.name}")
+    return dict(sorted(RULES.items()))
+
+
+def matches(code: str, prefixes: Iterable[str]) -> bool:
+    """Prefix matching like ruff: `CON` selects CON001..., `ALL` selects everything."""
+    return any(p == "ALL" or code.startswith(p) for p in prefixes)
+
+
+def binding_codes(project: Project, stage: str, rules: dict[str, Rule]) -> set[str]:
+    """Codes enforced at `stage`: rules of that stage or earlier, plus checklist items."""
+    reached = STAGES[: STAGES.index(stage) + 1]
+    listed = [
+        code
+        for checklist in project.checklists
+        if checklist.stage in reached
+        for code, _pointer in checklist.rules
+    ]
+    return {c for c, r in rules.items() if r.stage in reached or matches(c, listed)}
+
+
+def check(
+    project: Project,
+    *,
+    select: Iterable[str] = ("ALL",),
+    ignore: Iterable[str] = (),
+    stage: str = "review",
+) -> list[Finding]:
+    """Run the selected rules that are binding at `stage`; findings sorted by place."""
+    rules = all_rules()
+    select, ignore = list(select) or ["ALL"], list(ignore)
+    binding = binding_codes(project, stage, rules)
+    findings: list[Finding] = []
+    for code, rule in rules.items():
+        if code in binding and matches(code, select) and not matches(code, ignore):
+            findings.extend(replace(f, severity=rule.severity) for f in rule.check(project))
+    for problem in project.problems:  # load problems no rule claims (e.g. a new family's)
+        claimed = problem.code in rules or matches(problem.code, ignore)
+        if not claimed and matches(problem.code, select):
+            findings.append(
+                Finding(problem.path, problem.line, problem.col, problem.code, problem.message)
+            )
+    return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code, f.message))
+
+
+__all__ = ["ERROR", "Finding", "Rule", "all_rules", "check", "matches"]

@@ -1,0 +1,214 @@
+"""CON: data contracts (ODCS v3) are valid, owned, and describe every column fully."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from charter.findings import Finding
+from charter.formats import schema
+from charter.formats.vocabulary import (
+    ANONYMIZATION_STRENGTH,
+    CLASSIFICATIONS,
+    CUSTOM_PROPERTY_VOCABULARY,
+    NUMERIC_TYPES,
+    is_sensitive_classification,
+    required_strength,
+)
+from charter.rules.registry import at, at_line, first_mention, rule
+
+if TYPE_CHECKING:
+    from charter.formats.contract import Contract, Property
+    from charter.project import Project
+
+OWNER_ROLES = {"owner", "dataowner"}
+
+
+def _properties(contract: Contract) -> Iterator[Property]:
+    for schema_object in contract.schemas:
+        yield from schema_object.properties
+
+
+def _custom_pointer(prop: Property, name: str) -> str:
+    return prop.custom_pointers.get(name, prop.pointer)
+
+
+@rule("CON001", "Contract does not match the official ODCS JSON Schema")
+def schema_valid(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        name = schema.ODCS_SCHEMAS.get(contract.api_version or "")
+        if name is None:
+            continue  # CON002 says why
+        for problem in schema.validate(contract.document, name):
+            yield at_line(contract.path, problem.line, problem.col, "CON001", problem.message)
+
+
+@rule("CON002", "Contract apiVersion has no vendored ODCS schema")
+def api_version(project: Project) -> Iterator[Finding]:
+    supported = ", ".join(schema.ODCS_SCHEMAS)
+    for contract in project.contracts:
+        if contract.api_version not in schema.ODCS_SCHEMAS:
+            yield at(
+                contract.document,
+                first_mention(contract.document, "apiVersion"),
+                "CON002",
+                f"apiVersion {contract.api_version!r} is not supported (use one of {supported})",
+            )
+
+
+@rule("CON003", "Contract team has no owner")
+def owner_in_team(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        roles = {re.sub(r"[^a-z]", "", (m.role or "").lower()) for m in contract.team}
+        if not roles & OWNER_ROLES:
+            yield at(
+                contract.document,
+                first_mention(contract.document, "team"),
+                "CON003",
+                "no team member has role 'owner': name who approves changes to this contract",
+            )
+
+
+@rule("CON004", "Contract id is used by another contract")
+def unique_contract_id(project: Project) -> Iterator[Finding]:
+    seen: dict[str, Contract] = {}
+    for contract in project.contracts:
+        if contract.id is None:
+            continue
+        if contract.id in seen:
+            first = seen[contract.id].path.name
+            yield at(
+                contract.document, "/id", "CON004", f"id {contract.id!r} is also used by {first}"
+            )
+        else:
+            seen[contract.id] = contract
+
+
+@rule("CON005", "Schema object or property name is not unique")
+def unique_names(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        objects: set[str] = set()
+        for schema_object in contract.schemas:
+            if schema_object.name in objects:
+                yield at(
+                    contract.document,
+                    f"{schema_object.pointer}/name",
+                    "CON005",
+                    f"schema object {schema_object.name!r} is defined twice",
+                )
+            objects.add(schema_object.name)
+            names: set[str] = set()
+            for prop in schema_object.properties:
+                if prop.name in names:
+                    yield at(
+                        contract.document,
+                        f"{prop.pointer}/name",
+                        "CON005",
+                        f"property {prop.name!r} is defined twice in {schema_object.name!r}",
+                    )
+                names.add(prop.name)
+
+
+@rule("CON006", "Personal or confidential property declares no anonymization")
+def anonymization_declared(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            needs = prop.is_personal or is_sensitive_classification(prop.classification)
+            if needs and prop.anonymization is None:
+                reason = (
+                    f"personal data ({prop.pii_category})"
+                    if prop.is_personal
+                    else f"classified {prop.classification}"
+                )
+                yield at(
+                    contract.document,
+                    prop.pointer,
+                    "CON006",
+                    f"property {prop.name!r} is {reason} but declares no `anonymization` "
+                    "custom property",
+                )
+
+
+@rule("CON007", "Anonymization is weaker than the classification requires")
+def anonymization_strength(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            method = prop.anonymization
+            if method not in ANONYMIZATION_STRENGTH:
+                continue  # absent: CON006; unknown word: CON010
+            needed = required_strength(prop.classification, prop.is_personal)
+            if ANONYMIZATION_STRENGTH[method] < needed:
+                allowed = [m for m, s in ANONYMIZATION_STRENGTH.items() if s >= needed]
+                yield at(
+                    contract.document,
+                    _custom_pointer(prop, "anonymization"),
+                    "CON007",
+                    f"personal data classified {prop.classification or 'unclassified'} needs "
+                    f"anonymization of at least {needed} ({', '.join(allowed)}), not {method!r}",
+                )
+
+
+@rule("CON008", "Numeric property declares no unit")
+def numeric_unit(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            unit = prop.custom.get("unit")
+            if prop.logical_type in NUMERIC_TYPES and not (isinstance(unit, str) and unit.strip()):
+                yield at(
+                    contract.document,
+                    prop.pointer,
+                    "CON008",
+                    f"{prop.logical_type} property {prop.name!r} declares no `unit` custom "
+                    "property (UCUM, e.g. 'kg/m2', '1' for ratios, '{code}' for codes)",
+                )
+
+
+@rule("CON009", "Optional property declares no missing-value handling")
+def missing_value_handling(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            if not prop.required and not prop.primary_key and "missingValues" not in prop.custom:
+                yield at(
+                    contract.document,
+                    prop.pointer,
+                    "CON009",
+                    f"optional property {prop.name!r} declares no `missingValues` custom "
+                    "property: say what the pipeline does with nulls",
+                )
+
+
+@rule("CON010", "Classification or custom property value outside Charter's vocabulary")
+def vocabulary(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            if prop.classification is not None and prop.classification not in CLASSIFICATIONS:
+                yield at(
+                    contract.document,
+                    f"{prop.pointer}/classification",
+                    "CON010",
+                    f"classification {prop.classification!r} is not one of "
+                    f"{', '.join(CLASSIFICATIONS)}",
+                )
+            for name, words in CUSTOM_PROPERTY_VOCABULARY.items():
+                if name in prop.custom and prop.custom[name] not in words:
+                    yield at(
+                        contract.document,
+                        _custom_pointer(prop, name),
+                        "CON010",
+                        f"{name} {prop.custom[name]!r} is not one of {', '.join(words)}",
+                    )
+
+
+@rule("CON011", "Property has no description")
+def described(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            if not (prop.description or "").strip():
+                yield at(
+                    contract.document,
+                    prop.pointer,
+                    "CON011",
+                    f"property {prop.name!r} has no description: say what it means and how it "
+                    "is measured",
+                )

@@ -1,0 +1,71 @@
+"""PRJ: project-wide rules: unreadable files, configuration, `copier update` leftovers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from charter.findings import WARNING, Finding
+from charter.formats import schema
+from charter.rules.registry import RULES, at, at_line, rule
+
+if TYPE_CHECKING:
+    from charter.project import Project
+
+
+def _problems(project: Project, code: str) -> Iterator[Finding]:
+    for p in project.problems:
+        if p.code == code:
+            yield at_line(p.path, p.line, p.col, code, p.message)
+
+
+@rule("PRJ001", "Artifact file cannot be read or parsed")
+def unreadable_file(project: Project) -> Iterator[Finding]:
+    return _problems(project, "PRJ001")
+
+
+@rule("PRJ002", "Duplicate key in a YAML mapping")
+def duplicate_key(project: Project) -> Iterator[Finding]:
+    return _problems(project, "PRJ002")
+
+
+@rule("PRJ003", "Conflict marker left in a governance artifact")
+def conflict_marker(project: Project) -> Iterator[Finding]:
+    for conflict in project.conflicts:
+        yield at_line(
+            conflict.path,
+            conflict.line,
+            1,
+            "PRJ003",
+            f"conflict marker {conflict.marker!r}: resolve the `copier update` conflict, "
+            "keep the lines you want and delete the markers",
+        )
+
+
+@rule("PRJ004", "Rejected hunk file (*.rej) left in the project")
+def rejected_hunk(project: Project) -> Iterator[Finding]:
+    for path in project.rejects:
+        yield at_line(
+            path,
+            1,
+            1,
+            "PRJ004",
+            "`copier update` could not apply this change: merge it into the file by hand, "
+            "then delete the .rej file",
+        )
+
+
+@rule("PRJ005", "Invalid [tool.charter] configuration")
+def configuration(project: Project) -> Iterator[Finding]:
+    return _problems(project, "PRJ005")
+
+
+@rule("PRJ006", "Checklist front matter is invalid or names an unknown rule", severity=WARNING)
+def checklist_front_matter(project: Project) -> Iterator[Finding]:
+    for checklist in project.checklists:
+        document = checklist.document
+        for problem in schema.validate(document, schema.CHECKLIST_SCHEMA):
+            yield at_line(checklist.path, problem.line, problem.col, "PRJ006", problem.message)
+        for code, pointer in checklist.rules:
+            if not any(known.startswith(code) for known in RULES):
+                yield at(document, pointer, "PRJ006", f"no rule code starts with {code!r}")
