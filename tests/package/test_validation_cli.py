@@ -1,0 +1,149 @@
+"""`charter validate`: Parquet and CSV files, exit codes, and clear messages for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from test_validation import CONTRACT, valid_frame
+
+from charter.cli import main
+
+
+def charter(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "charter", "validate", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def parquet(tmp_path: Path) -> Path:
+    path = tmp_path / "patients.parquet"
+    valid_frame().write_parquet(path)
+    return path
+
+
+@pytest.fixture
+def csv(tmp_path: Path) -> Path:
+    path = tmp_path / "patients.csv"
+    valid_frame().write_csv(path)
+    return path
+
+
+def test_valid_parquet_exits_0(parquet: Path):
+    result = charter(parquet, "--contract", CONTRACT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("patients: 4 rows valid against the contract")
+    assert result.stderr == ""
+
+
+def test_valid_csv_exits_0(csv: Path):
+    result = charter(csv, "--contract", CONTRACT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_violations_exit_1_with_the_report(tmp_path: Path):
+    path = tmp_path / "bad.parquet"
+    valid_frame().with_columns(pl.Series("age", [40, 500, 60, 70])).drop("sex").write_parquet(path)
+    result = charter(path, "--contract", CONTRACT)
+    assert result.returncode == 1
+    assert "patients: 2 failing checks on 4 rows" in result.stdout
+    assert "sex" in result.stdout
+    assert "column missing from the data" in result.stdout
+    assert "maximum 120" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_csv_value_that_does_not_parse_is_a_type_failure(csv: Path):
+    csv.write_text(csv.read_text().replace("P0002,50,", "P0002,fifty,"))
+    result = charter(csv, "--contract", CONTRACT, "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["failures"] == [
+        {"column": "age", "check": "type integer", "count": 1, "examples": ["fifty"]}
+    ]
+
+
+def test_csv_booleans_dates_and_empty_fields_parse(tmp_path: Path):
+    path = tmp_path / "patients.csv"
+    text = valid_frame().write_csv()
+    path.write_text(text.replace("true", "TRUE").replace("false", "False"))
+    assert main(["validate", str(path), "--contract", str(CONTRACT)]) == 0
+
+
+def test_json_format(parquet: Path):
+    result = charter(parquet, "--contract", CONTRACT, "--format", "json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    assert report["rows"] == 4
+    assert report["schema"] == "patients"
+
+
+def test_schema_option_selects_by_name(parquet: Path):
+    assert (
+        main(["validate", str(parquet), "--contract", str(CONTRACT), "--schema", "patients"]) == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "absent.parquet", "absent.parquet: data file not found"),
+        (lambda d: _write(d / "junk.parquet", b"\x00not parquet"), "cannot read Parquet"),
+        (lambda d: _write(d / "empty.csv", b""), "cannot read CSV"),
+        (lambda d: _write(d / "data.xlsx", b"PK"), "unknown data format '.xlsx'"),
+    ],
+)
+def test_unreadable_data_exits_2(tmp_path: Path, make, message):
+    result = charter(make(tmp_path), "--contract", CONTRACT)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.startswith("charter validate: ")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "contract file not found"),
+        ("schema: [\n", "invalid YAML"),
+        ("- just\n- a list\n", "contract must be a YAML mapping"),
+        ("schema:\n  - name: t\n    properties:\n      - {name: a, logicalType: int}\n",
+         "unknown logicalType 'int'"),
+        ("id: x\nid: y\n", "duplicate key"),
+    ],
+)  # fmt: skip
+def test_bad_contract_exits_2(parquet: Path, tmp_path: Path, text, message):
+    contract = tmp_path / "contract.odcs.yaml"
+    if text is not None:
+        contract.write_text(text)
+    result = charter(parquet, "--contract", contract)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_schema_name_exits_2(parquet: Path):
+    result = charter(parquet, "--contract", CONTRACT, "--schema", "visits")
+    assert result.returncode == 2
+    assert "no schema object named 'visits' (it has: patients)" in result.stderr
+
+
+def test_missing_contract_option_is_a_usage_error(parquet: Path):
+    result = charter(parquet)
+    assert result.returncode == 2
+    assert "--contract" in result.stderr
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
