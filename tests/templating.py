@@ -112,6 +112,29 @@ def copy_project(
     return dest
 
 
+def update_project(
+    project: Path, vcs_ref: str, *, data: dict | None = None, home: Path | None = None
+) -> None:
+    """Run `copier update` on `project` to `vcs_ref`, conflicts left inline."""
+    env_before = os.environ.copy()
+    os.environ.clear()
+    os.environ.update(clean_env(home or project.parent))
+    try:
+        copier.run_update(
+            str(project),
+            data=data or {},
+            defaults=True,
+            overwrite=True,
+            unsafe=True,
+            vcs_ref=vcs_ref,
+            conflict="inline",
+            quiet=True,
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+
+
 def uv_binary() -> str:
     found = shutil.which("uv")
     if found is None:
