@@ -32,23 +32,16 @@ def metrics_match_run(project: Project) -> Iterator[Finding]:
             continue  # MOD008 (missing) or RUN001 (invalid) says why
         shown = card_metrics(card.document.data)
         recorded = manifest.metrics
-        wrong = sorted(
-            name
-            for name in shown.keys() | recorded.keys()
-            if name not in shown or name not in recorded or not _same(shown[name], recorded[name])
-        )
-        if wrong:
-            details = ", ".join(
-                f"{name}: card {shown.get(name, '-')} vs run {recorded.get(name, '-')}"
-                for name in wrong
-            )
-            pointer = (
-                "/model-index" if "/model-index" in card.document.values else GOVERNANCE_POINTER
-            )
-            yield at(
-                card.document,
-                pointer,
-                "MOD009",
-                f"metrics differ from {card.run_manifest} ({details}); run "
-                f"`charter card sync {card.name} --run {manifest.run_id}`",
-            )
+        fix = f"run `charter card sync {card.name} --run {manifest.run_id}`"
+        for name in sorted(shown.keys() | recorded.keys()):
+            value, pointer = shown.get(name, (None, ""))
+            if name not in shown:
+                where = "/model-index" if "/model-index" in card.document.values else ""
+                message = f"metric {name!r} of {card.run_manifest} is missing from the card"
+                yield at(card.document, where or GOVERNANCE_POINTER, "MOD009", f"{message}; {fix}")
+            elif name not in recorded:
+                message = f"metric {name!r} is not in {card.run_manifest}"
+                yield at(card.document, pointer, "MOD009", f"{message}; {fix}")
+            elif not _same(value, recorded[name]):
+                message = f"{name} is {value} in the card but {recorded[name]} in the run"
+                yield at(card.document, pointer, "MOD009", f"{message}; {fix}")

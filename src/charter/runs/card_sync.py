@@ -36,17 +36,18 @@ class SyncResult:
     metrics: dict[str, float]
 
 
-def card_metrics(front_matter: dict[str, Any]) -> dict[str, Any]:
-    """`type -> value` of every metric in the card's model-index (the last one wins)."""
-    found: dict[str, Any] = {}
+def card_metrics(front_matter: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    """`type -> (value, JSON pointer of the value)` for every metric in the model-index."""
+    found: dict[str, tuple[Any, str]] = {}
     index = front_matter.get("model-index")
-    for model in index if isinstance(index, list) else []:
+    for m, model in enumerate(index if isinstance(index, list) else []):
         results = model.get("results") if isinstance(model, dict) else None
-        for result in results if isinstance(results, list) else []:
+        for r, result in enumerate(results if isinstance(results, list) else []):
             metrics = result.get("metrics") if isinstance(result, dict) else None
-            for metric in metrics if isinstance(metrics, list) else []:
+            for k, metric in enumerate(metrics if isinstance(metrics, list) else []):
                 if isinstance(metric, dict) and isinstance(metric.get("type"), str):
-                    found[metric["type"]] = metric.get("value")
+                    pointer = f"/model-index/{m}/results/{r}/metrics/{k}/value"
+                    found[metric["type"]] = (metric.get("value"), pointer)
     return found
 
 

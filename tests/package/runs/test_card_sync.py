@@ -1,0 +1,175 @@
+"""`charter card sync` copies a run's metrics into a card and changes nothing else;
+MOD009 catches a card whose metrics differ from its run."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from huggingface_hub import ModelCard
+from mini_project import make, run_pipeline
+from templating import clean_env
+
+from charter.project import Project
+from charter.rules import check
+
+CARD = """\
+---
+# Front matter comments survive the sync.
+license: mit
+library_name: sklearn
+tags: [tabular-regression]
+model-index:
+  - name: scorer
+    results:
+      - task: {type: tabular-regression, name: Score regression}
+        dataset: {type: numbers, name: Numbers}
+        metrics:
+          - {type: score, name: Score on held-out data, value: 0.0}
+governance:
+  apiVersion: charter/v1
+  owner: "@ada"
+  features: [total@1]
+  contracts: [numbers]
+  run_manifest: null  # set by charter card sync
+---
+
+# Model Card for scorer
+
+Body text, *untouched*: score = 0.0 here is prose, not a metric.
+"""
+
+
+def charter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "charter", *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make(tmp_path_factory.mktemp("cards") / "mini")
+    return run_pipeline(root)
+
+
+@pytest.fixture
+def project(recorded: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(recorded.parents[2], root)
+    card = root / "governance" / "models" / "scorer" / "card.md"
+    card.parent.mkdir(parents=True)
+    card.write_text(CARD)
+    return root
+
+
+def front_matter(card: Path) -> dict:
+    return yaml.safe_load(card.read_text().split("---\n")[1])
+
+
+def test_sync_writes_metrics_and_link_and_nothing_else(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    result = charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    assert result.returncode == 0, result.stderr
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    score = json.loads((project / "runs" / run_id / "manifest.json").read_text())["metrics"]
+    data = front_matter(card)
+    [metric] = data["model-index"][0]["results"][0]["metrics"]
+    assert metric == {"type": "score", "name": "Score on held-out data", "value": score["score"]}
+    assert data["model-index"][0]["results"][0]["dataset"] == {"type": "numbers", "name": "Numbers"}
+    assert data["governance"]["run_manifest"] == f"runs/{run_id}/manifest.json"
+    changed = [
+        line
+        for line in difflib.ndiff(CARD.splitlines(), card.read_text().splitlines())
+        if line.startswith("- ")
+    ]
+    # Only the model-index block and the run_manifest line were rewritten.
+    assert all("model-index" in line or line[2:].startswith(" ") for line in changed), changed
+    text = card.read_text()
+    assert "# Front matter comments survive the sync." in text
+    assert text.endswith(CARD.split("---\n", 2)[2])  # body byte for byte
+    assert "tags: [tabular-regression]" in text
+
+
+def test_second_sync_changes_nothing(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    before = card.read_bytes()
+    again = charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    assert again.returncode == 0
+    assert "already in sync" in again.stdout
+    assert card.read_bytes() == before
+
+
+def test_synced_card_loads_with_huggingface_hub(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    card = ModelCard.load(project / "governance" / "models" / "scorer" / "card.md")
+    [result] = card.data.eval_results
+    assert result.metric_type == "score"
+
+
+def test_mod009_fails_until_the_card_is_synced(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    card.write_text(
+        CARD.replace("run_manifest: null", f"run_manifest: runs/{run_id}/manifest.json")
+    )
+    [finding] = check(Project.load(project), select=["MOD009"])
+    assert finding.code == "MOD009"
+    assert finding.path == card
+    assert finding.line == 12  # the metric's value
+    assert "score is 0.0 in the card" in finding.message
+    assert "charter card sync scorer" in finding.message
+    charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    assert check(Project.load(project), select=["MOD009"]) == []
+
+
+def test_hand_edited_metric_is_caught(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    lines = card.read_text().splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if "value:" in line)
+    lines[index] = lines[index].split("value:")[0] + "value: 99.5\n"
+    card.write_text("".join(lines))
+    [finding] = check(Project.load(project), select=["MOD009"])
+    assert "score is 99.5 in the card" in finding.message
+    assert finding.line == index + 1
+
+
+def test_sync_adds_model_index_and_governance_when_absent(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    card.write_text("---\nlicense: mit\n---\n\n# Model Card\n")
+    result = charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    assert result.returncode == 0, result.stderr
+    data = front_matter(card)
+    assert data["model-index"][0]["name"] == "scorer"
+    assert data["model-index"][0]["results"][0]["dataset"]["type"] == "numbers"
+    assert data["governance"] == {"run_manifest": f"runs/{run_id}/manifest.json"}
+    assert card.read_text().endswith("---\n\n# Model Card\n")
+
+
+def test_unknown_model_and_broken_card_are_clear_errors(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    missing = charter("card", "sync", "nobody", "--run", run_id, cwd=project)
+    assert missing.returncode == 2
+    assert "no model card" in missing.stderr
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    card.write_text("no front matter here\n")
+    broken = charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    assert broken.returncode == 2
+    assert "front matter" in broken.stderr
+    assert "Traceback" not in broken.stderr
