@@ -1,0 +1,121 @@
+"""RUN rules: each has a passing fixture (an honest run) and a failing one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from mini_project import make, run_pipeline
+from templating import git
+
+from charter.project import Project
+from charter.rules import check
+
+CATALOG = """\
+apiVersion: charter.dev/feature-catalog/v1
+features:
+  - name: total
+    version: 1
+"""
+
+CONTRACT = """\
+apiVersion: v3.1.0
+kind: DataContract
+id: numbers
+version: 1.0.0
+status: active
+"""
+
+
+@pytest.fixture(scope="module")
+def honest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed mini project with one honest run, a catalog and a contract."""
+    root = make(tmp_path_factory.mktemp("rules") / "mini")
+    (root / "governance" / "features").mkdir(parents=True)
+    (root / "governance" / "features" / "catalog.yaml").write_text(CATALOG)
+    (root / "governance" / "contracts").mkdir()
+    (root / "governance" / "contracts" / "numbers.odcs.yaml").write_text(CONTRACT)
+    git("add", "-A", cwd=root)
+    git("commit", "--quiet", "-m", "governance", cwd=root)
+    run_pipeline(root)
+    return root
+
+
+def run_codes(root: Path) -> list[tuple[str, int]]:
+    return [(f.code, f.line) for f in check(Project.load(root), select=["RUN"])]
+
+
+def with_manifest(honest: Path, tmp_path: Path, change: Callable[[dict], None]) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(honest, root)
+    manifest = next((root / "runs").glob("*/manifest.json"))
+    data = json.loads(manifest.read_text())
+    change(data)
+    manifest.write_text(json.dumps(data, indent=2) + "\n")
+    return root
+
+
+def line_of(root: Path, text: str) -> int:
+    manifest = next((root / "runs").glob("*/manifest.json"))
+    return next(n for n, line in enumerate(manifest.read_text().splitlines(), 1) if text in line)
+
+
+def test_honest_run_passes_every_run_rule(honest: Path):
+    assert run_codes(honest) == []
+
+
+def test_run001_invalid_manifest(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d.pop("outputs"))
+    assert [code for code, _ in run_codes(root)] == ["RUN001"]
+
+
+def test_run002_commit_missing(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d["code"].update(commit="f" * 40))
+    assert run_codes(root) == [("RUN002", line_of(root, '"commit"'))]
+
+
+def test_run003_lock_differs_from_commit(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d["environment"].update(lock_sha256="0" * 64))
+    assert run_codes(root) == [("RUN003", line_of(root, '"lock_sha256"'))]
+
+
+def test_run003_lock_changed_after_the_run_is_not_a_finding(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: None)
+    (root / "uv.lock").write_text("version = 2\n")  # later edits do not rewrite history
+    assert run_codes(root) == []
+
+
+def test_run004_no_seeds(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d.update(seeds={}))
+    assert [code for code, _ in run_codes(root)] == ["RUN004"]
+
+
+def test_run004_params_edited_after_the_run(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d["params"].update(scale=3))
+    assert run_codes(root) == [("RUN004", line_of(root, '"params_hash"'))]
+
+
+def test_run005_unknown_feature(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d.update(features=["total@2"]))
+    assert run_codes(root) == [("RUN005", line_of(root, '"total@2"'))]
+
+
+def test_run006_unknown_contract(honest: Path, tmp_path: Path):
+    root = with_manifest(
+        honest, tmp_path, lambda d: d["inputs"][0]["contract"].update(id="customers")
+    )
+    assert run_codes(root) == [("RUN006", line_of(root, '"customers"'))]
+
+
+def test_run007_dirty_tree_is_a_warning(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d["code"].update(dirty=True))
+    [finding] = check(Project.load(root), select=["RUN"])
+    assert (finding.code, finding.severity) == ("RUN007", "warning")
+
+
+def test_run008_run_id_differs_from_folder(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d.update(run_id="another-run"))
+    assert run_codes(root) == [("RUN008", line_of(root, '"run_id"'))]
