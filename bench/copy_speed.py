@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness.machine import machine_facts
-from harness.report import table, write_result
+from harness.report import add_results_option, table, write_result
 from harness.templates import (
     clean_env,
     clone_working_tree,
@@ -96,6 +96,7 @@ def verdict(summary: Summary) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default 7)")
+    add_results_option(parser)
     args, _ = parser.parse_known_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         f"floor; target {verdict(charter_api)}).",
         "Reproduce: `uv run python bench/copy_speed.py` (or `nox -s bench`).",
     ]
-    path = write_result("copy_speed", "Copy speed", sections, machine_facts())
+    path = write_result("copy_speed", "Copy speed", sections, machine_facts(), args.results)
     print(path.read_text())
     return 0
 

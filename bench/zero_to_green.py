@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.machine import machine_facts
-from harness.report import table, write_result
+from harness.report import add_results_option, table, write_result
 from harness.templates import clean_env, clone_working_tree, copier_copy
 from harness.timing import Summary, seconds
 
@@ -76,6 +76,7 @@ def one_run(template: Path, work: Path) -> tuple[dict[str, float], list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs (default 3)")
+    add_results_option(parser)
     args, _ = parser.parse_known_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{TARGET_SECONDS:.0f} s: {verdict}); {green}.",
         "Reproduce: `uv run python bench/zero_to_green.py` (or `nox -s bench`).",
     ]
-    path = write_result("zero_to_green", "Zero to green", sections, machine_facts())
+    path = write_result("zero_to_green", "Zero to green", sections, machine_facts(), args.results)
     print(path.read_text())
     return 1 if failures else 0
 

@@ -1,0 +1,86 @@
+"""The benchmark scripts run end to end and write the result files the docs include.
+
+They time nothing here: each runs once, into a temporary results folder, and
+the tests read what it wrote. The recorded results in bench/results/ stay as
+they were measured.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BENCH = REPO / "bench"
+
+
+def _run_bench(script: str, results: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BENCH / script), "--runs", "1", "--results", str(results)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def _seconds(cell: str) -> float:
+    match = re.fullmatch(r"\s*(\d+\.\d\d) s\s*", cell)
+    assert match, f"not a duration: {cell!r}"
+    return float(match.group(1))
+
+
+def _row(result: str, first_cells: str) -> list[str]:
+    for line in result.splitlines():
+        if line.startswith(f"| {first_cells} |"):
+            return [cell.strip() for cell in line.strip("|").split("|")]
+    raise AssertionError(f"no row starting with {first_cells!r} in:\n{result}")
+
+
+def test_copy_speed_records_charter_beside_the_one_file_floor(tmp_path: Path) -> None:
+    completed = _run_bench("copy_speed.py", tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    result = (tmp_path / "copy_speed.md").read_text(encoding="utf-8")
+    assert result.startswith("## Copy speed\n")
+    charter = _row(result, "Charter | `copier copy` (CLI)")
+    floor = _row(result, "one-file template | `copier copy` (CLI)")
+    assert 0 < _seconds(charter[2]) < 60
+    assert 0 < _seconds(floor[2]) < 60
+    assert re.search(r"\*\*Charter copy: \d+\.\d\d s median", result)
+    assert "| cores (nproc) |" in result
+    assert "| copier |" in result
+
+
+def test_bench_scripts_refuse_a_run_count_below_one(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(BENCH / "copy_speed.py"), "--runs", "0", "--results", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "--runs must be at least 1" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert not (tmp_path / "copy_speed.md").exists()
+
+
+@pytest.mark.generated
+def test_zero_to_green_passes_every_gate_and_times_each_step(tmp_path: Path) -> None:
+    completed = _run_bench("zero_to_green.py", tmp_path)
+    result = (tmp_path / "zero_to_green.md").read_text(encoding="utf-8")
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    assert "every gate passed in every run" in result
+    for step in (
+        "`uv sync --locked`",
+        "`git add -A`",
+        "`uv run pre-commit run --all-files`",
+        "`uv run pytest`",
+    ):
+        assert _seconds(_row(result, step)[1]) >= 0
+    assert _seconds(_row(result, "**total**")[1]) > 0
