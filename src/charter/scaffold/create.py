@@ -7,6 +7,7 @@ malformed; what is left to do shows as placeholders and findings.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from charter.formats import schema
@@ -43,7 +44,7 @@ def new_contract(project: Project, name: str, data: Path) -> Path:
         owner,
         sensitivity if sensitivity in CLASSIFICATIONS else None,
     )
-    text = yaml_text(document, ODCS_SCHEMA_URL)
+    text = yaml_text(document, _schema_reference(project, target))
     _check_contract(text, target)
     write_new(target, text)
     return target
@@ -66,6 +67,14 @@ def new_model(project: Project, name: str) -> Path:
     _check_card(text, target)
     write_new(target, text)
     return target
+
+
+def _schema_reference(project: Project, target: Path) -> str:
+    """The project's own copy of the ODCS schema when it has one (works offline), else the URL."""
+    local = project.path("contracts").parent / "schemas" / f"odcs-{API_VERSION[1:]}.schema.json"
+    if local.is_file():
+        return Path(os.path.relpath(local, target.parent)).as_posix()
+    return ODCS_SCHEMA_URL
 
 
 def _contract_owner(project: Project) -> str | None:

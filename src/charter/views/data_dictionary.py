@@ -94,20 +94,30 @@ def constraints(prop: Mapping[str, Any]) -> list[str]:
         for key, word in OPTION_WORDS:
             if key in options:
                 found.append(f"{word} {code(options[key], in_table=True)}")
-    for rule in prop.get("quality") or []:
-        if _is_mapping(rule) and rule.get("metric") == "invalidValues":
-            valid = (rule.get("arguments") or {}).get("validValues")
-            if isinstance(valid, list):
-                found.append("one of " + ", ".join(code(v, in_table=True) for v in valid))
+    for valid in valid_values(prop):
+        found.append("one of " + ", ".join(code(v, in_table=True) for v in valid))
     return found
 
 
+def valid_values(prop: Mapping[str, Any]) -> list[list[Any]]:
+    """Code lists, said either way ODCS v3.1.0 allows: a custom property or a quality rule."""
+    lists = [custom_property(prop, "validValues")]
+    for rule in prop.get("quality") or []:
+        if _is_mapping(rule) and rule.get("metric") == "invalidValues":
+            arguments = rule.get("arguments")
+            lists.append(arguments.get("validValues") if _is_mapping(arguments) else None)
+    return [values for values in lists if isinstance(values, list)]
+
+
 def _pii(prop: Mapping[str, Any]) -> str:
+    """`category / anonymization`, or `not personal` when both say none."""
     category = custom_property(prop, "piiCategory")
     anonymization = custom_property(prop, "anonymization")
-    if not category and not anonymization:
+    if category is None and anonymization is None:
         return ""
-    return " / ".join(str(part) for part in (category or "", anonymization or "none") if part)
+    if category == "none" and anonymization in (None, "none"):
+        return "not personal"
+    return f"{category or 'unstated'} / {anonymization or 'no anonymization'}"
 
 
 def _description(data: Mapping[str, Any], obj: Mapping[str, Any]) -> list[str]:

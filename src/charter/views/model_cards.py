@@ -59,8 +59,11 @@ def metrics(front_matter: Mapping[str, Any]) -> list[str]:
     for model in _list(front_matter.get("model-index")):
         for result in _list(model.get("results")):
             for metric in _list(result.get("metrics")):
-                if "type" in metric:
-                    found.append(f"{metric['type']} = {metric.get('value', '?')}")
+                if "type" not in metric:
+                    continue
+                value = metric.get("value")
+                shown = "not synced" if value is None else value
+                found.append(f"{metric['type']} = {shown}")
     return found
 
 
