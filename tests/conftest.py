@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from templating import clean_env, clone_working_tree, copy_project, git  # noqa: E402
+from templating import clean_env, clone_working_tree, copy_project, git
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +21,7 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def render(
-    template_repo: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[..., Path]:
+def render(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """Render the template without the lock task (no network): `render(**answers)`."""
 
     def _render(**answers: object) -> Path:

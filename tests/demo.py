@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from templating import clean_env, clone_working_tree, copy_project  # noqa: E402
+from templating import clean_env, clone_working_tree, copy_project
 
 
 def step(title: str, *cmd: str, cwd: Path) -> None:

@@ -36,17 +36,22 @@ def _make_old_standards(clone: Path, *, with_private_key_hook: bool) -> None:
     """Turn the clone's files into what an older release looked like."""
     _rewrite(
         clone / "copier.yml",
-        (re.compile(r"^_migrations:\n(?:[ #].*\n|\n)*?(?=\S)", re.MULTILINE), "_migrations: []\n\n"),
+        (
+            re.compile(r"^_migrations:\n(?:[ #].*\n|\n)*?(?=\S)", re.MULTILINE),
+            "_migrations: []\n\n",
+        ),
     )
     for path in [clone / "copier.yml", *(clone / "template").rglob("*")]:
-        if path.is_file() and not path.suffix == ".png":
+        if path.is_file() and path.suffix != ".png":
             _rewrite(path, ("data_sensitivity", "sensitivity"))
     _rewrite(clone / "template" / "README.md.jinja", (NEW_QUICKSTART, OLD_QUICKSTART))
     (clone / "template" / "configs" / "README.md").rename(
         clone / "template" / "configs" / "NOTES.md"
     )
     if not with_private_key_hook:
-        _rewrite(clone / "template" / ".pre-commit-config.yaml.jinja", (DETECT_PRIVATE_KEY_HOOK, ""))
+        _rewrite(
+            clone / "template" / ".pre-commit-config.yaml.jinja", (DETECT_PRIVATE_KEY_HOOK, "")
+        )
 
 
 def build_release_history(dest: Path) -> Path:

@@ -30,7 +30,7 @@ OTHER_ANSWER_SETS = [
             "example_pipeline": True,
             "license": "Proprietary",
             "data_sensitivity": "public",
-            "project_name": "Zeta: \"quoted\" #1 Café",
+            "project_name": 'Zeta: "quoted" #1 Café',
             "description": "Line one: with # and \\ backslash\nline two",
         },
         id="no-ci-hostile",
@@ -45,8 +45,15 @@ def git_status(project) -> str:
 def assert_gates_pass(project) -> None:
     run("uv", "sync", "--locked", "--quiet", cwd=project)
     hooks = run(
-        "uv", "run", "--frozen", "pre-commit", "run", "--all-files", "--show-diff-on-failure",
-        cwd=project, check=False,
+        "uv",
+        "run",
+        "--frozen",
+        "pre-commit",
+        "run",
+        "--all-files",
+        "--show-diff-on-failure",
+        cwd=project,
+        check=False,
     )
     assert hooks.returncode == 0, hooks.stdout + hooks.stderr
     assert git_status(project) == "", "the hooks changed files"
@@ -92,7 +99,9 @@ def test_hooks_refuse_conflict_markers_and_rej_files(generated_project, tmp_path
     )
     (project / "pyproject.toml.rej").write_text("@@ -1 +1 @@\n-a\n+b\n")
     run("git", "add", "-A", cwd=project)
-    hooks = run("uv", "run", "--frozen", "pre-commit", "run", "--all-files", cwd=project, check=False)
+    hooks = run(
+        "uv", "run", "--frozen", "pre-commit", "run", "--all-files", cwd=project, check=False
+    )
     assert hooks.returncode == 1
     assert "README.md" in hooks.stdout
     assert "pyproject.toml.rej" in hooks.stdout

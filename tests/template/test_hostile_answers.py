@@ -12,7 +12,7 @@ import pytest
 import yaml
 from checks import assert_files_parse, assert_no_leftover_jinja, project_files
 
-NASTY = 'He said "yes": #1 \\ back\\\\slash \'quoted\' Café ✓ 日本 {{ not jinja }} %} ${x}'
+NASTY = "He said \"yes\": #1 \\ back\\\\slash 'quoted' Café ✓ 日本 {{ not jinja }} %} ${x}"
 NASTY_MULTILINE = NASTY + "\nsecond line: - [a, b] # not a comment\n\ttabbed\\n"
 
 HOSTILE = [
@@ -21,7 +21,7 @@ HOSTILE = [
             "project_name": "Zeta " + NASTY,
             "description": NASTY_MULTILINE,
             "organization": NASTY_MULTILINE,
-            "author_name": "O'Brien \"the\" #1 \\ Müller",
+            "author_name": 'O\'Brien "the" #1 \\ Müller',
         },
         id="everything",
     ),
@@ -80,7 +80,5 @@ def test_python_files_compile(hostile):
 
 
 def test_gitlab_ci_survives_hostile_answers(render):
-    project = render(
-        project_name="Zeta " + NASTY, description=NASTY_MULTILINE, ci="gitlab"
-    )
+    project = render(project_name="Zeta " + NASTY, description=NASTY_MULTILINE, ci="gitlab")
     assert_files_parse(project)

@@ -215,3 +215,35 @@ class TestUserWorkSurvives:
         assert "id: detect-private-key" in config
         answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
         assert answers["_commit"] == LATEST
+
+
+def conflict_gate(project: Path) -> subprocess.CompletedProcess[str]:
+    """Run the scheduled workflow's "Fail when conflicts remain" step in `project`."""
+    workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
+    steps = workflow["jobs"]["update"]["steps"]
+    script = next(s["run"] for s in steps if s.get("name") == "Fail when conflicts remain")
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_scheduled_update_job_fails_on_conflicts(history, tmp_path):
+    project = generate(history, tmp_path / "p", "v0.0.9")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace(OLD_QUICKSTART, "Our own quickstart line."))
+    commit_all(project, "Our edit")
+    update_project(project, LATEST)
+    result = conflict_gate(project)
+    assert result.returncode == 1
+    assert "README.md" in result.stdout
+
+
+def test_scheduled_update_job_passes_a_clean_update(history, tmp_path):
+    project = generate(history, tmp_path / "p", "v0.0.9")
+    update_project(project, LATEST)
+    result = conflict_gate(project)
+    assert result.returncode == 0, result.stdout + result.stderr
