@@ -9,6 +9,7 @@ the sync reads as a small diff in review.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,11 @@ import yaml
 
 from charter.formats import card as card_format
 from charter.formats.manifest import Manifest
-from charter.formats.source import FormatError
+from charter.formats.source import Document, FormatError
 from charter.runs import atomic
 
 _TOP_LEVEL_KEY = re.compile(r"^[^\s#\-]")
+_PLAIN_SCALAR = re.compile(r"[^\s,\]}#'\"]+")
 _RUN_MANIFEST = re.compile(r"^(?P<indent>[ \t]+)run_manifest[ \t]*:")
 
 
@@ -71,7 +73,7 @@ def synced_model_index(current: Any, model_name: str, manifest: Manifest) -> lis
                 ],
             }
         ]
-    index = yaml.safe_load(yaml.safe_dump(current))  # a deep copy of plain data
+    index = copy.deepcopy(current)
     for model in index:
         results = model.setdefault("results", [])
         for result in results if isinstance(results, list) else []:
@@ -98,15 +100,46 @@ def sync_text(text: str, path: Path, manifest: Manifest, manifest_uri: str) -> s
     front = card.markdown.front_matter.data
     lines = text.splitlines(keepends=True)
     end = card.markdown.body_line - 2  # index of the closing '---'
-    index = synced_model_index(front.get("model-index"), card.name, manifest)
-    block = yaml.safe_dump({"model-index": index}, sort_keys=False, allow_unicode=True)
-    lines, end = _replace_block(lines, end, "model-index", block)
+    in_place = _metric_values_in_place(lines, card.markdown.front_matter, manifest.metrics)
+    if in_place is not None:
+        lines = in_place
+    else:
+        index = synced_model_index(front.get("model-index"), card.name, manifest)
+        block = yaml.dump(
+            {"model-index": index}, Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True
+        )
+        lines, end = _replace_block(lines, end, "model-index", block)
     lines = _set_run_manifest(lines, end, f"run_manifest: {_scalar(manifest_uri)}")
     return "".join(lines)
 
 
-def _scalar(value: str) -> str:
-    """`value` as a one-line YAML scalar (quoted only when YAML needs it)."""
+class _IndentedDumper(yaml.SafeDumper):
+    """Indents block sequences under their key, as hand-written cards usually do."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, indentless=False)
+
+
+def _metric_values_in_place(
+    lines: list[str], front: Document, metrics: dict[str, float]
+) -> list[str] | None:
+    """Rewrite only the value scalars when the card already lists exactly these metrics."""
+    shown = card_metrics(front.data)
+    if set(shown) != set(metrics) or not all(p in front.values for _, p in shown.values()):
+        return None
+    lines = list(lines)
+    for name, (_, pointer) in shown.items():
+        line, col = front.position(pointer)
+        text = lines[line - 1]
+        match = _PLAIN_SCALAR.match(text, col - 1)
+        if match is None:
+            return None
+        lines[line - 1] = text[: match.start()] + _scalar(metrics[name]) + text[match.end() :]
+    return lines
+
+
+def _scalar(value: object) -> str:
+    """`value` as a one-line YAML scalar (`1.0e-05`, not `1e-05`, which YAML reads as text)."""
     return yaml.safe_dump(value, width=10_000).splitlines()[0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -142,7 +143,7 @@ def test_hand_edited_metric_is_caught(project: Path):
     card = project / "governance" / "models" / "scorer" / "card.md"
     lines = card.read_text().splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if "value:" in line)
-    lines[index] = lines[index].split("value:")[0] + "value: 99.5\n"
+    lines[index] = re.sub(r"value: [^,}]+", "value: 99.5", lines[index])
     card.write_text("".join(lines))
     [finding] = check(Project.load(project), select=["MOD009"])
     assert "score is 99.5 in the card" in finding.message
@@ -173,3 +174,21 @@ def test_unknown_model_and_broken_card_are_clear_errors(project: Path):
     assert broken.returncode == 2
     assert "front matter" in broken.stderr
     assert "Traceback" not in broken.stderr
+
+
+def test_block_style_card_changes_only_value_lines(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    block_style = CARD.replace(
+        "          - {type: score, name: Score on held-out data, value: 0.0}\n",
+        "          - type: score\n            name: Score\n            value: null  # synced\n",
+    )
+    card.write_text(block_style)
+    assert charter("card", "sync", "scorer", "--run", run_id, cwd=project).returncode == 0
+    before, after = block_style.splitlines(), card.read_text().splitlines()
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert [old.strip() for old, _ in changed] == [
+        "value: null  # synced",
+        "run_manifest: null  # set by charter card sync",
+    ]
+    assert changed[0][1].endswith("  # synced")  # the comment after the value stays
