@@ -26,13 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def manifest_path(argument: str, root: Path) -> Path:
-    """A run id names runs/<id>/manifest.json; anything ending in .json is a path."""
-    from charter.project import Project  # noqa: PLC0415
-
+def manifest_path(argument: str, runs: Path) -> Path:
+    """A run id names <runs>/<id>/manifest.json; anything ending in .json is a path."""
     if argument.endswith(".json"):
         return Path(argument).resolve()
-    return Project.load(root).path("runs") / argument / "manifest.json"
+    return runs / argument / "manifest.json"
 
 
 def table(rows: list[tuple[str, str, str, str]]) -> str:
@@ -46,16 +44,17 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from charter.project import find_root  # noqa: PLC0415
+    from charter.project import Project, find_root  # noqa: PLC0415
     from charter.runs.reproduce import ReproduceError, RerunFailedError, reproduce  # noqa: PLC0415
 
     root = find_root(Path.cwd())
-    path = manifest_path(args.run, root)
+    runs = Project.load(root).config.runs
+    path = manifest_path(args.run, root / runs)
     if not path.is_file():
         print(f"charter reproduce: no run manifest at {path}", file=sys.stderr)
         return 2
     try:
-        outcome = reproduce(root, path, allow_dirty=args.allow_dirty)
+        outcome = reproduce(root, path, runs_dir=runs, allow_dirty=args.allow_dirty)
     except FormatError as error:
         print(f"{path}:{error.line}:{error.col}: {error.code} {error.message}", file=sys.stderr)
         return 2

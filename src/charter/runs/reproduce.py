@@ -122,13 +122,17 @@ def preflight(root: Path, recorded: Manifest, *, allow_dirty: bool) -> list[str]
 
 
 def reproduce(
-    root: Path, manifest_path: Path, *, allow_dirty: bool = False, timeout: float = 3600
+    root: Path,
+    manifest_path: Path,
+    *,
+    runs_dir: str = "runs",
+    allow_dirty: bool = False,
+    timeout: float = 3600,
 ) -> Outcome:
     """Rerun the run recorded at `manifest_path` and compare; raise ReproduceError when unable."""
     recorded = manifest_format.load(manifest_path)
     warnings = preflight(root, recorded, allow_dirty=allow_dirty)
     run_id = recorded.run_id + REPRODUCE_SUFFIX
-    runs_dir = _runs_dir(root, recorded)
     with (
         tempfile.TemporaryDirectory(prefix="charter-reproduce-") as scratch,
         _worktree(root, recorded.commit, Path(scratch) / "tree") as tree,
@@ -139,11 +143,6 @@ def reproduce(
         _rerun(tree, recorded.entry_point, config, run_id, timeout)
         reproduced = manifest_format.load(tree / runs_dir / run_id / MANIFEST_NAME)
     return Outcome(recorded, reproduced, compare(recorded, reproduced), warnings)
-
-
-def _runs_dir(root: Path, recorded: Manifest) -> Path:
-    """The runs folder relative to the root, as the manifest's own location says."""
-    return recorded.path.resolve().parent.parent.relative_to(root.resolve())
 
 
 @contextmanager
