@@ -255,3 +255,13 @@ def test_empty_project_gets_empty_views(tmp_path: Path) -> None:
     assert "No data contracts yet" in (tmp_path / "docs/data-dictionary.md").read_text()
     assert "No lineage yet" in (tmp_path / "docs/lineage.md").read_text()
     assert charter("docs", "--check", cwd=tmp_path).returncode == 0
+
+
+def test_a_conflicted_view_is_simply_rendered_again(project: Path) -> None:
+    """After `copier update`, conflict markers in a view go away with one `charter docs`."""
+    view = project / "docs/feature-catalog.md"
+    current = view.read_bytes()
+    view.write_text("<<<<<<< before updating\nold\n=======\nnew\n>>>>>>> after updating\n")
+    assert charter("docs", "--check", cwd=project).returncode == 1
+    assert charter("docs", cwd=project).returncode == 0
+    assert view.read_bytes() == current
