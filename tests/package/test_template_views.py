@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run
 
 NASTY = "He said \"yes\": #1 \\ back\\\\slash 'quoted' Café ✓ 日本 {{ not jinja }} %} ${x} <b>|"
 
@@ -90,3 +91,13 @@ def test_skeleton_views_describe_the_skeleton(render) -> None:
     assert "| `baseline` |" in cards
     assert "progression_regressor" not in cards
     assert "No lineage yet" in (project / "docs/lineage.md").read_text()
+
+
+@pytest.mark.generated
+def test_installed_charter_accepts_the_shipped_views(generated_project: Path) -> None:
+    """The charter a project installs from its lock agrees with the views it ships."""
+    result = run(
+        "uv", "run", "--frozen", "charter", "docs", "--check", cwd=generated_project, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
