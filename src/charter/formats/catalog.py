@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.formats.source import Document, load_yaml, pointer_join
+from charter.formats.source import Document, FormatError, load_yaml, pointer_join
 
 API_VERSION = "charter/v1"
 
@@ -65,7 +65,9 @@ def load(path: Path) -> Catalog:
 
 
 def from_document(document: Document) -> Catalog:
-    data = document.data if isinstance(document.data, dict) else {}
+    data = document.data
+    if not isinstance(data, dict):
+        raise FormatError("the feature catalog must be a YAML mapping")
     items = data.get("features")
     features = []
     if isinstance(items, list):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.formats.source import Document, load_yaml, pointer_join
+from charter.formats.source import Document, FormatError, load_yaml, pointer_join
 
 
 @dataclass
@@ -93,7 +93,9 @@ def load(path: Path) -> Contract:
 
 
 def from_document(document: Document) -> Contract:
-    data = document.data if isinstance(document.data, dict) else {}
+    data = document.data
+    if not isinstance(data, dict):
+        raise FormatError("a data contract must be a YAML mapping")
     return Contract(
         path=document.path,
         document=document,
