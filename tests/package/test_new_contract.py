@@ -216,3 +216,31 @@ def test_from_is_required(project: Path) -> None:
     result = charter("new", "contract", "labs", cwd=project)
     assert result.returncode == 2
     assert "--from" in result.stderr
+
+
+def test_a_folder_is_not_a_data_file(project: Path) -> None:
+    (project / "data.csv").mkdir()
+    result = charter("new", "contract", "labs", "--from", "data.csv", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == "charter new: data.csv: is a folder; give one .csv or .parquet file\n"
+
+
+def test_without_polars_the_message_says_what_to_install(project: Path) -> None:
+    """Projects without the runtime extra have no polars: say so instead of a traceback."""
+    sample_frame().write_csv(project / "labs.csv")
+    code = (
+        "import sys; sys.modules['polars'] = None; from charter.cli import main; "
+        "sys.exit(main(['new', 'contract', 'labs', '--from', 'labs.csv']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "uv add 'charter[runtime]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_project_folder(tmp_path: Path) -> None:
+    result = charter("new", "model", "m", "--project", tmp_path / "nope", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no such folder" in result.stderr

@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "new", help="add a model card or a data contract, wired to the project"
     )
-    parser.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--project",
         type=Path,
         default=None,
@@ -26,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     model = kinds.add_parser(
         "model",
+        parents=[common],
         help="a model-card stub using the catalog's active features",
         description="Write <models>/NAME/card.md: a Hugging Face model card whose governance "
         "block lists the catalog's active features and the contracts they read.",
@@ -34,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     model.set_defaults(handler=run_model)
     contract = kinds.add_parser(
         "contract",
+        parents=[common],
         help="a draft ODCS contract inferred from a CSV or Parquet file",
         description="Write <contracts>/NAME.odcs.yaml: types, nullability, ranges, code lists "
         "and row count inferred from DATA; descriptions left for a domain expert.",

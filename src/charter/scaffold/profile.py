@@ -58,14 +58,21 @@ def profile_file(path: Path) -> DataProfile:
 
 def read_table(path: Path) -> pl.DataFrame:
     """Load the whole file: a draft contract must see every row, not the first thousand."""
-    import polars as pl  # noqa: PLC0415 - keep polars out of `charter check`'s imports
-
+    try:
+        import polars as pl  # noqa: PLC0415 - keep polars out of `charter check`'s imports
+    except ImportError:
+        raise ScaffoldError(
+            "reading data needs polars, which comes with charter's `runtime` extra: "
+            "uv add 'charter[runtime]'"
+        ) from None
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
         raise ScaffoldError(
             f"{path}: unknown data format {suffix or '(no suffix)'!r}; "
             "use a .csv, .tsv, .parquet or .pq file"
         )
+    if path.is_dir():
+        raise ScaffoldError(f"{path}: is a folder; give one .csv or .parquet file")
     if not path.is_file():
         raise ScaffoldError(f"{path}: no such file")
     try:
