@@ -1,9 +1,10 @@
 """Turn a `TableSpec` into a pandera schema for polars data.
 
-Column constraints become pandera's built-in checks (`Check.ge`, `Check.isin`,
-`Check.str_length`...), which pandera also implements for pandas and pyspark.
-Only the dtype families and the ODCS quality metrics below are polars
-expressions; a pyspark backend re-implements exactly these two pieces.
+pandera runs the schema (column presence, dtypes, nullability, lazy error
+collection); each ODCS constraint and quality metric is a polars expression
+wrapped in a pandera check that asks one aggregate question before it looks at
+rows, so valid data costs one pass per check. A pyspark backend maps the same
+spec to pandera's pyspark checks (docs/guide/validation.md).
 """
 
 from __future__ import annotations
@@ -142,30 +143,77 @@ def _column(spec: ColumnSpec, rules: list[QualityRule]) -> pa.Column:
     dtype = DTYPES[spec.logical_type]() if spec.logical_type else None
     return pa.Column(
         dtype,
-        checks=[_constraint_check(c) for c in spec.constraints]
+        checks=([_unique_check(spec.name)] if spec.unique else [])
+        + [_constraint_check(spec.name, c) for c in spec.constraints]
         + [_quality_check(rule) for rule in rules],
         nullable=spec.nullable,
-        unique=spec.unique,
         required=True,
         name=spec.name,
     )
 
 
-_CONSTRAINTS: dict[str, Callable[[Any, str], pa.Check]] = {
-    "minimum": lambda v, error: pa.Check.ge(v, error=error),
-    "maximum": lambda v, error: pa.Check.le(v, error=error),
-    "exclusiveMinimum": lambda v, error: pa.Check.gt(v, error=error),
-    "exclusiveMaximum": lambda v, error: pa.Check.lt(v, error=error),
+# Each ODCS constraint as a polars expression that is true for valid values (null for nulls).
+_CONSTRAINTS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
+    "minimum": lambda column, v: column >= v,
+    "maximum": lambda column, v: column <= v,
+    "exclusiveMinimum": lambda column, v: column > v,
+    "exclusiveMaximum": lambda column, v: column < v,
     # ODCS patterns follow JSON Schema: a match anywhere, anchors written explicitly.
-    "pattern": lambda v, error: pa.Check.str_contains(v, error=error),
-    "minLength": lambda v, error: pa.Check.str_length(min_value=v, error=error),
-    "maxLength": lambda v, error: pa.Check.str_length(max_value=v, error=error),
-    "enum": lambda v, error: pa.Check.isin(list(v), error=error),
+    "pattern": lambda column, v: column.str.contains(v),
+    "minLength": lambda column, v: column.str.len_chars() >= v,
+    "maxLength": lambda column, v: column.str.len_chars() <= v,
+    "enum": lambda column, v: column.is_in(pl.Series(v).implode()),
 }
 
 
-def _constraint_check(constraint: Constraint) -> pa.Check:
-    return _CONSTRAINTS[constraint.kind](constraint.value, constraint.describe())
+def _constraint_check(name: str, constraint: Constraint) -> pa.Check:
+    valid = _CONSTRAINTS[constraint.kind](pl.col(name), constraint.value)
+    return _fast_check(valid, constraint.kind, constraint.describe())
+
+
+def _fast_check(valid: pl.Expr, name: str, error: str) -> pa.Check:
+    """A pandera check that first asks one aggregate question: are all values valid?
+
+    Only when some are not does it return the row-by-row mask from which pandera
+    takes the failure cases; valid data never materialises a boolean per row.
+    Nulls pass (`ignore_na`): whether a column may be null is `required`'s job.
+    """
+
+    def check(data: PolarsData) -> pl.LazyFrame:
+        frame = data.lazyframe
+        if frame.select(valid.all()).collect().item():
+            return frame.select(pl.lit(value=True).alias("ok"))
+        return frame.select(valid.alias("ok"))
+
+    return pa.Check(check, name=name, error=error, ignore_na=True)
+
+
+def _unique_check(name: str) -> pa.Check:
+    """No value repeats (nulls aside), proven cheaply when it holds.
+
+    pandera's `unique=True` marks duplicates row by row, which costs seconds on
+    millions of strings. A sorted column is unique when no neighbours are equal;
+    otherwise distinct 64-bit hashes prove distinct values. Only a hash collision
+    or a real duplicate pays for the exact row-by-row pass.
+    """
+
+    def check(data: PolarsData) -> pl.LazyFrame:
+        frame = data.lazyframe
+        values = frame.select(pl.col(name)).collect().to_series()
+        if _distinct(values):
+            return frame.select(pl.lit(value=True).alias("ok"))
+        return frame.select(~(pl.col(name).is_duplicated() & pl.col(name).is_not_null()))
+
+    return pa.Check(check, name="unique", error="unique")
+
+
+def _distinct(values: pl.Series) -> bool:
+    values = values.drop_nulls() if values.has_nulls() else values
+    if values.len() < 2:
+        return True
+    if values.is_sorted():
+        return not (values.slice(1) == values.slice(0, values.len() - 1)).any()
+    return values.hash().n_unique() == values.len()
 
 
 def offending_rows(rule: QualityRule, schema: pl.Schema) -> pl.Expr | None:
