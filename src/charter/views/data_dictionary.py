@@ -61,7 +61,7 @@ def contract_section(relpath: str, contract: Contract) -> list[str]:
         lines.append("")
         lines.extend(_description(data, obj))
         lines.extend(_team(data))
-        rows = [property_row(prop) for prop in obj.get("properties") or [] if _is_mapping(prop)]
+        rows = [property_row(prop) for prop in _mappings(obj.get("properties"))]
         lines.extend(table(HEADERS, rows))
         lines.append("")
     return lines
@@ -102,8 +102,8 @@ def constraints(prop: Mapping[str, Any]) -> list[str]:
 def valid_values(prop: Mapping[str, Any]) -> list[list[Any]]:
     """Code lists, said either way ODCS v3.1.0 allows: a custom property or a quality rule."""
     lists = [custom_property(prop, "validValues")]
-    for rule in prop.get("quality") or []:
-        if _is_mapping(rule) and rule.get("metric") == "invalidValues":
+    for rule in _mappings(prop.get("quality")):
+        if rule.get("metric") == "invalidValues":
             arguments = rule.get("arguments")
             lists.append(arguments.get("validValues") if _is_mapping(arguments) else None)
     return [values for values in lists if isinstance(values, list)]
@@ -137,8 +137,7 @@ def _team(data: Mapping[str, Any]) -> list[str]:
     members = team.get("members") if _is_mapping(team) else team
     people = [
         f"{cell(m.get('username', ''))} ({cell(m.get('role', 'member'))})"
-        for m in members or []
-        if _is_mapping(m)
+        for m in _mappings(members)
     ]
     if not people:
         return []
@@ -147,16 +146,21 @@ def _team(data: Mapping[str, Any]) -> list[str]:
 
 
 def _objects(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    objects = [obj for obj in data.get("schema") or [] if _is_mapping(obj)]
+    objects = _mappings(data.get("schema"))
     return sorted(objects, key=lambda obj: str(obj.get("name", "")))
 
 
 def custom_property(element: Mapping[str, Any], name: str) -> Any:
     """The value of the ODCS `customProperties` entry `name`, or None."""
-    for entry in element.get("customProperties") or []:
-        if _is_mapping(entry) and entry.get("property") == name:
+    for entry in _mappings(element.get("customProperties")):
+        if entry.get("property") == name:
             return entry.get("value")
     return None
+
+
+def _mappings(value: object) -> list[Mapping[str, Any]]:
+    """The mappings in a list; nothing for anything else (schema errors are CON001's job)."""
+    return [item for item in value if _is_mapping(item)] if isinstance(value, list) else []
 
 
 def _is_mapping(value: object) -> bool:
