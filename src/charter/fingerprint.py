@@ -12,7 +12,9 @@ from pathlib import Path
 
 from blake3 import blake3
 
-CHUNK = 1 << 20  # 1 MiB reads: large enough for full hash speed, small enough for memory
+# 1 MiB reads, one thread: measured fastest on 2 cores (bench/results/validate_speed.md);
+# blake3's own threads or mmap were slower there, and memory stays flat.
+CHUNK = 1 << 20
 ALGORITHM = "blake3"
 
 
@@ -23,7 +25,7 @@ def fingerprint(path: str | Path) -> str:
         return f"{ALGORITHM}:{_tree_digest(path)}"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file or directory to fingerprint")
-    digest = blake3(max_threads=blake3.AUTO)
+    digest = blake3()
     _update_from(digest, path)
     return f"{ALGORITHM}:{digest.hexdigest()}"
 
@@ -41,7 +43,7 @@ def _tree_digest(root: Path) -> str:
     files = [p for p in root.rglob("*") if p.is_file()]
     for file in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
         name = file.relative_to(root).as_posix().encode("utf-8")
-        content = blake3(max_threads=blake3.AUTO)
+        content = blake3()
         _update_from(content, file)
         digest.update(len(name).to_bytes(8, "little") + name + content.digest())
     return digest.hexdigest()

@@ -1,0 +1,394 @@
+"""How fast a contract is enforced on data, and how fast data is fingerprinted.
+
+Usage: python bench/validate_speed.py [--rows N] [--runs N] [--tool-runs N]
+                                      [--frictionless-rows N]
+
+Needs the bench tools: `uv sync --group bench --extra runtime` (frictionless-py,
+datacontract-cli with DuckDB). Generates a seeded Parquet file of N rows (default
+10 million) and the worked example's 12 columns under bench/.work/ (git-ignored),
+then times, each in its own process so peak memory is its own:
+
+- a bare polars scan of the file (`pl.scan_parquet(...).collect()`), the floor;
+- `charter.validation.validate` of the file against its ODCS contract;
+- `datacontract test` (datacontract-cli, DuckDB) of the same file and contract;
+- frictionless-py on a CSV of the first --frictionless-rows rows (it validates
+  row by row in Python; the full size would take many minutes), extrapolated
+  linearly to N rows and marked as such;
+- blake3 (`charter.fingerprint`), md5 and sha256 over the Parquet file.
+
+Times are medians of the runs, after imports ("work"); the process column adds
+interpreter start-up and imports. Writes bench/results/validate_speed.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from harness.machine import REPO, machine_facts
+from harness.report import add_results_option, table, write_result
+
+SEED = 20261126
+WORK = REPO / "bench" / ".work" / "validate"
+RATIO_TARGET = 2.0
+HASH_TARGET = 5.0
+CHUNK = 1 << 20
+HASH_LABELS = {
+    "blake3": "blake3 (`charter.fingerprint`)",
+    "md5": "md5 (hashlib, 1 MiB reads)",
+    "sha256": "sha256 (hashlib, 1 MiB reads)",
+}
+
+# The worked example's contract at benchmark scale: the same columns and checks,
+# a row count that is not 442, and a local server for datacontract-cli.
+NUMBERS = {
+    "bmi": (10, 70),
+    "bp": (40, 200),
+    "s1": (50, 400),
+    "s2": (20, 300),
+    "s3": (10, 120),
+    "s4": (1, 10),
+    "s5": (2, 7),
+    "s6": (40, 150),
+}
+
+
+def contract(parquet: Path) -> dict:
+    def number(name: str) -> dict:
+        low, high = NUMBERS[name]
+        options = {"minimum": low, "maximum": high}
+        return {
+            "name": name,
+            "logicalType": "number",
+            "required": True,
+            "logicalTypeOptions": options,
+        }
+
+    properties = [
+        {
+            "name": "patient_id",
+            "logicalType": "string",
+            "required": True,
+            "unique": True,
+            "primaryKey": True,
+            "logicalTypeOptions": {"pattern": "^P[0-9]+$"},
+        },
+        {
+            "name": "age",
+            "logicalType": "integer",
+            "required": True,
+            "logicalTypeOptions": {"minimum": 18, "maximum": 100},
+        },
+        {
+            "name": "sex",
+            "logicalType": "integer",
+            "required": True,
+            "quality": [
+                {"metric": "invalidValues", "arguments": {"validValues": [1, 2]}, "mustBe": 0}
+            ],
+        },
+        *(number(name) for name in NUMBERS),
+        {
+            "name": "progression",
+            "logicalType": "integer",
+            "required": True,
+            "logicalTypeOptions": {"minimum": 25, "maximum": 346},
+        },
+    ]
+    return {
+        "apiVersion": "v3.1.0",
+        "kind": "DataContract",
+        "id": "patients",
+        "version": "1.0.0",
+        "status": "active",
+        "servers": [
+            {"server": "local", "type": "local", "format": "parquet", "path": str(parquet)}
+        ],
+        "schema": [
+            {
+                "name": "patients",
+                "physicalName": "patients",
+                "properties": properties,
+                "quality": [{"metric": "rowCount", "mustBeGreaterThan": 0}],
+            }
+        ],
+    }
+
+
+def table_schema() -> dict:
+    """The same checks as a Frictionless Table Schema."""
+
+    def number(name: str) -> dict:
+        low, high = NUMBERS[name]
+        constraints = {"required": True, "minimum": low, "maximum": high}
+        return {"name": name, "type": "number", "constraints": constraints}
+
+    def integer(name: str, low: int, high: int) -> dict:
+        constraints = {"required": True, "minimum": low, "maximum": high}
+        return {"name": name, "type": "integer", "constraints": constraints}
+
+    return {
+        "fields": [
+            {
+                "name": "patient_id",
+                "type": "string",
+                "constraints": {"required": True, "unique": True, "pattern": "P[0-9]+"},
+            },
+            integer("age", 18, 100),
+            {"name": "sex", "type": "integer", "constraints": {"required": True, "enum": [1, 2]}},
+            *(number(name) for name in NUMBERS),
+            integer("progression", 25, 346),
+        ],
+        "primaryKey": ["patient_id"],
+    }
+
+
+def generate(path: Path, rows: int) -> None:
+    """Seeded data shaped like the worked example: unique ids, values inside the contract."""
+    import numpy as np  # noqa: PLC0415 - only when the file is (re)made
+    import polars as pl  # noqa: PLC0415
+
+    rng = np.random.default_rng(SEED)
+    ids = pl.format("P{}", pl.int_range(1, rows + 1).cast(pl.String).str.zfill(8))
+    frame = pl.select(ids.alias("patient_id")).with_columns(
+        pl.Series("age", rng.integers(18, 101, rows)),
+        pl.Series("sex", rng.integers(1, 3, rows)),
+        *(
+            pl.Series(name, np.round(rng.uniform(low + 1, high - 1, rows), 4))
+            for name, (low, high) in NUMBERS.items()
+        ),
+        pl.Series("progression", rng.integers(25, 347, rows)),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_parquet(path)
+
+
+# --- cases: each runs in a child process and prints {"seconds", "peak_mib", "detail"} ---
+
+
+def case_scan(parquet: str) -> tuple[float, str]:
+    import polars as pl  # noqa: PLC0415
+
+    started = time.perf_counter()
+    rows = pl.scan_parquet(parquet).collect().height
+    return time.perf_counter() - started, f"{rows} rows"
+
+
+def case_charter(parquet: str, contract_path: str) -> tuple[float, str]:
+    from charter.validation import validate  # noqa: PLC0415
+
+    started = time.perf_counter()
+    report = validate(parquet, contract_path)
+    elapsed = time.perf_counter() - started
+    return elapsed, "valid" if report.ok else f"{len(report.failures)} failures"
+
+
+def case_datacontract(contract_path: str) -> tuple[float, str]:
+    from datacontract.data_contract import DataContract  # noqa: PLC0415
+
+    started = time.perf_counter()
+    run = DataContract(data_contract_file=contract_path, server="local").test()
+    elapsed = time.perf_counter() - started
+    results = [str(getattr(check.result, "value", check.result)) for check in run.checks]
+    counts = {name: results.count(name) for name in sorted(set(results))}
+    return elapsed, f"{len(results)} checks: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+def case_frictionless(csv: str, schema_path: str) -> tuple[float, str]:
+    from frictionless import Resource, Schema, validate  # noqa: PLC0415
+
+    schema = Schema.from_descriptor(json.loads(Path(schema_path).read_text()))
+    data = Path(csv)  # frictionless refuses absolute paths; give it the folder as base
+    started = time.perf_counter()
+    report = validate(
+        Resource(path=data.name, basepath=str(data.parent), schema=schema), limit_errors=1000
+    )
+    elapsed = time.perf_counter() - started
+    errors = [error.message for task in report.tasks for error in task.errors] + [
+        error.message for error in report.errors
+    ]
+    return elapsed, "valid" if report.valid else f"{len(errors)} errors: {errors[:1]}"
+
+
+def case_hash(path: str, algorithm: str) -> tuple[float, str]:
+    from charter.fingerprint import fingerprint  # noqa: PLC0415
+
+    started = time.perf_counter()
+    if algorithm == "blake3":
+        digest = fingerprint(path)
+    else:
+        hasher = hashlib.new(algorithm)
+        with Path(path).open("rb") as stream:
+            while chunk := stream.read(CHUNK):
+                hasher.update(chunk)
+        digest = hasher.hexdigest()
+    return time.perf_counter() - started, digest[:16]
+
+
+CASES = {
+    "scan": case_scan,
+    "charter": case_charter,
+    "datacontract": case_datacontract,
+    "frictionless": case_frictionless,
+    "hash": case_hash,
+}
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory since exec (VmHWM; ru_maxrss counts the fork)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource  # noqa: PLC0415 - not on every platform
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(*args: str) -> tuple[float, float, float, str]:
+    """Work seconds, peak RSS in MiB, process seconds, detail of one case in a new process."""
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, __file__, "--case", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"case {args} failed:\n{child.stderr[-2000:]}")
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    return result["seconds"], result["peak_mib"], wall, result["detail"]
+
+
+class Measured:
+    """Medians over repeated child runs of one case."""
+
+    def __init__(self, runs: int, *args: str) -> None:
+        samples = [run_child(*args) for _ in range(runs)]
+        self.runs = runs
+        self.seconds = statistics.median(s[0] for s in samples)
+        self.peak_mib = max(s[1] for s in samples)
+        self.process = statistics.median(s[2] for s in samples)
+        self.detail = samples[-1][3]
+
+
+def versions() -> dict[str, str]:
+    names = ("polars", "pandera", "frictionless", "datacontract-cli", "duckdb", "blake3")
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=5, help="runs of the scan and charter")
+    parser.add_argument("--tool-runs", type=int, default=3, help="runs of the other tools")
+    parser.add_argument("--frictionless-rows", type=int, default=200_000)
+    parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
+    add_results_option(parser)
+    args = parser.parse_args()
+    if args.case:
+        name, *rest = args.case
+        seconds, detail = CASES[name](*rest)
+        print(json.dumps({"seconds": seconds, "peak_mib": peak_mib(), "detail": detail}))
+        return
+
+    import polars as pl  # noqa: PLC0415
+    import yaml  # noqa: PLC0415
+
+    parquet = WORK / f"patients-{args.rows}-seed{SEED}.parquet"
+    if not parquet.exists():
+        generate(parquet, args.rows)
+    contract_path = WORK / "patients.odcs.yaml"
+    contract_path.write_text(yaml.safe_dump(contract(parquet), sort_keys=False))
+    schema_path = WORK / "patients.schema.json"
+    schema_path.write_text(json.dumps(table_schema(), indent=2))
+    csv = WORK / f"patients-{args.frictionless_rows}.csv"
+    pl.read_parquet(parquet, n_rows=args.frictionless_rows).write_csv(csv)
+    size = parquet.stat().st_size
+
+    case_hash(str(parquet), "md5")  # warm the page cache: every case reads from memory
+    scan = Measured(args.runs, "scan", str(parquet))
+    checked = Measured(args.runs, "charter", str(parquet), str(contract_path))
+    datacontract = Measured(args.tool_runs, "datacontract", str(contract_path))
+    frictionless = Measured(args.tool_runs, "frictionless", str(csv), str(schema_path))
+    hashes = {name: Measured(args.runs, "hash", str(parquet), name) for name in
+              ("blake3", "md5", "sha256")}  # fmt: skip
+
+    scale = args.rows / args.frictionless_rows
+    extrapolated = frictionless.seconds * scale
+    validation_rows = [
+        ["bare polars scan (floor)", f"{args.rows:,}", *_cells(scan, scan), scan.detail],
+        ["`charter.validation.validate`", f"{args.rows:,}", *_cells(checked, scan), checked.detail],
+        ["`datacontract test` (DuckDB)", f"{args.rows:,}", *_cells(datacontract, scan),
+         datacontract.detail],
+        ["frictionless-py (CSV)", f"{args.frictionless_rows:,}",
+         f"{frictionless.seconds:.2f} s", "", f"{frictionless.peak_mib:.0f} MiB",
+         f"{frictionless.process:.2f} s", frictionless.detail],
+        [f"frictionless-py, extrapolated x{scale:.0f}", f"{args.rows:,}",
+         f"{extrapolated:.0f} s", f"{extrapolated / scan.seconds:.0f}x",
+         "", "", "linear in rows (row-by-row Python)"],
+    ]  # fmt: skip
+    ratio = checked.seconds / scan.seconds
+    hash_rows = [
+        [HASH_LABELS[name],
+         f"{size / measured.seconds / 1e9:.2f} GB/s", f"{measured.seconds:.3f} s",
+         f"{hashes['md5'].seconds / measured.seconds:.1f}x", f"{measured.peak_mib:.0f} MiB"]
+        for name, measured in hashes.items()
+    ]  # fmt: skip
+    speedup = hashes["md5"].seconds / hashes["blake3"].seconds
+    sections = [
+        f"{args.rows:,} rows x 12 columns (the worked example's columns), Parquet "
+        f"{size / 1e6:.0f} MB, seed {SEED}, page cache warm. Each case runs in its own process; "
+        f"work = median seconds after imports ({args.runs} runs for the scan, Charter and the "
+        f"hashes, {args.tool_runs} for the other tools); process = the whole child, start-up "
+        "and imports included; peak = the child's maximum resident memory.",
+        "### Validation against the contract",
+        table(
+            ["what", "rows", "work", "vs scan", "peak memory", "process", "result"],
+            validation_rows,
+        ),
+        f"**Charter validation: {ratio:.2f}x a bare polars scan** "
+        f"(target at most {RATIO_TARGET:.0f}x: {'met' if ratio <= RATIO_TARGET else 'missed'}). "
+        "datacontract-cli does not check column types on Parquet files (its checks report "
+        "'warning' for them); frictionless-py was run on a CSV of the first "
+        f"{args.frictionless_rows:,} rows because it validates row by row in Python, and its "
+        "10-million-row time is extrapolated, not measured.",
+        "### Fingerprints",
+        table(["hash", "throughput", "time", "vs md5", "peak memory"], hash_rows),
+        f"**blake3: {speedup:.1f}x md5** (target at least {HASH_TARGET:.0f}x: "
+        f"{'met' if speedup >= HASH_TARGET else 'missed'}).",
+        "Reproduce: `uv sync --group bench --extra runtime`, then "
+        "`uv run python bench/validate_speed.py` (or `nox -s bench`).",
+    ]
+    facts = {**machine_facts(), **versions()}
+    path = write_result("validate_speed", "Validation and fingerprint speed", sections, facts,
+                        args.results)  # fmt: skip
+    print(path.read_text())
+
+
+def _cells(measured: Measured, floor: Measured) -> list[str]:
+    return [
+        f"{measured.seconds:.2f} s",
+        f"{measured.seconds / floor.seconds:.2f}x",
+        f"{measured.peak_mib:.0f} MiB",
+        f"{measured.process:.2f} s",
+    ]
+
+
+if __name__ == "__main__":
+    main()
