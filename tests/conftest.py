@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,6 +11,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# `charter check` asks `copier check-update` (seconds: it clones the template)
+# at most once a day per project; tests make many fresh projects, so the check
+# is off unless a test turns it on (tests/template/test_update_generated.py).
+os.environ.setdefault("CHARTER_TEMPLATE_CHECK_TTL", "-1")
 
 from templating import clean_env, clone_working_tree, copy_project, git
 
@@ -32,13 +38,17 @@ def render(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Cal
 
 
 def run(
-    *cmd: str | Path, cwd: Path, check: bool = True, timeout: float = 900
+    *cmd: str | Path,
+    cwd: Path,
+    check: bool = True,
+    timeout: float = 900,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command in a generated project, with a clean git/Copier environment."""
     result = subprocess.run(
         [str(c) for c in cmd],
         cwd=cwd,
-        env=clean_env(),
+        env={**clean_env(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,

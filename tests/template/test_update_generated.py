@@ -18,6 +18,7 @@ from templating import TEST_VERSION, copy_project, git, update_project
 pytestmark = [pytest.mark.generated, pytest.mark.update]
 
 LATEST = f"v{TEST_VERSION}"
+CHECK_TEMPLATE = {"CHARTER_TEMPLATE_CHECK_TTL": "0"}  # ask copier every time
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,7 @@ def test_charter_check_warns_that_a_newer_template_is_out(old_project):
         "PRJ010",
         cwd=old_project,
         check=False,
+        env=CHECK_TEMPLATE,
     )
     assert result.returncode == 0, result.stdout + result.stderr  # a warning never fails
     assert ".copier-answers.yml:2:1: PRJ010" in result.stdout
@@ -78,6 +80,7 @@ def test_update_moves_the_pin_and_refreshes_the_lock(old_project, history):
         "PRJ010",
         cwd=old_project,
         check=False,
+        env=CHECK_TEMPLATE,
     )
     assert "PRJ010" not in result.stdout
 
@@ -93,7 +96,16 @@ def test_charter_check_says_when_it_cannot_tell(generated_project, tmp_path):
     git("commit", "--quiet", "--no-verify", "-am", "template moved", cwd=project)
     run("uv", "sync", "--locked", "--quiet", cwd=project)
     result = run(
-        "uv", "run", "--frozen", "charter", "check", "--select", "PRJ01", cwd=project, check=False
+        "uv",
+        "run",
+        "--frozen",
+        "charter",
+        "check",
+        "--select",
+        "PRJ01",
+        cwd=project,
+        check=False,
+        env=CHECK_TEMPLATE,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PRJ011" in result.stdout

@@ -1,0 +1,82 @@
+"""`charter.template_updates`: asks `copier check-update`, caches the answer in .git/."""
+
+from __future__ import annotations
+
+import pytest
+from templating import clean_env, copy_project, git
+
+from charter.template_updates import CACHE_FILE, check_for_update
+
+
+@pytest.fixture
+def tiny_template(tmp_path):
+    template = tmp_path / "template"
+    template.mkdir()
+    (template / "copier.yml").write_text("name:\n  type: str\n  default: x\n")
+    (template / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers|to_nice_yaml -}}\n"
+    )
+    (template / "README.md.jinja").write_text("# {{ name }}\n")
+    env = clean_env()
+    git("init", "--quiet", "--initial-branch=main", cwd=template, env=env)
+    git("add", "-A", cwd=template, env=env)
+    git("commit", "--quiet", "-m", "v1", cwd=template, env=env)
+    git("tag", "v1.0.0", cwd=template, env=env)
+    return template
+
+
+@pytest.fixture
+def project(tiny_template, tmp_path):
+    dest = copy_project(tiny_template, tmp_path / "project", {})
+    git("init", "--quiet", cwd=dest)
+    git("add", "-A", cwd=dest)
+    git("commit", "--quiet", "-m", "generated", cwd=dest)
+    return dest
+
+
+def release(template, tag):
+    git("commit", "--quiet", "--allow-empty", "-m", tag, cwd=template)
+    git("tag", tag, cwd=template)
+
+
+def test_up_to_date_then_behind_once_the_cache_expires(project, tiny_template, monkeypatch):
+    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "3600")
+    check_for_update.cache_clear()
+    status = check_for_update(project)
+    assert status is not None
+    assert (status.update_available, status.current, status.error) == (False, "1.0.0", None)
+    assert (project / CACHE_FILE).is_file()
+
+    release(tiny_template, "v1.1.0")
+    check_for_update.cache_clear()
+    cached = check_for_update(project)
+    assert cached.update_available is False  # within the day: the cached answer
+
+    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "0")
+    check_for_update.cache_clear()
+    fresh = check_for_update(project)
+    assert (fresh.update_available, fresh.latest) == (True, "1.1.0")
+
+
+def test_unreachable_template_is_an_error_not_an_exception(project, monkeypatch):
+    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "0")
+    answers = project / ".copier-answers.yml"
+    answers.write_text(
+        "\n".join(
+            "_src_path: /nonexistent/template" if line.startswith("_src_path") else line
+            for line in answers.read_text().splitlines()
+        )
+        + "\n"
+    )
+    check_for_update.cache_clear()
+    status = check_for_update(project)
+    assert status.error
+    assert status.update_available is False
+
+
+def test_no_answers_file_or_no_git_means_nothing_to_ask(tmp_path):
+    check_for_update.cache_clear()
+    assert check_for_update(tmp_path) is None
+    (tmp_path / ".copier-answers.yml").write_text("_commit: v1.0.0\n")
+    check_for_update.cache_clear()
+    assert check_for_update(tmp_path) is None
