@@ -305,3 +305,15 @@ def test_uniqueness_whatever_the_order(values, count):
     assert [(f.column, f.check, f.count) for f in failures] == (
         [("k", "unique", count)] if count else []
     )
+
+
+def test_enum_values_are_compared_in_the_column_type():
+    contract = contract_with(
+        [
+            {"name": "score", "logicalType": "number", "enum": [1, 2]},
+            {"name": "code", "logicalType": "string", "enum": [{"value": 1}, {"value": 2}]},
+        ]
+    )
+    assert validate(pl.DataFrame({"score": [1.0, 2.0], "code": ["1", "2"]}), contract).ok
+    failures = validate(pl.DataFrame({"score": [1.0, 2.5], "code": ["1", "3"]}), contract).failures
+    assert [(f.column, f.examples) for f in failures] == [("score", ("2.5",)), ("code", ("3",))]

@@ -152,26 +152,31 @@ def _column(spec: ColumnSpec, rules: list[QualityRule]) -> pa.Column:
     )
 
 
-# Each ODCS constraint as a polars expression that is true for valid values (null for nulls).
-_CONSTRAINTS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
-    "minimum": lambda column, v: column >= v,
-    "maximum": lambda column, v: column <= v,
-    "exclusiveMinimum": lambda column, v: column > v,
-    "exclusiveMaximum": lambda column, v: column < v,
+# Each ODCS constraint as a polars expression that is true for valid values (null for nulls),
+# given the column, the contract's value and the column's dtype in the data.
+_CONSTRAINTS: dict[str, Callable[[pl.Expr, Any, pl.DataType], pl.Expr]] = {
+    "minimum": lambda column, v, _: column >= v,
+    "maximum": lambda column, v, _: column <= v,
+    "exclusiveMinimum": lambda column, v, _: column > v,
+    "exclusiveMaximum": lambda column, v, _: column < v,
     # ODCS patterns follow JSON Schema: a match anywhere, anchors written explicitly.
-    "pattern": lambda column, v: column.str.contains(v),
-    "minLength": lambda column, v: column.str.len_chars() >= v,
-    "maxLength": lambda column, v: column.str.len_chars() <= v,
-    "enum": lambda column, v: column.is_in(pl.Series(v).implode()),
+    "pattern": lambda column, v, _: column.str.contains(v),
+    "minLength": lambda column, v, _: column.str.len_chars() >= v,
+    "maxLength": lambda column, v, _: column.str.len_chars() <= v,
+    "enum": lambda column, v, dtype: column.is_in(_as_values(v, dtype).implode()),
 }
 
 
 def _constraint_check(name: str, constraint: Constraint) -> pa.Check:
-    valid = _CONSTRAINTS[constraint.kind](pl.col(name), constraint.value)
+    build = _CONSTRAINTS[constraint.kind]
+
+    def valid(schema: pl.Schema) -> pl.Expr:
+        return build(pl.col(name), constraint.value, schema[name])
+
     return _fast_check(valid, constraint.kind, constraint.describe())
 
 
-def _fast_check(valid: pl.Expr, name: str, error: str) -> pa.Check:
+def _fast_check(valid: Callable[[pl.Schema], pl.Expr], name: str, error: str) -> pa.Check:
     """A pandera check that first asks one aggregate question: are all values valid?
 
     Only when some are not does it return the row-by-row mask from which pandera
@@ -181,9 +186,10 @@ def _fast_check(valid: pl.Expr, name: str, error: str) -> pa.Check:
 
     def check(data: PolarsData) -> pl.LazyFrame:
         frame = data.lazyframe
-        if frame.select(valid.all()).collect().item():
+        expression = valid(frame.collect_schema())
+        if frame.select(expression.all()).collect().item():
             return frame.select(pl.lit(value=True).alias("ok"))
-        return frame.select(valid.alias("ok"))
+        return frame.select(expression.alias("ok"))
 
     return pa.Check(check, name=name, error=error, ignore_na=True)
 
