@@ -317,3 +317,15 @@ def test_enum_values_are_compared_in_the_column_type():
     assert validate(pl.DataFrame({"score": [1.0, 2.0], "code": ["1", "2"]}), contract).ok
     failures = validate(pl.DataFrame({"score": [1.0, 2.5], "code": ["1", "3"]}), contract).failures
     assert [(f.column, f.examples) for f in failures] == [("score", ("2.5",)), ("code", ("3",))]
+
+
+def test_all_null_optional_column_is_accepted_and_required_one_is_not():
+    contract = contract_with(
+        [
+            {"name": "maybe", "logicalType": "number"},
+            {"name": "must", "logicalType": "integer", "required": True},
+        ]
+    )
+    frame = pl.DataFrame({"maybe": [None, None], "must": [None, None]})
+    failures = validate(frame, contract).failures
+    assert [(f.column, f.check, f.count) for f in failures] == [("must", "required (no nulls)", 2)]
