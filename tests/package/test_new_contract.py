@@ -244,3 +244,16 @@ def test_missing_project_folder(tmp_path: Path) -> None:
     result = charter("new", "model", "m", "--project", tmp_path / "nope", cwd=tmp_path)
     assert result.returncode == 2
     assert "no such folder" in result.stderr
+
+
+def test_csv_types_follow_rows_past_the_first_ten_thousand(project: Path) -> None:
+    lines = ["n,d"] + [f"{i},2025-01-02" for i in range(10_500)] + ["2.5,not a date"]
+    (project / "long.csv").write_text("\n".join(lines) + "\n")
+    result = charter("new", "contract", "long", "--from", "long.csv", cwd=project)
+    assert result.returncode == 0, result.stderr
+    contract = yaml.safe_load((project / "governance/contracts/long.odcs.yaml").read_text())
+    props = properties(contract)
+    assert props["n"]["logicalType"] == "number"
+    assert props["n"]["logicalTypeOptions"] == {"minimum": 0.0, "maximum": 10_499.0}
+    assert props["d"]["logicalType"] == "string"
+    assert contract["schema"][0]["quality"][0]["mustBeGreaterOrEqualTo"] == 10_501
