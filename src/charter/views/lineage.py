@@ -102,18 +102,20 @@ def flowchart(lineage: Lineage) -> list[str]:
 
 
 def feature_rows(lineage: Lineage) -> list[list[str]]:
-    rows = []
-    for feature in lineage.features:
-        reads = [f"{c}.{p}" for (c, p), f in lineage.reads if f == feature]
-        models = [m for f, m in lineage.uses if f == feature]
-        rows.append(
-            [
-                code(feature, in_table=True),
-                ", ".join(code(r, in_table=True) for r in reads),
-                ", ".join(cell(m) for m in models),
-            ]
-        )
-    return rows
+    reads: dict[str, list[str]] = {}
+    for (contract, column), feature in lineage.reads:
+        reads.setdefault(feature, []).append(f"{contract}.{column}")
+    models: dict[str, list[str]] = {}
+    for feature, model in lineage.uses:
+        models.setdefault(feature, []).append(model)
+    return [
+        [
+            code(feature, in_table=True),
+            ", ".join(code(r, in_table=True) for r in reads.get(feature, [])),
+            ", ".join(cell(m) for m in models.get(feature, [])),
+        ]
+        for feature in lineage.features
+    ]
 
 
 def label(name: str) -> str:
