@@ -17,6 +17,7 @@ GUIDE = (
     "getting-started.md",
     "questions.md",
     "tour.md",
+    "guide",
     "customise.md",
     "upgrading.md",
     "formats",

@@ -38,6 +38,11 @@ def _fenced_commands(markdown: str) -> list[str]:
     return [line.strip() for block in blocks for line in block.splitlines()]
 
 
+def _generated_hook_ids(project: Path) -> list[str]:
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return [hook["id"] for repo in config["repos"] for hook in repo["hooks"]]
+
+
 QUESTIONS = _copier_questions()
 
 
@@ -73,9 +78,7 @@ def test_every_literal_default_is_quoted_in_the_questions_page(name: str) -> Non
 
 
 def test_every_generated_hook_is_explained_in_the_tour(render: Callable[..., Path]) -> None:
-    project = render()
-    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    hook_ids = [hook["id"] for repo in config["repos"] for hook in repo["hooks"]]
+    hook_ids = _generated_hook_ids(render())
     tour = (DOCS / "tour.md").read_text(encoding="utf-8")
     missing = [hook for hook in hook_ids if f"`{hook}`" not in tour]
     assert hook_ids
@@ -144,3 +147,19 @@ def test_every_release_tag_has_a_changelog_entry() -> None:
             continue
     documented = {str(Version(release)) for release in _changelog_releases()}
     assert releases <= documented, f"tags without a CHANGELOG entry: {releases - documented}"
+
+
+def test_every_rule_code_is_announced_in_the_changelog() -> None:
+    codes = sorted(page.stem for page in (DOCS / "rules").glob("[A-Z][A-Z][A-Z][0-9][0-9][0-9].md"))
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert codes, "docs/rules/ has no rule pages"
+    missing = [code for code in codes if not re.search(rf"\b{code}\b", changelog)]
+    assert not missing, f"rules missing from the CHANGELOG's Standards: {missing}"
+
+
+def test_every_generated_hook_is_announced_in_the_changelog(render: Callable[..., Path]) -> None:
+    hook_ids = _generated_hook_ids(render())
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    missing = [hook for hook in hook_ids if f"`{hook}" not in changelog]
+    assert hook_ids
+    assert not missing, f"hooks missing from the CHANGELOG's Standards: {missing}"
