@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 
 from harness.machine import REPO, machine_facts
@@ -301,6 +302,16 @@ def main() -> None:
     parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
     add_results_option(parser)
     args = parser.parse_args()
+    for option in ("rows", "runs", "tool_runs", "frictionless_rows"):
+        if getattr(args, option) < 1:
+            parser.error(f"--{option.replace('_', '-')} must be at least 1")
+    if args.frictionless_rows > args.rows:
+        parser.error("--frictionless-rows must not exceed --rows")
+    missing = [name for name in ("frictionless", "datacontract") if not find_spec(name)]
+    if missing and not args.case:
+        parser.error(
+            f"needs {', '.join(missing)}: run `uv sync --group bench --extra runtime` first"
+        )
     if args.case:
         name, *rest = args.case
         seconds, detail = CASES[name](*rest)
