@@ -15,12 +15,20 @@ from charter.cli import main
 
 
 def charter(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`charter validate` in a new process, as a user or a CI job runs it."""
     return subprocess.run(
         [sys.executable, "-m", "charter", "validate", *map(str, args)],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def in_process(capsys: pytest.CaptureFixture[str], *args: str | Path):
+    """`charter validate` through `charter.cli.main`: the same code, without the start-up."""
+    code = main(["validate", *map(str, args)])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 @pytest.fixture
@@ -44,8 +52,8 @@ def test_valid_parquet_exits_0(parquet: Path):
     assert result.stderr == ""
 
 
-def test_valid_csv_exits_0(csv: Path):
-    result = charter(csv, "--contract", CONTRACT)
+def test_valid_csv_exits_0(capsys, csv: Path):
+    result = in_process(capsys, csv, "--contract", CONTRACT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -61,9 +69,9 @@ def test_violations_exit_1_with_the_report(tmp_path: Path):
     assert "Traceback" not in result.stderr
 
 
-def test_csv_value_that_does_not_parse_is_a_type_failure(csv: Path):
+def test_csv_value_that_does_not_parse_is_a_type_failure(capsys, csv: Path):
     csv.write_text(csv.read_text().replace("P0002,50,", "P0002,fifty,"))
-    result = charter(csv, "--contract", CONTRACT, "--format", "json")
+    result = in_process(capsys, csv, "--contract", CONTRACT, "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["failures"] == [
@@ -78,8 +86,8 @@ def test_csv_booleans_dates_and_empty_fields_parse(tmp_path: Path):
     assert main(["validate", str(path), "--contract", str(CONTRACT)]) == 0
 
 
-def test_json_format(parquet: Path):
-    result = charter(parquet, "--contract", CONTRACT, "--format", "json")
+def test_json_format(capsys, parquet: Path):
+    result = in_process(capsys, parquet, "--contract", CONTRACT, "--format", "json")
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert report["ok"] is True
@@ -102,13 +110,21 @@ def test_schema_option_selects_by_name(parquet: Path):
         (lambda d: _write(d / "data.xlsx", b"PK"), "unknown data format '.xlsx'"),
     ],
 )
-def test_unreadable_data_exits_2(tmp_path: Path, make, message):
-    result = charter(make(tmp_path), "--contract", CONTRACT)
+def test_unreadable_data_exits_2(capsys, tmp_path: Path, make, message):
+    result = in_process(capsys, make(tmp_path), "--contract", CONTRACT)
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stderr.startswith("charter validate: ")
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_unreadable_data_in_a_new_process_exits_2_without_traceback(tmp_path: Path):
+    result = charter(_write(tmp_path / "junk.parquet", b"junk"), "--contract", CONTRACT)
+    assert result.returncode == 2
+    assert result.stderr.startswith("charter validate: ")
+    assert "cannot read Parquet" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -122,18 +138,18 @@ def test_unreadable_data_exits_2(tmp_path: Path, make, message):
         ("id: x\nid: y\n", "duplicate key"),
     ],
 )  # fmt: skip
-def test_bad_contract_exits_2(parquet: Path, tmp_path: Path, text, message):
+def test_bad_contract_exits_2(capsys, parquet: Path, tmp_path: Path, text, message):
     contract = tmp_path / "contract.odcs.yaml"
     if text is not None:
         contract.write_text(text)
-    result = charter(parquet, "--contract", contract)
+    result = in_process(capsys, parquet, "--contract", contract)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_unknown_schema_name_exits_2(parquet: Path):
-    result = charter(parquet, "--contract", CONTRACT, "--schema", "visits")
+def test_unknown_schema_name_exits_2(capsys, parquet: Path):
+    result = in_process(capsys, parquet, "--contract", CONTRACT, "--schema", "visits")
     assert result.returncode == 2
     assert "no schema object named 'visits' (it has: patients)" in result.stderr
 
