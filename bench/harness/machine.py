@@ -40,10 +40,14 @@ def _cpu_model() -> str:
 
 
 def machine_facts() -> dict[str, str]:
-    """Date, cores, CPU and the versions of every tool the benchmarks drive."""
+    """Date, cores, load, CPU and the versions of every tool the benchmarks drive.
+
+    The load average shows whether other work shared the machine during the run.
+    """
     return {
         "date (UTC)": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "cores (nproc)": str(len(os.sched_getaffinity(0))),
+        "load average (1, 5, 15 min)": ", ".join(f"{load:.2f}" for load in os.getloadavg()),
         "cpu": _cpu_model(),
         "os": f"{platform.system()} {platform.release()} ({platform.machine()})",
         "python": sys.version.split()[0],
