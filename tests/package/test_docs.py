@@ -124,6 +124,11 @@ def test_data_dictionary_rows(project: Path) -> None:
     assert "| impute-median |" in rows["| `weight`"]
     assert "Body weight, measured on arrival." in rows["| `weight`"]
     assert "one of `1`, `2`" in rows["| `sex`"]
+    assert (
+        "**Quality rules:**\n\n"
+        "- `rowCount` must be greater than 0: An empty extract is an error.\n"
+        "- `duplicateValues` of `visit_id` must be 0\n"
+    ) in text
     # A pipe and HTML in free text cannot break the page.
     assert "since 2020 \\| pipes and &lt;tags&gt; must not" in text
 

@@ -37,6 +37,18 @@ OPTION_WORDS = (
 )
 """ODCS `logicalTypeOptions` keys shown as constraints, and the words that show them."""
 
+OPERATOR_WORDS = (
+    ("mustBe", "must be"),
+    ("mustNotBe", "must not be"),
+    ("mustBeGreaterThan", "must be greater than"),
+    ("mustBeGreaterOrEqualTo", "must be at least"),
+    ("mustBeLessThan", "must be less than"),
+    ("mustBeLessOrEqualTo", "must be at most"),
+    ("mustBeBetween", "must be between"),
+    ("mustNotBeBetween", "must not be between"),
+)
+"""ODCS quality-rule operators, as the data dictionary words them."""
+
 
 def render(contracts: Iterable[tuple[str, Contract]], source: str) -> str:
     """The whole page from (relative path, contract) pairs, sorted by contract id, then path."""
@@ -64,7 +76,24 @@ def contract_section(relpath: str, contract: Contract) -> list[str]:
         rows = [property_row(prop) for prop in _mappings(obj.get("properties"))]
         lines.extend(table(HEADERS, rows))
         lines.append("")
+        lines.extend(quality_rules(obj))
     return lines
+
+
+def quality_rules(obj: Mapping[str, Any]) -> list[str]:
+    """The dataset-level quality rules (row count, duplicates, ...) as a list under the table."""
+    items = []
+    for rule in _mappings(obj.get("quality")):
+        name = rule.get("metric") or rule.get("name") or rule.get("type") or "rule"
+        arguments = rule.get("arguments")
+        columns = arguments.get("properties") if _is_mapping(arguments) else None
+        of = f" of {', '.join(code(c) for c in columns)}" if isinstance(columns, list) else ""
+        bound = next(
+            (f" {words} {cell(rule[key])}" for key, words in OPERATOR_WORDS if key in rule), ""
+        )
+        about = f": {cell(rule['description'])}" if rule.get("description") else ""
+        items.append(f"- {code(name)}{of}{bound}{about}")
+    return ["**Quality rules:**", "", *items, ""] if items else []
 
 
 def property_row(prop: Mapping[str, Any]) -> list[str]:
