@@ -92,6 +92,7 @@ class Project:
     conflicts: list[Conflict] = field(default_factory=list)
     rejects: list[Path] = field(default_factory=list)
     _names: dict[Path, set[str] | None] = field(default_factory=dict, repr=False)
+    _by_id: dict[str | None, contract_format.Contract] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Project:
@@ -124,7 +125,12 @@ class Project:
     # -- cross-references --------------------------------------------------
 
     def contract_by_id(self, contract_id: str) -> contract_format.Contract | None:
-        return next((c for c in self.contracts if c.id == contract_id), None)
+        """The first contract with this id (CON004 reports the others)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for contract in self.contracts:
+                self._by_id.setdefault(contract.id, contract)
+        return self._by_id.get(contract_id)
 
     def property_of(self, source: catalog_format.Source) -> contract_format.Property | None:
         """The contract property a feature source points at, or None."""

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from charter import cache
 from charter.formats.markdown import Heading, MarkdownFile, parse
 from charter.formats.source import Document, read_text
 
@@ -77,8 +79,16 @@ class Card:
 
     @cached_property
     def hub_error(self) -> str | None:
-        """Why `huggingface_hub.ModelCard.load` rejects the card, or None (offline)."""
-        from huggingface_hub import ModelCard  # noqa: PLC0415 - 0.2 s import, only when asked
+        """Why `huggingface_hub.ModelCard.load` rejects the card, or None (offline).
+
+        The library takes about 0.3 s to import, so the answer is cached by the
+        card's text and the library's version.
+        """
+        key = cache.digest("hub", self.markdown.text, _hub_version())
+        return cache.remember(key, self._hub_error)
+
+    def _hub_error(self) -> str | None:
+        from huggingface_hub import ModelCard  # noqa: PLC0415 - heavy import, only on a miss
 
         try:
             ModelCard.load(self.path)
@@ -95,6 +105,13 @@ class Card:
             for index, value in enumerate(values)
             if isinstance(value, str)
         ]
+
+
+def _hub_version() -> str:
+    try:
+        return version("huggingface_hub")
+    except PackageNotFoundError:
+        return "missing"
 
 
 def load(path: Path) -> Card:

@@ -52,12 +52,16 @@ class Catalog:
     path: Path
     document: Document
     features: list[Feature] = field(default_factory=list)
+    _index: dict[tuple[str, int | None], Feature] | None = field(default=None, repr=False)
 
     def find(self, name: str, version: int | None = None) -> Feature | None:
-        for feature in self.features:
-            if feature.name == name and (version is None or feature.version == version):
-                return feature
-        return None
+        """The feature `name` at `version` (None: the first entry of that name)."""
+        if self._index is None:
+            self._index = {}
+            for feature in self.features:
+                self._index.setdefault((feature.name, feature.version), feature)
+                self._index.setdefault((feature.name, None), feature)
+        return self._index.get((name, version))
 
 
 def load(path: Path) -> Catalog:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache as cache_function
 from importlib import resources
 from typing import Any
 
+from charter import cache
 from charter.formats.source import Document, pointer_join
 
 ODCS_SCHEMAS = {"v3.1.0": "odcs-3.1.0.schema.json", "v3.2.0": "odcs-3.2.0.schema.json"}
@@ -43,7 +44,7 @@ def schema_text(name: str) -> str:
     return resources.files("charter.formats.schemas").joinpath(name).read_text("utf-8")
 
 
-@cache
+@cache_function
 def _validator(name: str) -> Any:
     from jsonschema.validators import validator_for  # noqa: PLC0415 - keep startup light
 
@@ -58,7 +59,26 @@ def validate(
 
     `base` is the JSON pointer of `data` inside the document, so positions of a
     sub-block (a model card's `governance:` block) still land on the right line.
+    Answers are cached by the digests of the source text and the schema.
     """
+    if not document.digest:
+        return _validate(document, name, data, base)
+    key = cache.digest("schema", name, _schema_digest(name), document.digest, base)
+    rows = cache.remember(
+        key,
+        lambda: [
+            [p.pointer, p.line, p.col, p.message] for p in _validate(document, name, data, base)
+        ],
+    )
+    return [SchemaProblem(*row) for row in rows]
+
+
+@cache_function
+def _schema_digest(name: str) -> str:
+    return cache.digest(schema_text(name))
+
+
+def _validate(document: Document, name: str, data: Any, base: str) -> list[SchemaProblem]:
     from jsonschema.exceptions import relevance  # noqa: PLC0415
 
     instance = document.data if data is None else data

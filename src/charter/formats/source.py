@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from charter import cache
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -28,6 +30,9 @@ _STRING_TAGS = {"tag:yaml.org,2002:timestamp"}
 """Dates stay strings, as JSON Schema (and ODCS) expects them."""
 
 Position = tuple[int, int]
+
+CACHE_VERSION = "1"
+"""Bump when `Document` or the parsing changes, so cached documents are not reused."""
 
 
 class FormatError(Exception):
@@ -49,6 +54,8 @@ class Document:
     data: Any
     values: dict[str, Position] = field(default_factory=dict)
     keys: dict[str, Position] = field(default_factory=dict)
+    digest: str = ""
+    """Digest of the source text (and line offset): answers about it can be cached."""
 
     def position(self, pointer: str) -> Position:
         """Position of the value at `pointer`, or of its nearest known ancestor."""
@@ -66,7 +73,9 @@ class Document:
 
 def pointer_join(base: str, part: str | int) -> str:
     """Append one RFC 6901 reference token to a JSON pointer."""
-    token = str(part).replace("~", "~0").replace("/", "~1")
+    token = str(part)
+    if "~" in token or "/" in token:
+        token = token.replace("~", "~0").replace("/", "~1")
     return f"{base}/{token}"
 
 
@@ -107,7 +116,7 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> Document:
         loader.dispose()
     if node is None:
         raise FormatError("file holds no YAML document", 1 + line_offset, 1)
-    document = Document(path=path, data=None)
+    document = Document(path=path, data=None, digest=cache.digest(text, str(line_offset)))
     builder = _Builder(loader, document, line_offset)
     try:
         document.data = builder.build(node, "")
@@ -117,8 +126,12 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> Document:
 
 
 def load_yaml(path: Path) -> Document:
-    """Read and parse a YAML artifact file."""
-    return parse_yaml(read_text(path), path)
+    """Read and parse a YAML artifact file (parsed documents are cached by content)."""
+    text = read_text(path)
+    key = cache.digest("yaml", CACHE_VERSION, text)
+    document = cache.remember_object(key, lambda: parse_yaml(text, path))
+    document.path = path
+    return document
 
 
 class _Builder:

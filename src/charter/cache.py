@@ -1,0 +1,108 @@
+"""Remember slow, file-local answers between runs of `charter check`, keyed by content.
+
+Schema validation (jsonschema) and the huggingface_hub card check cost more to
+import than everything else `charter check` does. Their answers depend only on
+the file's bytes, the schema's bytes and the library version, so they are
+stored in `$XDG_CACHE_HOME/charter/` (or `~/.cache/charter/`) under a digest of
+exactly those inputs. Parsed YAML (data plus positions) is kept the same way.
+A changed file misses the cache and is checked for real; `CHARTER_NO_CACHE=1`
+turns the cache off.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+MAX_ENTRIES = 20_000
+_entries: dict[str, Any] | None = None
+_dirty = False
+
+
+def digest(*parts: str | bytes) -> str:
+    """A short stable digest of the inputs an answer depends on."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def enabled() -> bool:
+    return os.environ.get("CHARTER_NO_CACHE", "") in ("", "0")
+
+
+def cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "charter" / "check-cache.json"
+
+
+def remember(key: str, compute: Callable[[], Any]) -> Any:
+    """The stored answer for `key`, or `compute()` (JSON-serialisable) stored for next time."""
+    global _dirty  # noqa: PLW0603 - one cache per process
+    if not enabled():
+        return compute()
+    entries = _load()
+    if key in entries:
+        return entries[key]
+    value = compute()
+    entries[key] = value
+    _dirty = True
+    return value
+
+
+def remember_object(key: str, compute: Callable[[], T]) -> T:
+    """Like `remember`, for large Python objects (parsed documents): one pickle per key."""
+    if not enabled():
+        return compute()
+    path = cache_file().parent / "objects" / f"{key}.pickle"
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)  # the user's own cache folder
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    value = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:
+        pass
+    return value
+
+
+def _load() -> dict[str, Any]:
+    global _entries  # noqa: PLW0603
+    if _entries is None:
+        try:
+            loaded = json.loads(cache_file().read_text("utf-8"))
+            _entries = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            _entries = {}
+        atexit.register(_save)
+    return _entries
+
+
+def _save() -> None:
+    """Write the cache atomically; a cache that cannot be written is simply not kept."""
+    if not _dirty or _entries is None:
+        return
+    entries = dict(list(_entries.items())[-MAX_ENTRIES:])
+    path = cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(entries), "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
