@@ -138,6 +138,7 @@ def test_datetimes_and_all_null_columns(project: Path) -> None:
         {
             "at": [dt.datetime(2025, 5, 1, 8, 30), dt.datetime(2025, 5, 2, 9, 0)],
             "empty": pl.Series([None, None], dtype=pl.Float64),
+            "utc": [dt.datetime(2025, 5, 1, tzinfo=dt.UTC), dt.datetime(2025, 5, 3, tzinfo=dt.UTC)],
         }
     )
     frame.write_parquet(project / "events.parquet")
@@ -150,6 +151,13 @@ def test_datetimes_and_all_null_columns(project: Path) -> None:
     assert props["at"]["logicalTypeOptions"] == {
         "minimum": "2025-05-01T08:30:00",
         "maximum": "2025-05-02T09:00:00",
+    }
+    assert props["utc"]["physicalType"] == "Datetime[us, UTC]"
+    assert props["utc"]["logicalTypeOptions"] == {
+        "minimum": "2025-05-01T00:00:00+00:00",
+        "maximum": "2025-05-03T00:00:00+00:00",
+        "timezone": True,
+        "defaultTimezone": "UTC",
     }
     assert props["empty"]["required"] is False
     assert "logicalTypeOptions" not in props["empty"]

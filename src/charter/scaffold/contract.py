@@ -77,10 +77,13 @@ def draft_property(column: ColumnProfile, classification: str | None = None) -> 
 
 
 def range_options(column: ColumnProfile) -> dict[str, Any]:
-    """The observed minimum and maximum as `logicalTypeOptions` (strings for dates and times)."""
-    if column.logical_type not in ORDERED_TYPES or column.minimum is None:
-        return {}
-    return {"minimum": column.minimum, "maximum": column.maximum}
+    """Observed range (strings for dates and times) and time zone, as `logicalTypeOptions`."""
+    options: dict[str, Any] = {}
+    if column.logical_type in ORDERED_TYPES and column.minimum is not None:
+        options |= {"minimum": column.minimum, "maximum": column.maximum}
+    if column.logical_type == "timestamp" and column.time_zone:
+        options |= {"timezone": True, "defaultTimezone": column.time_zone}
+    return options
 
 
 def valid_values_rule(column: ColumnProfile) -> dict[str, Any]:

@@ -39,6 +39,7 @@ class ColumnProfile:
     minimum: Any = None
     maximum: Any = None
     values: tuple[Any, ...] | None = None
+    time_zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def profile_column(column: pl.Series) -> ColumnProfile:
         minimum=plain(present.min()) if comparable and len(present) else None,
         maximum=plain(present.max()) if comparable and len(present) else None,
         values=tuple(plain(v) for v in present.unique().sort().to_list()) if enum_like else None,
+        time_zone=getattr(column.dtype, "time_zone", None),
     )
 
 
