@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from charter.views.markdown import cell, code, page
+
 FIXTURE = Path(__file__).parent / "fixtures" / "views"
 VIEWS = ("data-dictionary.md", "feature-catalog.md", "lineage.md", "model-cards.md")
 
@@ -270,3 +272,38 @@ def test_a_conflicted_view_is_simply_rendered_again(project: Path) -> None:
     assert charter("docs", "--check", cwd=project).returncode == 1
     assert charter("docs", cwd=project).returncode == 0
     assert view.read_bytes() == current
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("a | b", "a \\| b"),
+        ("line one\n  line two\t", "line one line two"),
+        ("<script>", "&lt;script&gt;"),
+        ("back\\slash", "back\\\\slash"),
+        (True, "yes"),
+        (None, ""),
+        (3.5, "3.5"),
+    ],
+)
+def test_cell_text(value: object, expected: str) -> None:
+    assert cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "in_table", "expected"),
+    [
+        ("x", False, "`x`"),
+        ("a`b", False, "``a`b``"),
+        ("`edge", False, "`` `edge ``"),
+        ("a|b", True, "`a\\|b`"),
+        ("a|b", False, "`a|b`"),
+        ("", False, ""),
+    ],
+)
+def test_inline_code(value: str, in_table: bool, expected: str) -> None:
+    assert code(value, in_table=in_table) == expected
+
+
+def test_page_normalises_blank_lines_and_ends_with_one_newline() -> None:
+    assert page(["", "# T", "", "", "text  ", "", ""]) == "# T\n\ntext\n"
