@@ -131,7 +131,10 @@ def reproduce(
 ) -> Outcome:
     """Rerun the run recorded at `manifest_path` and compare; raise ReproduceError when unable."""
     recorded = manifest_format.load(manifest_path)
-    warnings = preflight(root, recorded, allow_dirty=allow_dirty)
+    try:
+        warnings = preflight(root, recorded, allow_dirty=allow_dirty)
+    except gitrepo.GitError as error:
+        raise ReproduceError(str(error)) from None
     run_id = recorded.run_id + REPRODUCE_SUFFIX
     with (
         tempfile.TemporaryDirectory(prefix="charter-reproduce-") as scratch,
