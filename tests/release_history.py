@@ -10,6 +10,10 @@ with its own tag:
   detect-private-key hook did not exist yet;
 - v0.0.9: as v0.0.8, with the detect-private-key hook added.
 
+Both also lack the `yaml-language-server` schema line at the top of the
+contract and the feature catalog, and word the model card's metrics comment
+differently, so the update touches the governance files users edit most.
+
 The working tree itself is tagged v99.0.0 above them.
 """
 
@@ -23,12 +27,30 @@ from templating import TEST_VERSION, clean_env, clone_working_tree, git
 OLD_QUICKSTART = "Install uv first, then run:"
 NEW_QUICKSTART = "You need [uv](https://docs.astral.sh/uv/). Then:"
 DETECT_PRIVATE_KEY_HOOK = re.compile(r"      - id: detect-private-key\n(?:        .*\n)+")
+SCHEMA_LINE = re.compile(r"\A# yaml-language-server: .*\n")
+NEW_CARD_COMMENT = "# Metric values come from a run manifest"
+OLD_CARD_COMMENT = "# Metric values are copied from a run manifest"
+GOVERNANCE = "template/governance"
+CONTRACT = (
+    f"{GOVERNANCE}/contracts/{{% if example_pipeline %}}patients.odcs.yaml{{% endif %}}.jinja"
+)
+CATALOG = f"{GOVERNANCE}/features/catalog.yaml.jinja"
+CARD = (
+    f"{GOVERNANCE}/models/{{{{ 'progression_regressor' if example_pipeline else 'baseline' }}}}"
+    "/card.md.jinja"
+)
 
 
-def _rewrite(path: Path, *replacements: tuple[str | re.Pattern, str]) -> None:
+def _rewrite(
+    path: Path, *replacements: tuple[str | re.Pattern, str], must_change: bool = True
+) -> None:
+    """Apply replacements; fail loudly when one no longer matches the template."""
     text = path.read_text(encoding="utf-8")
     for old, new in replacements:
-        text = old.sub(new, text) if isinstance(old, re.Pattern) else text.replace(old, new)
+        changed = old.sub(new, text) if isinstance(old, re.Pattern) else text.replace(old, new)
+        if must_change and changed == text:
+            raise AssertionError(f"{path}: {old!r} not found; update tests/release_history.py")
+        text = changed
     path.write_text(text, encoding="utf-8")
 
 
@@ -43,11 +65,14 @@ def _make_old_standards(clone: Path, *, with_private_key_hook: bool) -> None:
     )
     for path in [clone / "copier.yml", *(clone / "template").rglob("*")]:
         if path.is_file() and path.suffix != ".png":
-            _rewrite(path, ("data_sensitivity", "sensitivity"))
+            _rewrite(path, ("data_sensitivity", "sensitivity"), must_change=False)
     _rewrite(clone / "template" / "README.md.jinja", (NEW_QUICKSTART, OLD_QUICKSTART))
     (clone / "template" / "configs" / "README.md").rename(
         clone / "template" / "configs" / "NOTES.md"
     )
+    _rewrite(clone / CONTRACT, (SCHEMA_LINE, ""))
+    _rewrite(clone / CATALOG, (SCHEMA_LINE, ""))
+    _rewrite(clone / CARD, (NEW_CARD_COMMENT, OLD_CARD_COMMENT))
     if not with_private_key_hook:
         _rewrite(
             clone / "template" / ".pre-commit-config.yaml.jinja", (DETECT_PRIVATE_KEY_HOOK, "")

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from release_history import NEW_QUICKSTART, OLD_QUICKSTART, build_release_history
+from release_history import (
+    NEW_CARD_COMMENT,
+    NEW_QUICKSTART,
+    OLD_CARD_COMMENT,
+    OLD_QUICKSTART,
+    build_release_history,
+)
 from templating import TEST_VERSION, copy_project, git, update_project
 
 pytestmark = pytest.mark.update
@@ -147,6 +153,40 @@ class TestUserWorkSurvives:
     USER_README_SECTION = "\n## Team notes\n\nValidation data lives in the *clinic* bucket.\n"
     USER_MODULE = '"""Our own helpers."""\n\n\ndef cohort(age: int) -> str:\n    return "adult"\n'
     USER_BADGE = b"\x89PNG\r\n\x1a\n our own badge"
+    NEW_COLUMN = """\
+      - name: hba1c
+        businessName: Glycated haemoglobin
+        description: HbA1c at baseline, added by the clinic in 2026.
+        logicalType: number
+        required: false
+        classification: confidential
+        customProperties:
+          - property: unit
+            value: "%"
+          - property: piiCategory
+            value: none
+          - property: anonymization
+            value: none
+          - property: missingValues
+            value: keep-null
+"""
+    NEW_FEATURE = """\
+  - name: hba1c_band
+    version: 1
+    entity: patient
+    joinKeys: [patient_id]
+    dtype: int64
+    owner: "ada@example.org"
+    status: draft
+    description: HbA1c in bands of one percentage point.
+    sources:
+      - contract: patients
+        property: hba1c
+    transform:
+      ref: diabetes_progression.features:hba1c_band
+"""
+    FILLED_IN = "- Confirmed with the clinical team on 2026-11-20: follow-up planning only."
+    CARD_TODO = "- TODO(product-owner): confirm the intended use with the clinical team."
 
     @pytest.fixture(scope="class")
     def updated(self, history, tmp_path_factory):
@@ -167,10 +207,27 @@ class TestUserWorkSurvives:
         )
         notes = project / "configs" / "NOTES.md"
         notes.write_text(notes.read_text() + "\nSeeds policy: always record them.\n")
+        # Governance work: a new contract column, a new feature, a filled-in
+        # card section (all away from the lines the template changes), and one
+        # card line the template rewords too (a conflict).
+        governance = project / "governance"
+        contract = governance / "contracts" / "patients.odcs.yaml"
+        contract.write_text(
+            contract.read_text().replace(
+                "      - name: progression\n", self.NEW_COLUMN + "      - name: progression\n"
+            )
+        )
+        catalog = governance / "features" / "catalog.yaml"
+        catalog.write_text(catalog.read_text() + self.NEW_FEATURE)
+        card = governance / "models" / "progression_regressor" / "card.md"
+        assert self.CARD_TODO in card.read_text()
+        card.write_text(
+            card.read_text()
+            .replace(self.CARD_TODO, self.FILLED_IN)
+            .replace(OLD_CARD_COMMENT, "# Metric values: ask the model owner")
+        )
         commit_all(project, "Our edits")
-        before = {
-            "init": init.read_text(),
-        }
+        before = {"init": init.read_text()}
         update_project(project, LATEST)
         return project, before
 
@@ -180,6 +237,38 @@ class TestUserWorkSurvives:
         assert (package / "cohorts.py").read_text() == self.USER_MODULE
         assert (package / "__init__.py").read_text() == before["init"]
         assert (project / "README.md").read_text().endswith(self.USER_README_SECTION)
+
+    def test_governance_edits_survive_the_template_change(self, updated):
+        project, _ = updated
+        governance = project / "governance"
+        contract = (governance / "contracts" / "patients.odcs.yaml").read_text()
+        catalog = (governance / "features" / "catalog.yaml").read_text()
+        card = (governance / "models" / "progression_regressor" / "card.md").read_text()
+        # The template's change arrived (the schema line) and so did the user's work.
+        assert contract.startswith("# yaml-language-server: ")
+        assert self.NEW_COLUMN + "      - name: progression\n" in contract
+        assert catalog.startswith("# yaml-language-server: ")
+        assert catalog.endswith(self.NEW_FEATURE)
+        assert self.FILLED_IN in card
+        assert self.CARD_TODO not in card
+
+    def test_overlapping_governance_edit_is_a_conflict_charter_refuses(self, updated):
+        project, _ = updated
+        card = project / "governance" / "models" / "progression_regressor" / "card.md"
+        mine, theirs = card.read_text().split(CONFLICT_START, 1)[1].split("=======", 1)
+        assert "# Metric values: ask the model owner" in mine
+        assert NEW_CARD_COMMENT in theirs
+        result = subprocess.run(
+            [sys.executable, "-m", "charter", "check", "--select", "PRJ"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 1
+        card_line = card.read_text().splitlines().index(CONFLICT_START) + 1
+        expected = f"governance/models/progression_regressor/card.md:{card_line}:1: PRJ003"
+        assert expected in result.stdout
 
     def test_replaced_binary_file_is_kept(self, updated):
         project, _ = updated
