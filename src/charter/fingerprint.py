@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Protocol
 
 from blake3 import blake3
 
@@ -49,7 +50,11 @@ def _tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _update_from(digest, path: Path) -> None:
+class _Hasher(Protocol):
+    def update(self, data: bytes, /) -> object: ...
+
+
+def _update_from(digest: _Hasher, path: Path) -> None:
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK):
             digest.update(chunk)

@@ -9,6 +9,7 @@ import pandera.polars as pa
 import polars as pl
 import pytest
 
+from charter.formats import contract as contract_format
 from charter.validation import (
     ContractError,
     ContractViolation,
@@ -329,3 +330,9 @@ def test_all_null_optional_column_is_accepted_and_required_one_is_not():
     frame = pl.DataFrame({"maybe": [None, None], "must": [None, None]})
     failures = validate(frame, contract).failures
     assert [(f.column, f.check, f.count) for f in failures] == [("must", "required (no nulls)", 2)]
+
+
+def test_contract_parsed_by_the_formats_layer_is_accepted():
+    parsed = contract_format.load(CONTRACT)
+    assert validate(valid_frame(), parsed).ok
+    assert not validate(valid_frame().drop("age"), parsed).ok
