@@ -130,3 +130,18 @@ def test_corrupted_input_stops_the_pipeline_before_anything_downstream(project: 
     assert "nothing downstream was written" in output
     assert sorted((project / "artifacts").iterdir()) == artifacts
     assert sorted((project / "runs").iterdir()) == runs
+
+
+def test_a_fresh_clone_without_data_reproduces(
+    project: Path, two_runs: tuple[dict, dict], tmp_path
+):
+    """A colleague's clone has no data/ (git-ignored): ingest rebuilds the same bytes."""
+    run_id = two_runs[0]["run_id"]
+    run("git", "add", f"runs/{run_id}/manifest.json", cwd=project)
+    run("git", "commit", "--quiet", "--no-verify", "-m", f"Record run {run_id}", cwd=project)
+    clone = tmp_path / "clone"
+    run("git", "clone", "--quiet", str(project), str(clone), cwd=tmp_path)
+    assert not (clone / RAW).exists()
+    run("uv", "sync", "--locked", "--quiet", cwd=clone)
+    result = run("uv", "run", "charter", "reproduce", run_id, cwd=clone)
+    assert "3 output hashes and 3 metrics identical" in result.stdout
