@@ -28,10 +28,11 @@ MAX_BYTES = 5 * 1024 * 1024
 
 _STRING_TAGS = {"tag:yaml.org,2002:timestamp"}
 """Dates stay strings, as JSON Schema (and ODCS) expects them."""
+_STR_TAG = "tag:yaml.org,2002:str"
 
 Position = tuple[int, int]
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 """Bump when `Document` or the parsing changes, so cached documents are not reused."""
 
 
@@ -156,6 +157,12 @@ class _Builder:
             ]
         if node.tag in _STRING_TAGS:
             return node.value
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        """Plain strings directly (most values); other tags through PyYAML's constructor."""
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
@@ -186,4 +193,4 @@ class _Builder:
     def build_scalar_key(self, node: yaml.ScalarNode) -> Any:
         if node.tag in _STRING_TAGS:
             return node.value
-        return self.loader.construct_object(node, deep=True)
+        return self.scalar(node)
