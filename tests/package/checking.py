@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,11 +25,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), "utf-8")
 
 
-def charter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m charter ARGS` in `cwd`, as a user would."""
+def charter(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m charter ARGS` in `cwd`, as a user would (`env` adds variables)."""
     return subprocess.run(
         [sys.executable, "-m", "charter", *args],
         cwd=cwd,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,

@@ -161,3 +161,19 @@ def test_unreadable_pyproject_is_a_finding(tmp_path: Path) -> None:
     exit_code, found = findings(project)
     assert exit_code == 1
     assert [f["code"] for f in found] == ["PRJ005"]
+
+
+def test_cache_gives_the_same_answers_and_misses_on_change(tmp_path: Path) -> None:
+    """Cached parse and schema results never hide an edit made after the last check."""
+    project = copy_good(tmp_path)
+    cache_home = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache_home)}
+    assert charter("check", cwd=project, env=env).returncode == 0
+    assert list((cache_home / "charter").rglob("*.pickle"))
+    assert (cache_home / "charter/check-cache.json").is_file()
+    edit(project / CONTRACT, "unique: true", "unique: true\n        colour: red")
+    warm = charter("check", "--format", "json", cwd=project, env=env)
+    cold = charter("check", "--format", "json", cwd=project, env={"CHARTER_NO_CACHE": "1"})
+    assert warm.returncode == cold.returncode == 1
+    assert warm.stdout == cold.stdout
+    assert "unknown key 'colour'" in warm.stdout
