@@ -9,6 +9,7 @@ be mistaken for a real one.
 from __future__ import annotations
 
 import platform
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ from charter.runs.ids import new_run_id, timestamp
 
 MANIFEST_NAME = "manifest.json"
 LOCK_FILE = "uv.lock"
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+"""A run id is a folder name: no separators, no leading dot (as the schema says)."""
 
 
 class RunError(Exception):
@@ -45,6 +48,8 @@ class Run:
         self.root = root.resolve()
         started = datetime.now(UTC)
         self.run_id = run_id or new_run_id(started)
+        if not RUN_ID.fullmatch(self.run_id):
+            raise RunError(f"run id {self.run_id!r} must be letters, digits, '.', '_' or '-'")
         self.runs_dir = self.root / runs_dir
         if (self.runs_dir / self.run_id).exists():
             raise RunError(f"run {self.run_id} already exists in {self.runs_dir}")

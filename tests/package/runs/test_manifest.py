@@ -117,3 +117,10 @@ def test_finish_refuses_a_manifest_that_breaks_the_schema(tmp_path: Path):
     with pytest.raises(RunError, match="would be invalid"):
         run.finish({"score": "high"})  # metrics must be numbers
     assert not (root / "runs").exists()
+
+
+@pytest.mark.parametrize("run_id", ["../escape", ".hidden", "a/b"])
+def test_a_run_id_must_be_a_plain_folder_name(tmp_path: Path, run_id: str):
+    root = make(tmp_path / "mini")
+    with pytest.raises(RunError, match="run id"):
+        Run(root, entry_point="mini.pipeline", params={}, seeds={}, run_id=run_id)
