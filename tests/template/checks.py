@@ -15,9 +15,17 @@ PORTABLE_NAME = re.compile(r'^[^"|:<>?*\\\x00-\x1f]+$')
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10))}
 
 
-def project_files(root: Path) -> list[Path]:
+BINARY_SUFFIXES = {".png", ".parquet"}
+
+
+def project_files(root: Path, *, binary: bool = False) -> list[Path]:
+    """The project's files outside .git; text files only unless `binary`."""
     return sorted(
-        p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and ".git" not in p.relative_to(root).parts
+        and (binary or p.suffix not in BINARY_SUFFIXES)
     )
 
 
@@ -50,7 +58,7 @@ def assert_files_parse(root: Path) -> None:
 
 
 def assert_portable_names(root: Path) -> None:
-    for path in project_files(root):
+    for path in project_files(root, binary=True):
         for part in path.relative_to(root).parts:
             assert PORTABLE_NAME.match(part), f"{part!r} is not a portable file name"
             assert part.split(".")[0].lower() not in WINDOWS_RESERVED, part
