@@ -12,6 +12,7 @@ turns the cache off.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -20,17 +21,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from charter import __version__
+
 T = TypeVar("T")
 
 MAX_ENTRIES = 20_000
+MAX_OBJECTS = 2_000
 _entries: dict[str, Any] | None = None
 _dirty = False
 
 
 def digest(*parts: str | bytes) -> str:
-    """A short stable digest of the inputs an answer depends on."""
+    """A short digest of the inputs an answer depends on, and of charter's own version."""
     h = hashlib.blake2b(digest_size=16)
-    for part in parts:
+    for part in (__version__, *parts):
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
         h.update(b"\x00")
     return h.hexdigest()
@@ -40,15 +44,21 @@ def enabled() -> bool:
     return os.environ.get("CHARTER_NO_CACHE", "") in ("", "0")
 
 
-def cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+def cache_file() -> Path | None:
+    """Where the cache lives; None when there is no home folder to keep it in."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):
+            return None
     return Path(base) / "charter" / "check-cache.json"
 
 
 def remember(key: str, compute: Callable[[], Any]) -> Any:
     """The stored answer for `key`, or `compute()` (JSON-serialisable) stored for next time."""
     global _dirty  # noqa: PLW0603 - one cache per process
-    if not enabled():
+    if not enabled() or cache_file() is None:
         return compute()
     entries = _load()
     if key in entries:
@@ -61,13 +71,14 @@ def remember(key: str, compute: Callable[[], Any]) -> Any:
 
 def remember_object(key: str, compute: Callable[[], T]) -> T:
     """Like `remember`, for large Python objects (parsed documents): one pickle per key."""
-    if not enabled():
+    folder = cache_file()
+    if not enabled() or folder is None:
         return compute()
-    path = cache_file().parent / "objects" / f"{key}.pickle"
+    path = folder.parent / "objects" / f"{key}.pickle"
     try:
         with path.open("rb") as stream:
             return pickle.load(stream)  # the user's own cache folder
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except Exception:  # a missing or unreadable entry is a miss, whatever the reason
         pass
     value = compute()
     try:
@@ -76,16 +87,25 @@ def remember_object(key: str, compute: Callable[[], T]) -> T:
         with temporary.open("wb") as stream:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
+        _prune(path.parent)
     except OSError:
         pass
     return value
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest MAX_OBJECTS entries: every edit of a file adds one."""
+    entries = sorted(os.scandir(folder), key=lambda e: e.stat().st_mtime)
+    for entry in entries[: max(0, len(entries) - MAX_OBJECTS)]:
+        with contextlib.suppress(OSError):
+            Path(entry.path).unlink()
 
 
 def _load() -> dict[str, Any]:
     global _entries  # noqa: PLW0603
     if _entries is None:
         try:
-            loaded = json.loads(cache_file().read_text("utf-8"))
+            loaded = json.loads(cache_file().read_text("utf-8"))  # type: ignore[union-attr]
             _entries = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             _entries = {}
@@ -99,6 +119,8 @@ def _save() -> None:
         return
     entries = dict(list(_entries.items())[-MAX_ENTRIES:])
     path = cache_file()
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
