@@ -136,10 +136,12 @@ def reproduce(
     except gitrepo.GitError as error:
         raise ReproduceError(str(error)) from None
     run_id = recorded.run_id + REPRODUCE_SUFFIX
+    top = gitrepo.toplevel(root) or root
     with (
         tempfile.TemporaryDirectory(prefix="charter-reproduce-") as scratch,
-        _worktree(root, recorded.commit, Path(scratch) / "tree") as tree,
+        _worktree(root, recorded.commit, Path(scratch) / "tree") as checkout,
     ):
+        tree = checkout / root.resolve().relative_to(top.resolve())  # the project in a monorepo
         _copy_inputs(root, tree, recorded)
         config = Path(scratch) / "config.json"
         config.write_text(json.dumps({**recorded.params, "seeds": recorded.seeds}), "utf-8")
@@ -178,8 +180,8 @@ def _copy_inputs(root: Path, tree: Path, recorded: Manifest) -> None:
         if "://" in item.uri or Path(item.uri).is_absolute():
             continue
         source = root / item.uri
-        if source.is_file():
-            target = tree / item.uri
+        target = tree / item.uri
+        if source.is_file() and target.resolve().is_relative_to(tree.resolve()):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
 

@@ -60,8 +60,8 @@ runs = "runs"
 """
 
 
-def make(root: Path) -> Path:
-    """Create and commit the mini project in `root`."""
+def make(root: Path, repository: Path | None = None) -> Path:
+    """Create the mini project in `root` and commit it in `repository` (default: `root`)."""
     (root / "src" / "mini").mkdir(parents=True)
     (root / "src" / "mini" / "__init__.py").write_text("")
     (root / "src" / "mini" / "pipeline.py").write_text(PIPELINE)
@@ -69,9 +69,10 @@ def make(root: Path) -> Path:
     (root / "uv.lock").write_text("version = 1\n")
     (root / "config.json").write_text('{"scale": 2, "seeds": {"noise": 7}}\n')
     (root / ".gitignore").write_text("/data/\n/artifacts/\n")
-    git("init", "--quiet", "--initial-branch=main", cwd=root)
-    git("add", "-A", cwd=root)
-    git("commit", "--quiet", "-m", "mini project", cwd=root)
+    repository = repository or root
+    git("init", "--quiet", "--initial-branch=main", cwd=repository)
+    git("add", "-A", cwd=repository)
+    git("commit", "--quiet", "-m", "mini project", cwd=repository)
     return root
 
 

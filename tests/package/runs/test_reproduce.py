@@ -96,3 +96,12 @@ def test_failing_rerun_does_not_reproduce(project: Path):
     result = charter("reproduce", manifest.parent.name, cwd=project)
     assert result.returncode == 1
     assert "the rerun failed" in result.stderr
+
+
+def test_project_in_a_subfolder_of_the_repository_reproduces(tmp_path: Path):
+    repository = tmp_path / "monorepo"
+    project = make(repository / "projects" / "mini", repository=repository)
+    manifest = run_pipeline(project)
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "identical" in result.stdout
