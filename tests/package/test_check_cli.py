@@ -26,7 +26,7 @@ def test_text_output_is_path_line_col_code_message(broken: Path) -> None:
     result = charter("check", cwd=broken)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{CONTRACT}:40:9: CON008 number property 'weight' declares no `unit` custom property "
+        f"{CONTRACT}:41:9: CON008 number property 'weight' declares no `unit` custom property "
         "(UCUM, e.g. 'kg/m2', '1' for ratios, '{code}' for codes)",
         f"{CARD}:22:7: MOD007 no contract has id 'visitz'",
     ]
@@ -36,7 +36,7 @@ def test_text_output_is_path_line_col_code_message(broken: Path) -> None:
 def test_json_output(broken: Path) -> None:
     rows = json.loads(charter("check", "--format", "json", cwd=broken).stdout)
     assert [(r["path"], r["line"], r["col"], r["code"], r["severity"]) for r in rows] == [
-        (CONTRACT, 40, 9, "CON008", "error"),
+        (CONTRACT, 41, 9, "CON008", "error"),
         (CARD, 22, 7, "MOD007", "error"),
     ]
 

@@ -33,6 +33,8 @@ DEFECTS = [
     ("CON009", CONTRACT, WEIGHT_MISSING_VALUES, ""),
     ("CON010", CONTRACT, "value: impute-median", "value: guess"),
     ("CON011", CONTRACT, "        description: Body weight, when it was measured.\n", ""),
+    ("CON012", CONTRACT, "        unique: true\n", ""),
+    ("CON013", CONTRACT, "{minimum: 0, maximum: 130}", "{minimum: 130, maximum: 0}"),
     ("FEA001", CATALOG, "dtype: int64", "dtype: int64\n    colour: red"),
     ("FEA002", CATALOG, "property: age", "property: age_years"),
     ("FEA003", CATALOG, "joinKeys: [visit_id]", "joinKeys: [age]"),

@@ -29,6 +29,8 @@ class Property:
     description: str | None
     custom: dict[str, Any]
     custom_pointers: dict[str, str]
+    options: dict[str, Any]
+    """`logicalTypeOptions` (minimum, maximum, pattern, ...), empty when absent."""
 
     @property
     def pii_category(self) -> str | None:
@@ -158,6 +160,9 @@ def _properties(schema_object: dict[str, Any], pointer: str) -> list[Property]:
                 description=_str(item.get("description")),
                 custom=custom,
                 custom_pointers=custom_pointers,
+                options=options
+                if isinstance(options := item.get("logicalTypeOptions"), dict)
+                else {},
             )
         )
     return result

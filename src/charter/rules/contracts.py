@@ -212,3 +212,40 @@ def described(project: Project) -> Iterator[Finding]:
                     f"property {prop.name!r} has no description: say what it means and how it "
                     "is measured",
                 )
+
+
+@rule("CON012", "Primary key property is not required and unique")
+def primary_key_constraints(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            missing = [
+                flag
+                for flag, on in (("required", prop.required), ("unique", prop.unique))
+                if not on
+            ]
+            if prop.primary_key and missing:
+                yield at(
+                    contract.document,
+                    prop.pointer,
+                    "CON012",
+                    f"primary key {prop.name!r} must also be "
+                    f"{' and '.join(f'`{flag}: true`' for flag in missing)}",
+                )
+
+
+@rule("CON013", "Property range is empty (minimum above maximum)")
+def range_not_empty(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            low, high = prop.options.get("minimum"), prop.options.get("maximum")
+            numbers = all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)
+            )
+            if numbers and low > high:
+                yield at(
+                    contract.document,
+                    f"{prop.pointer}/logicalTypeOptions/minimum",
+                    "CON013",
+                    f"property {prop.name!r}: minimum {low} is above maximum {high}: no value "
+                    "can pass",
+                )
