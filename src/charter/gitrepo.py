@@ -53,3 +53,39 @@ def toplevel(root: Path) -> Path | None:
     """The top folder of the repository containing `root`, or None outside git."""
     result = _git(root, "rev-parse", "--show-toplevel")
     return Path(result.stdout.decode().strip()) if result.returncode == 0 else None
+
+
+def read_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:
+    """Many objects (`<commit>^{commit}`, `<commit>:<path>`) in one `git cat-file --batch`.
+
+    Checking every run manifest spawns one git process, not several per manifest.
+    Missing objects map to None.
+    """
+    if not names:
+        return {}
+    request = "".join(f"{name}\n" for name in names).encode()
+    try:
+        result = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            input=request,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode().strip() or f"git cat-file failed in {root}")
+    found: dict[str, bytes | None] = {}
+    output, position = result.stdout, 0
+    for name in names:
+        end = output.index(b"\n", position)
+        header = output[position:end].split()
+        position = end + 1
+        if len(header) == 3 and header[2].isdigit():  # "<oid> <type> <size>"
+            size = int(header[2])
+            found[name] = output[position : position + size]
+            position += size + 1
+        else:  # "<name> missing" or "<name> ambiguous"
+            found[name] = None
+    return found

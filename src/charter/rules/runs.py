@@ -30,6 +30,19 @@ def _repository(root: Path) -> Path | None:
     return gitrepo.toplevel(root)
 
 
+def _commits_and_locks(project: Project) -> tuple[dict[str, bool], dict[str, bytes | None]]:
+    """Which recorded commits exist, and uv.lock at each (one git process for all runs)."""
+    top = _repository(project.root)
+    if top is None:
+        return {}, {}
+    lock = (project.root.resolve() / LOCK_FILE).relative_to(top.resolve()).as_posix()
+    commits = sorted({manifest.commit for manifest in project.manifests})
+    names = [name for c in commits for name in (f"{c}^{{commit}}", f"{c}:{lock}")]
+    found = gitrepo.read_objects(project.root, names)
+    exists = {c: found[f"{c}^{{commit}}"] is not None for c in commits}
+    return exists, {c: found[f"{c}:{lock}"] for c in commits}
+
+
 @rule("RUN001", "Run manifest is not valid JSON or does not match its schema")
 def manifest_valid(project: Project) -> Iterator[Finding]:
     for problem in project.problems:
@@ -39,10 +52,9 @@ def manifest_valid(project: Project) -> Iterator[Finding]:
 
 @rule("RUN002", "Run manifest's commit is not in the repository")
 def commit_exists(project: Project) -> Iterator[Finding]:
-    if _repository(project.root) is None:
-        return
+    exists, _locks = _commits_and_locks(project)
     for manifest in project.manifests:
-        if not gitrepo.commit_exists(project.root, manifest.commit):
+        if manifest.commit in exists and not exists[manifest.commit]:
             yield _at(
                 manifest,
                 "/code/commit",
@@ -54,19 +66,16 @@ def commit_exists(project: Project) -> Iterator[Finding]:
 
 @rule("RUN003", "Run manifest's lock hash differs from uv.lock at its commit")
 def lock_matches_commit(project: Project) -> Iterator[Finding]:
-    top = _repository(project.root)
-    if top is None:
-        return
-    lock = (project.root.resolve() / LOCK_FILE).relative_to(top.resolve()).as_posix()
+    exists, locks = _commits_and_locks(project)
     for manifest in project.manifests:
-        if not gitrepo.commit_exists(project.root, manifest.commit):
-            continue  # RUN002 says so
-        content = gitrepo.file_at(project.root, manifest.commit, lock)
+        if not exists.get(manifest.commit):
+            continue  # outside git, or RUN002 says so
+        content = locks[manifest.commit]
         if content is None:
             message = f"{LOCK_FILE} is not committed at {manifest.commit[:12]}"
+        elif hashlib.sha256(content).hexdigest() == manifest.lock_sha256:
+            continue
         else:
-            if hashlib.sha256(content).hexdigest() == manifest.lock_sha256:
-                continue
             message = (
                 f"environment.lock_sha256 differs from {LOCK_FILE} at commit "
                 f"{manifest.commit[:12]}: the run used an environment that commit does not pin"

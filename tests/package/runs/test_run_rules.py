@@ -119,3 +119,21 @@ def test_run007_dirty_tree_is_a_warning(honest: Path, tmp_path: Path):
 def test_run008_run_id_differs_from_folder(honest: Path, tmp_path: Path):
     root = with_manifest(honest, tmp_path, lambda d: d.update(run_id="another-run"))
     assert run_codes(root) == [("RUN008", line_of(root, '"run_id"'))]
+
+
+def test_many_runs_with_known_and_unknown_commits(honest: Path, tmp_path: Path):
+    root = tmp_path / "project"
+    shutil.copytree(honest, root)
+    manifest = next((root / "runs").glob("*/manifest.json"))
+    data = json.loads(manifest.read_text())
+    for index in range(60):
+        copy = root / "runs" / f"run-{index:02d}" / "manifest.json"
+        copy.parent.mkdir()
+        commit = data["code"]["commit"] if index % 2 else f"{index:040x}"
+        copy.write_text(
+            json.dumps(
+                dict(data, run_id=f"run-{index:02d}", code={**data["code"], "commit": commit})
+            )
+        )
+    codes = [f.code for f in check(Project.load(root), select=["RUN002", "RUN003"])]
+    assert codes == ["RUN002"] * 30
