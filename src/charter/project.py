@@ -38,6 +38,10 @@ _SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycach
 _SKIP_DIRS |= {".ruff_cache", ".pytest_cache", ".mypy_cache", "site", "build", "dist"}
 
 
+_ARTIFACT_PATHS = ("contracts", "features", "models", "checklists")
+"""Settings that name existing artifacts (runs and docs may not exist yet)."""
+
+
 @dataclass
 class Config:
     """`[tool.charter]`: where the artifacts live, plus default rule selection."""
@@ -251,6 +255,16 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
             )
         else:
             setattr(config, key, value)
+            if key in _ARTIFACT_PATHS and not (root / value).exists():
+                problems.append(
+                    LoadProblem(
+                        pyproject,
+                        line,
+                        1,
+                        "PRJ005",
+                        f"[tool.charter] {key}: {value!r} does not exist",
+                    )
+                )
     return config
 
 

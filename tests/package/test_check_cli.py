@@ -177,3 +177,12 @@ def test_cache_gives_the_same_answers_and_misses_on_change(tmp_path: Path) -> No
     assert warm.returncode == cold.returncode == 1
     assert warm.stdout == cold.stdout
     assert "unknown key 'colour'" in warm.stdout
+
+
+def test_configured_artifact_folder_that_does_not_exist(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / "pyproject.toml", 'models = "governance/models"', 'models = "governance/modles"')
+    exit_code, found = findings(project)
+    assert exit_code == 1
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("PRJ005", "pyproject.toml", 8)]
+    assert "'governance/modles' does not exist" in found[0]["message"]
