@@ -8,9 +8,11 @@ nothing reaches a git host.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import copier
@@ -79,6 +81,19 @@ def clone_working_tree(dest: Path, tags: tuple[str, ...] = (TEST_VERSION,)) -> P
     return dest
 
 
+@contextlib.contextmanager
+def isolated_environ(home: Path) -> Iterator[None]:
+    """Run in-process Copier (and the git and tasks it starts) with `clean_env(home)`."""
+    before = os.environ.copy()
+    os.environ.clear()
+    os.environ.update(clean_env(home))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+
+
 def copy_project(
     template: Path,
     dest: Path,
@@ -93,10 +108,7 @@ def copy_project(
     The uv.lock task needs the package index, so the fast tier turns it off.
     """
     answers = {"lock_at_copy": lock, **(data or {})}
-    env_before = os.environ.copy()
-    os.environ.clear()
-    os.environ.update(clean_env(home or dest.parent))
-    try:
+    with isolated_environ(home or dest.parent):
         copier.run_copy(
             str(template),
             str(dest),
@@ -106,9 +118,6 @@ def copy_project(
             vcs_ref=vcs_ref,
             quiet=True,
         )
-    finally:
-        os.environ.clear()
-        os.environ.update(env_before)
     return dest
 
 
@@ -116,10 +125,7 @@ def update_project(
     project: Path, vcs_ref: str, *, data: dict | None = None, home: Path | None = None
 ) -> None:
     """Run `copier update` on `project` to `vcs_ref`, conflicts left inline."""
-    env_before = os.environ.copy()
-    os.environ.clear()
-    os.environ.update(clean_env(home or project.parent))
-    try:
+    with isolated_environ(home or project.parent):
         copier.run_update(
             str(project),
             data=data or {},
@@ -130,9 +136,6 @@ def update_project(
             conflict="inline",
             quiet=True,
         )
-    finally:
-        os.environ.clear()
-        os.environ.update(env_before)
 
 
 def uv_binary() -> str:

@@ -37,24 +37,21 @@ def old_project(history, tmp_path_factory):
     return project
 
 
+def template_check(project, select: str):
+    """`charter check --select SELECT` with the template-version check switched on."""
+    return run(
+        "uv", "run", "--frozen", "charter", "check", "--select", select,
+        cwd=project, check=False, env=CHECK_TEMPLATE,
+    )  # fmt: skip
+
+
 def charter_rev(project) -> str:
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     return pyproject["tool"]["uv"]["sources"]["charter"]["rev"]
 
 
 def test_charter_check_warns_that_a_newer_template_is_out(old_project):
-    result = run(
-        "uv",
-        "run",
-        "--frozen",
-        "charter",
-        "check",
-        "--select",
-        "PRJ010",
-        cwd=old_project,
-        check=False,
-        env=CHECK_TEMPLATE,
-    )
+    result = template_check(old_project, "PRJ010")
     assert result.returncode == 0, result.stdout + result.stderr  # a warning never fails
     assert ".copier-answers.yml:2:1: PRJ010" in result.stdout
     assert "99.0.0" in result.stdout
@@ -70,18 +67,7 @@ def test_update_moves_the_pin_and_refreshes_the_lock(old_project, history):
     run("uv", "sync", "--locked", "--quiet", cwd=old_project)
     version = run("uv", "run", "--frozen", "charter", "--version", cwd=old_project).stdout
     assert version.strip() == f"charter {TEST_VERSION}"
-    result = run(
-        "uv",
-        "run",
-        "--frozen",
-        "charter",
-        "check",
-        "--select",
-        "PRJ010",
-        cwd=old_project,
-        check=False,
-        env=CHECK_TEMPLATE,
-    )
+    result = template_check(old_project, "PRJ010")
     assert "PRJ010" not in result.stdout
 
 
@@ -95,18 +81,7 @@ def test_charter_check_says_when_it_cannot_tell(generated_project, tmp_path):
     answers.write_text(text.replace(src, "_src_path: /nonexistent/charter-template"))
     git("commit", "--quiet", "--no-verify", "-am", "template moved", cwd=project)
     run("uv", "sync", "--locked", "--quiet", cwd=project)
-    result = run(
-        "uv",
-        "run",
-        "--frozen",
-        "charter",
-        "check",
-        "--select",
-        "PRJ01",
-        cwd=project,
-        check=False,
-        env=CHECK_TEMPLATE,
-    )
+    result = template_check(project, "PRJ01")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PRJ011" in result.stdout
     assert "could not tell" in result.stdout
