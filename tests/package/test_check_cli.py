@@ -186,3 +186,10 @@ def test_configured_artifact_folder_that_does_not_exist(tmp_path: Path) -> None:
     assert exit_code == 1
     assert [(f["code"], f["path"], f["line"]) for f in found] == [("PRJ005", "pyproject.toml", 8)]
     assert "'governance/modles' does not exist" in found[0]["message"]
+
+
+def test_no_cache_option_writes_no_cache(tmp_path: Path) -> None:
+    cache_home = tmp_path / "cache"
+    result = charter("check", "--no-cache", cwd=GOOD, env={"XDG_CACHE_HOME": str(cache_home)})
+    assert result.returncode == 0
+    assert not cache_home.exists()

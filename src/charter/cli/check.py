@@ -8,6 +8,7 @@ prefixes; `[tool.charter]` in pyproject.toml gives defaults.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,15 +27,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check",
         help="check governance artifacts against the rules",
         description="Check contracts, the feature catalog, model cards and runs.",
+        epilog="Exit 0: no errors; 1: errors found; 2: usage or internal error. "
+        "Every code is explained in the rule catalog (docs/rules/).",
     )
     parser.add_argument(
         "paths", nargs="*", type=Path, help="report only findings in these files or folders"
     )
-    parser.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to run")
-    parser.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes to skip")
+    parser.add_argument(
+        "--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to run"
+    )
+    parser.add_argument(
+        "--ignore", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to skip"
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument(
         "--stage", choices=STAGES, help="make this stage's checklist binding (default: review)"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="check every file for real (CHARTER_NO_CACHE=1)"
     )
     parser.set_defaults(handler=run)
 
@@ -43,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     from charter.project import Project, find_root  # noqa: PLC0415 - `charter --help` stays fast
     from charter.rules import all_rules, check  # noqa: PLC0415
 
+    if args.no_cache:
+        os.environ["CHARTER_NO_CACHE"] = "1"
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"charter check: {missing[0]}: no such file or folder", file=sys.stderr)
