@@ -10,10 +10,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 from jsonschema.validators import validator_for
 
 from charter.formats.schema import ODCS_SCHEMAS, schema_text
+from charter.formats.source import parse_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE_SCHEMAS = REPO / "src/charter/formats/schemas"
@@ -65,3 +67,26 @@ def test_wheel_contains_the_schemas(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in [*OWN, *ODCS, "LICENSE-odcs-schemas"]:
         assert f"charter/formats/schemas/{name}" in names
+
+
+GOOD_CONTRACT = Path(__file__).parent / "fixtures/check/good/governance/contracts/visits.odcs.yaml"
+CONTRACT_EDITS = [
+    ("", ""),
+    ("required: true", "required: yes please"),
+    ("        unique: true\n", "        unique: true\n        colour: red\n"),
+    ("logicalType: integer", "logicalType: int"),
+    ("kind: DataContract", "kind: Contract"),
+    ("status: active\n", ""),
+    ("    logicalType: object\n", "    logicalType: object\n    enum: [{value: 1}]\n"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), CONTRACT_EDITS)
+def test_fast_path_agrees_with_jsonschema(old: str, new: str) -> None:
+    """jsonschema-rs only answers "valid?": it must never call valid what jsonschema rejects."""
+    text = GOOD_CONTRACT.read_text().replace(old, new)
+    data = parse_yaml(text, GOOD_CONTRACT).data
+    schema = json.loads(schema_text(ODCS_SCHEMAS["v3.1.0"]))
+    python_valid = not list(validator_for(schema)(schema).iter_errors(data))
+    assert jsonschema_rs.validator_for(schema).is_valid(data) == python_valid
+    assert python_valid == (old == "")
