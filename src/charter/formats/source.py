@@ -28,11 +28,12 @@ MAX_BYTES = 5 * 1024 * 1024
 
 _STRING_TAGS = {"tag:yaml.org,2002:timestamp"}
 """Dates stay strings, as JSON Schema (and ODCS) expects them."""
-_STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = {"tag:yaml.org,2002:str", *_STRING_TAGS}
+"""Scalars kept as their text, without PyYAML's constructor."""
 
 Position = tuple[int, int]
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 """Bump when `Document` or the parsing changes, so cached documents are not reused."""
 
 
@@ -136,33 +137,34 @@ def load_yaml(path: Path) -> Document:
 
 
 class _Builder:
-    """Turns composed nodes into plain data, recording positions and duplicate keys."""
+    """Turns composed nodes into plain data, recording positions and duplicate keys.
+
+    Written for speed (it visits every node of every artifact): plain strings,
+    by far the most common scalar, skip PyYAML's constructor.
+    """
 
     def __init__(self, loader: Any, document: Document, line_offset: int) -> None:
         self.loader = loader
-        self.document = document
-        self.line_offset = line_offset
+        self.values = document.values
+        self.keys = document.keys
+        self.line_base = line_offset + 1
 
     def mark(self, node: yaml.Node) -> Position:
-        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+        return (node.start_mark.line + self.line_base, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, pointer: str) -> Any:
-        self.document.values[pointer] = self.mark(node)
-        if isinstance(node, yaml.MappingNode):
+        mark = node.start_mark
+        self.values[pointer] = (mark.line + self.line_base, mark.column + 1)
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag in _PLAIN_TAGS else self.construct(node)
+        if kind is yaml.MappingNode:
             return self.mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(item, pointer_join(pointer, index))
-                for index, item in enumerate(node.value)
-            ]
-        if node.tag in _STRING_TAGS:
-            return node.value
-        return self.scalar(node)
+        build = self.build
+        return [build(item, f"{pointer}/{index}") for index, item in enumerate(node.value)]
 
-    def scalar(self, node: yaml.Node) -> Any:
-        """Plain strings directly (most values); other tags through PyYAML's constructor."""
-        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
-            return node.value
+    def construct(self, node: yaml.Node) -> Any:
+        """Scalars other than strings (numbers, booleans, null) through PyYAML."""
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
@@ -171,26 +173,23 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        keys, build, line_base = self.keys, self.build, self.line_base
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not yaml.ScalarNode:
                 line, col = self.mark(key_node)
                 raise FormatError("mapping keys must be plain scalars", line, col)
-            key = str(self.build_scalar_key(key_node))
+            plain = key_node.tag in _PLAIN_TAGS
+            key = key_node.value if plain else str(self.construct(key_node))
             child = pointer_join(pointer, key)
             if key in result:
                 line, col = self.mark(key_node)
-                first_line = self.document.keys[child][0]
                 raise FormatError(
-                    f"duplicate key {key!r} (first defined on line {first_line})",
+                    f"duplicate key {key!r} (first defined on line {keys[child][0]})",
                     line,
                     col,
                     code="PRJ002",
                 )
-            self.document.keys[child] = self.mark(key_node)
-            result[key] = self.build(value_node, child)
+            mark = key_node.start_mark
+            keys[child] = (mark.line + line_base, mark.column + 1)
+            result[key] = build(value_node, child)
         return result
-
-    def build_scalar_key(self, node: yaml.ScalarNode) -> Any:
-        if node.tag in _STRING_TAGS:
-            return node.value
-        return self.scalar(node)
