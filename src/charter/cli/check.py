@@ -8,6 +8,7 @@ prefixes; `[tool.charter]` in pyproject.toml gives defaults.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -50,6 +51,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check with the cyclic garbage collector paused.
+
+    Parsed artifacts form no reference cycles, and collecting while hundreds of
+    thousands of small objects are built cost a quarter of a large check.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(args: argparse.Namespace) -> int:
     from charter.project import Project, find_root  # noqa: PLC0415 - `charter --help` stays fast
     from charter.rules import all_rules, check  # noqa: PLC0415
 
