@@ -76,7 +76,11 @@ def _check(args: argparse.Namespace) -> int:
         print(f"charter check: {missing[0]}: no such file or folder", file=sys.stderr)
         return 2
     root = find_root(args.paths[0] if args.paths else Path.cwd())
-    project = Project.load(root)
+    try:
+        project = Project.load(root)
+    except Exception as error:  # bad files are findings; anything else is a bug to report
+        print(f"charter check: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
     config = project.config
     select = args.select if args.select is not None else (config.select or ["ALL"])
     ignore = [*config.ignore, *(args.ignore or [])]
