@@ -15,7 +15,7 @@ import pkgutil
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from charter.findings import ERROR, Finding
+from charter.findings import Finding
 from charter.rules.registry import RULES, STAGES, Rule
 
 if TYPE_CHECKING:
@@ -75,4 +75,4 @@ def check(
     return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code, f.message))
 
 
-__all__ = ["ERROR", "Finding", "Rule", "all_rules", "check", "matches"]
+__all__ = ["Rule", "all_rules", "binding_codes", "check", "matches"]

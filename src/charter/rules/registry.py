@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from charter.findings import ERROR, Finding
 
@@ -60,7 +60,7 @@ def at_line(path: Path, line: int, col: int, code: str, message: str) -> Finding
     return Finding(Path(path), line, col, code, message)
 
 
-def first_mention(document: Document, key: str) -> Any:
+def first_mention(document: Document, key: str) -> str:
     """Pointer of a top-level key if the document has it, else the root."""
     pointer = f"/{key}"
     return pointer if pointer in document.values else ""
