@@ -92,6 +92,24 @@ def test_mod004_placeholder_only_binding_at_production(tmp_path: Path) -> None:
     assert [(f["code"], f["line"], f["col"]) for f in found] == [("MOD004", 62, 1)]
 
 
+def test_prj007_placeholder_in_contract_only_binding_at_production(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / CONTRACT, "Row key of a visit.", "TODO(data-owner) what is a visit?")
+    assert "PRJ007" not in codes(project)
+    exit_code, found = findings(project, "--stage", "production")
+    assert exit_code == 1
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("PRJ007", CONTRACT, 17)]
+
+
+def test_checklist_pulls_a_production_rule_forward_by_full_code_only(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / CARD, "One clinic only.", "TODO(model-owner): limitations.")
+    edit(project / REVIEW, "rules: [PRJ, CON, FEA, MOD001]", "rules: [PRJ, CON, FEA, MOD]")
+    assert "MOD004" not in codes(project)
+    edit(project / REVIEW, "rules: [PRJ, CON, FEA, MOD]", "rules: [MOD004]")
+    assert codes(project) == {"MOD004"}
+
+
 def test_prj004_rej_file_anywhere_in_the_project(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     (project / "src/clinic/features.py.rej").write_text("@@ -1 +1 @@\n")

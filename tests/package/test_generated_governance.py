@@ -69,6 +69,18 @@ def test_production_stage_reports_the_card_placeholders(project: Path, monkeypat
     assert len(found) == (project / CARD).read_text().count("TODO(")
 
 
+def test_skeleton_placeholders_are_reported_at_production(
+    render: Callable[..., Path], monkeypatch, capsys
+) -> None:
+    project = render(example_pipeline=False)
+    exit_code, found = check(project, monkeypatch, capsys, "--stage", "production")
+    assert exit_code == 1
+    assert {(f["code"], f["path"]) for f in found} == {
+        ("MOD004", "governance/models/baseline/card.md"),
+        ("PRJ007", "governance/contracts/dataset.odcs.yaml"),
+    }
+
+
 def test_yaml_files_name_their_schema_for_editors(project: Path) -> None:
     for path in (project / CONTRACT, project / CATALOG):
         first = path.read_text().splitlines()[0]

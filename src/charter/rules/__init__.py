@@ -40,15 +40,20 @@ def matches(code: str, prefixes: Iterable[str]) -> bool:
 
 
 def binding_codes(project: Project, stage: str, rules: dict[str, Rule]) -> set[str]:
-    """Codes enforced at `stage`: rules of that stage or earlier, plus checklist items."""
+    """Codes enforced at `stage`: rules of that stage or earlier, plus checklist items.
+
+    A checklist pulls a later-stage rule forward only by its full code
+    (`rules: [MOD004]` in the review checklist); a prefix such as `MOD` names the
+    family's rules of the stages reached, so it never changes a rule's stage.
+    """
     reached = STAGES[: STAGES.index(stage) + 1]
-    listed = [
+    listed = {
         code
         for checklist in project.checklists
         if checklist.stage in reached
         for code, _pointer in checklist.rules
-    ]
-    return {c for c, r in rules.items() if r.stage in reached or matches(c, listed)}
+    }
+    return {c for c, r in rules.items() if r.stage in reached or c in listed}
 
 
 def check(

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from charter.findings import WARNING, Finding
 from charter.formats import schema
+from charter.formats.card import PLACEHOLDER
+from charter.formats.source import pointer_join
 from charter.rules.registry import RULES, at, at_line, rule
 
 if TYPE_CHECKING:
@@ -69,3 +71,31 @@ def checklist_front_matter(project: Project) -> Iterator[Finding]:
         for code, pointer in checklist.rules:
             if not any(known.startswith(code) for known in RULES):
                 yield at(document, pointer, "PRJ006", f"no rule code starts with {code!r}")
+
+
+def _strings(data: object, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every string value in parsed YAML."""
+    if isinstance(data, str):
+        yield pointer, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, pointer_join(pointer, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, pointer_join(pointer, index))
+
+
+@rule("PRJ007", "Template placeholder left in a contract or the catalog", stage="production")
+def no_placeholders(project: Project) -> Iterator[Finding]:
+    documents = [c.document for c in project.contracts]
+    if project.catalog is not None:
+        documents.append(project.catalog.document)
+    for document in documents:
+        for pointer, text in _strings(document.data):
+            for match in PLACEHOLDER.finditer(text):
+                yield at(
+                    document,
+                    pointer,
+                    "PRJ007",
+                    f"placeholder {match.group(0)!r} must be filled in before production",
+                )
