@@ -297,6 +297,8 @@ def main() -> None:
     )
     add_results_option(parser)
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
 
     with tempfile.TemporaryDirectory() as temp:
         base = Path(temp)
