@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache as cache_function
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -107,6 +108,7 @@ class Card:
         ]
 
 
+@cache_function
 def _hub_version() -> str:
     try:
         return version("huggingface_hub")
