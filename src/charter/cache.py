@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -31,10 +32,18 @@ _entries: dict[str, Any] | None = None
 _dirty = False
 
 
+@functools.cache
+def _salt() -> str:
+    """charter's version plus when its parsing code last changed (editable installs)."""
+    formats = Path(__file__).parent / "formats"
+    newest = max((p.stat().st_mtime_ns for p in formats.glob("*.py")), default=0)
+    return f"{__version__}:{newest}"
+
+
 def digest(*parts: str | bytes) -> str:
-    """A short digest of the inputs an answer depends on, and of charter's own version."""
+    """A short digest of the inputs an answer depends on, and of charter's own code."""
     h = hashlib.blake2b(digest_size=16)
-    for part in (__version__, *parts):
+    for part in (_salt(), *parts):
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
         h.update(b"\x00")
     return h.hexdigest()
