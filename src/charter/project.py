@@ -26,12 +26,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from charter import gitrepo
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
 from charter.formats.python_source import module_file, top_level_names
-from charter.formats.source import FormatError, read_text
+from charter.formats.source import FormatError, parse_yaml, read_text
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycache__"}
@@ -165,6 +166,39 @@ class Project:
         if names is None:
             return RefStatus.UNPARSABLE
         return RefStatus.FOUND if symbol.split(".")[0] in names else RefStatus.NO_SYMBOL
+
+    def ref_source(self, ref: str) -> Path | None:
+        """The source file `package.module:symbol` lives in, if it exists."""
+        module, sep, _symbol = ref.partition(":")
+        return module_file([self.root / "src", self.root], module) if sep and module else None
+
+    def at_head(self, paths: list[Path]) -> dict[Path, bytes | None] | None:
+        """What `paths` held in the last commit (one git call); None outside git.
+
+        Lets rules compare the working tree with what was committed, for
+        example whether a feature's logic changed without a version bump.
+        """
+        top = gitrepo.toplevel(self.root)
+        if top is None:
+            return None
+        names = {p: f"HEAD:{p.resolve().relative_to(top.resolve()).as_posix()}" for p in paths}
+        try:
+            objects = gitrepo.read_objects(self.root, list(names.values()))
+        except gitrepo.GitError:
+            return None
+        return {path: objects.get(name) for path, name in names.items()}
+
+    def catalog_at_head(self) -> catalog_format.Catalog | None:
+        """The feature catalog as last committed, or None (new, unreadable, no git)."""
+        catalog_path = self.path("features")
+        committed = (self.at_head([catalog_path]) or {}).get(catalog_path)
+        if committed is None:
+            return None
+        try:
+            document = parse_yaml(committed.decode("utf-8"), catalog_path)
+            return catalog_format.from_document(document)
+        except (FormatError, UnicodeDecodeError):
+            return None
 
     # -- loading -----------------------------------------------------------
 
