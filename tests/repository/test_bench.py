@@ -84,3 +84,26 @@ def test_zero_to_green_passes_every_gate_and_times_each_step(tmp_path: Path) -> 
     ):
         assert _seconds(_row(result, step)[1]) >= 0
     assert _seconds(_row(result, "**total**")[1]) > 0
+
+
+@pytest.mark.update
+def test_update_speed_times_the_update_beside_recopy(tmp_path: Path) -> None:
+    completed = _run_bench("update_speed.py", tmp_path)
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    result = (tmp_path / "update_speed.md").read_text(encoding="utf-8")
+    assert result.startswith("## Update speed\n")
+    update = _row(result, "`copier update`, no lock file (lock refresh skipped)")
+    recopy = _row(result, "`copier recopy`, no lock file (the alternative)")
+    assert 0 < _seconds(update[1]) < 120
+    assert 0 < _seconds(recopy[1]) < 120
+    assert re.search(r"\*\*Update: \d+\.\d\d s median\*\*", result)
+
+
+def test_check_speed_records_the_default_and_the_large_project(tmp_path: Path) -> None:
+    completed = _run_bench("check_speed.py", tmp_path)
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    result = (tmp_path / "check_speed.md").read_text(encoding="utf-8")
+    warm = _row(result, "default project, cache warm (a typical commit)")
+    large = _row(result, "large project, cache off")
+    assert 0 < _seconds(warm[1]) < 60
+    assert 0 < _seconds(large[1]) < 120
