@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from charter_cli import charter
+
+__all__ = ["charter", "codes", "copy_good", "copy_views", "edit", "findings"]
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 GOOD = FIXTURES / "good"
+VIEWS = Path(__file__).parent / "fixtures" / "views"
 
 
 def copy_good(tmp_path: Path) -> Path:
@@ -18,26 +20,16 @@ def copy_good(tmp_path: Path) -> Path:
     return Path(shutil.copytree(GOOD, tmp_path / "project"))
 
 
+def copy_views(tmp_path: Path) -> Path:
+    """A writable copy of the fixture project for `charter docs` and `charter new`."""
+    return Path(shutil.copytree(VIEWS, tmp_path / "clinic"))
+
+
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     """Replace `old` by `new` in a file, failing loudly when `old` is not there."""
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), "utf-8")
-
-
-def charter(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m charter ARGS` in `cwd`, as a user would (`env` adds variables)."""
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def findings(project: Path, *args: str) -> tuple[int, list[dict]]:

@@ -4,34 +4,21 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from charter_cli import charter
+from checking import copy_views
 
 from charter.views.markdown import cell, code, page
 
-FIXTURE = Path(__file__).parent / "fixtures" / "views"
 VIEWS = ("data-dictionary.md", "feature-catalog.md", "lineage.md", "model-cards.md")
-
-
-def charter(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the fixture project, with its committed (current) views."""
-    root = tmp_path / "clinic"
-    shutil.copytree(FIXTURE, root)
-    return root
+    return copy_views(tmp_path)
 
 
 def snapshot(docs: Path) -> dict[str, bytes]:

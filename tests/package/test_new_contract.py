@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,28 +10,17 @@ from pathlib import Path
 import polars as pl
 import pytest
 import yaml
+from charter_cli import charter
+from checking import copy_views
 
 from charter.formats import schema
 from charter.formats.source import load_yaml
 
-FIXTURE = Path(__file__).parent / "fixtures" / "views"
-
-
-def charter(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "clinic"
-    shutil.copytree(FIXTURE, root)
-    return root
+    """A copy of the fixture project, with its committed (current) views."""
+    return copy_views(tmp_path)
 
 
 def sample_frame() -> pl.DataFrame:

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from charter_cli import charter
+from checking import copy_views
 from huggingface_hub import ModelCard
 
 from charter.formats import card as card_format
 from charter.rules.cards import REQUIRED_SECTIONS
 
-FIXTURE = Path(__file__).parent / "fixtures" / "views"
-
-
-def charter(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "clinic"
-    shutil.copytree(FIXTURE, root)
-    return root
+    """A copy of the fixture project, with its committed (current) views."""
+    return copy_views(tmp_path)
 
 
 def front_matter(path: Path) -> dict:

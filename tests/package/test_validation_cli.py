@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from charter_cli import charter as run_charter
 from test_validation import CONTRACT, valid_frame
 
 from charter.cli import main
@@ -16,12 +16,7 @@ from charter.cli import main
 
 def charter(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """`charter validate` in a new process, as a user or a CI job runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "charter", "validate", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_charter("validate", *args)
 
 
 def in_process(capsys: pytest.CaptureFixture[str], *args: str | Path):

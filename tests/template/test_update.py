@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from charter_cli import charter
 from release_history import (
     NEW_CARD_COMMENT,
     NEW_QUICKSTART,
@@ -258,13 +259,7 @@ class TestUserWorkSurvives:
         mine, theirs = card.read_text().split(CONFLICT_START, 1)[1].split("=======", 1)
         assert "# Metric values: ask the model owner" in mine
         assert NEW_CARD_COMMENT in theirs
-        result = subprocess.run(
-            [sys.executable, "-m", "charter", "check", "--select", "PRJ"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = charter("check", "--select", "PRJ", cwd=project)
         assert result.returncode == 1
         card_line = card.read_text().splitlines().index(CONFLICT_START) + 1
         expected = f"governance/models/progression_regressor/card.md:{card_line}:1: PRJ003"

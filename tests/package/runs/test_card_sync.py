@@ -7,15 +7,13 @@ import difflib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from charter_cli import charter
 from huggingface_hub import ModelCard
 from mini_project import make, run_pipeline
-from templating import clean_env
 
 from charter.project import Project
 from charter.rules import check
@@ -45,17 +43,6 @@ governance:
 
 Body text, *untouched*: score = 0.0 here is prose, not a metric.
 """
-
-
-def charter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *args],
-        cwd=cwd,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

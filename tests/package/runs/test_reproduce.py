@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from charter_cli import charter
 from mini_project import make, run_pipeline
-from templating import clean_env, git
-
-
-def charter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "charter", *args],
-        cwd=cwd,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from templating import git
 
 
 @pytest.fixture
