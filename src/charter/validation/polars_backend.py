@@ -42,79 +42,29 @@ class LogicalType(polars_engine.DataType):
         return self.label
 
 
-@immutable
-class StringType(LogicalType):
-    type = pl.String
-    label = "string"
-
-    @staticmethod
-    def accepts(dtype: pl.DataType) -> bool:
-        return dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
-
-
-@immutable
-class IntegerType(LogicalType):
-    type = pl.Int64
-    label = "integer"
-
-    @staticmethod
-    def accepts(dtype: pl.DataType) -> bool:
-        return dtype.is_integer()
-
-
-@immutable
-class NumberType(LogicalType):
-    type = pl.Float64
-    label = "number"
-
-    @staticmethod
-    def accepts(dtype: pl.DataType) -> bool:
-        return dtype.is_numeric()
-
-
-@immutable
-class BooleanType(LogicalType):
-    type = pl.Boolean
-    label = "boolean"
-
-    @staticmethod
-    def accepts(dtype: pl.DataType) -> bool:
-        return dtype == pl.Boolean
-
-
-@immutable
-class DateType(LogicalType):
-    type = pl.Date
-    label = "date"
-
-    @staticmethod
-    def accepts(dtype: pl.DataType) -> bool:
-        return dtype == pl.Date
-
-
-@immutable
-class TimestampType(LogicalType):
-    type = pl.Datetime("us")
-    label = "timestamp"
-
-    @staticmethod
-    def accepts(dtype: pl.DataType) -> bool:
-        return isinstance(dtype, pl.Datetime)
-
-
-@immutable
-class TimeType(LogicalType):
-    type = pl.Time
-    label = "time"
-
-    @staticmethod
-    def accepts(dtype: pl.DataType) -> bool:
-        return dtype == pl.Time
+def _logical_type(
+    label: str, polars_type: Any, accepts: Callable[[pl.DataType], bool]
+) -> type[LogicalType]:
+    """A pandera data type for one ODCS logical type; `polars_type` is what it coerces to."""
+    namespace = {"type": polars_type, "label": label, "accepts": staticmethod(accepts)}
+    return immutable(type(f"{label.title()}Type", (LogicalType,), namespace))
 
 
 DTYPES: dict[str, type[LogicalType]] = {
     cls.label: cls
-    for cls in (StringType, IntegerType, NumberType, BooleanType, DateType, TimestampType, TimeType)
+    for cls in (
+        _logical_type(
+            "string",
+            pl.String,
+            lambda dtype: dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum),
+        ),
+        _logical_type("integer", pl.Int64, lambda dtype: dtype.is_integer()),
+        _logical_type("number", pl.Float64, lambda dtype: dtype.is_numeric()),
+        _logical_type("boolean", pl.Boolean, lambda dtype: dtype == pl.Boolean),
+        _logical_type("date", pl.Date, lambda dtype: dtype == pl.Date),
+        _logical_type("timestamp", pl.Datetime("us"), lambda d: isinstance(d, pl.Datetime)),
+        _logical_type("time", pl.Time, lambda dtype: dtype == pl.Time),
+    )
 }
 
 
