@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from charter.project import Project, find_root
+from charter.cli.project_option import add_project_option, project_root
+from charter.project import Project
 from charter.views.render import render_views, stale_views, write_views
 
 
@@ -25,22 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="write nothing; exit 1 and name the views that differ from the artifacts",
     )
-    parser.add_argument(
-        "--project",
-        type=Path,
-        default=None,
-        help="project folder (default: the nearest folder above the current one with a "
-        "pyproject.toml)",
-    )
+    add_project_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    start = args.project if args.project is not None else Path.cwd()
-    if not start.is_dir():
-        print(f"charter docs: {start}: no such folder", file=sys.stderr)
+    root = project_root(args, "docs")
+    if root is None:
         return 2
-    project = Project.load(find_root(start))
+    project = Project.load(root)
     if blocked(project):
         return 2
     views = render_views(project)

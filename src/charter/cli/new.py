@@ -7,7 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from charter.project import Project, find_root
+from charter.cli.project_option import add_project_option, project_root
+from charter.project import Project
 from charter.scaffold.create import new_contract, new_model
 from charter.scaffold.errors import ScaffoldError
 
@@ -17,13 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "new", help="add a model card or a data contract, wired to the project"
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--project",
-        type=Path,
-        default=None,
-        help="project folder (default: the nearest folder above the current one with a "
-        "pyproject.toml)",
-    )
+    add_project_option(common)
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     model = kinds.add_parser(
         "model",
@@ -62,12 +57,11 @@ def run_contract(args: argparse.Namespace) -> int:
 
 
 def _create(args: argparse.Namespace, make: Callable[[Project], Path]) -> int:
-    start = args.project if args.project is not None else Path.cwd()
-    if not start.is_dir():
-        print(f"charter new: {start}: no such folder", file=sys.stderr)
+    root = project_root(args, "new")
+    if root is None:
         return 2
     try:
-        path = make(Project.load(find_root(start)))
+        path = make(Project.load(root))
     except ScaffoldError as error:
         print(f"charter new: {error}", file=sys.stderr)
         return 2
