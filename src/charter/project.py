@@ -157,7 +157,7 @@ class Project:
         module, sep, symbol = ref.partition(":")
         if not sep or not module or not symbol.isidentifier():
             return RefStatus.MALFORMED
-        path = module_file([self.root / "src", self.root], module)
+        path = self.ref_source(ref)
         if path is None:
             return RefStatus.NO_MODULE
         if path not in self._names:
