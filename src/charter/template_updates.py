@@ -3,7 +3,8 @@
 `copier check-update` clones the template to compare PEP 440 tags, which takes
 seconds and needs the template's host, so the answer is cached in the project's
 `.git/` folder for `CHARTER_TEMPLATE_CHECK_TTL` seconds (default one day; 0
-checks every time). Offline, the answer is "could not tell", never a failure.
+checks every time; -1 turns the check off). Offline, the answer is "could not
+tell", never a failure.
 """
 
 from __future__ import annotations
@@ -80,9 +81,12 @@ def _cache_key(root: Path) -> str:
 def check_for_update(root: Path) -> UpdateStatus | None:
     """The template status of the project at `root`.
 
-    None when there is nothing to ask: no answers file, or not a git checkout
-    (Copier compares versions only inside one).
+    None when there is nothing to ask: no answers file, not a git checkout
+    (Copier compares versions only inside one), or the check is turned off
+    (`CHARTER_TEMPLATE_CHECK_TTL` negative).
     """
+    if _ttl() < 0:
+        return None
     answers = root / ANSWERS_FILE
     if not answers.is_file() or not (root / ".git").exists():
         return None

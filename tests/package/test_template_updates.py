@@ -80,3 +80,10 @@ def test_no_answers_file_or_no_git_means_nothing_to_ask(tmp_path):
     (tmp_path / ".copier-answers.yml").write_text("_commit: v1.0.0\n")
     check_for_update.cache_clear()
     assert check_for_update(tmp_path) is None
+
+
+def test_a_negative_ttl_turns_the_check_off(project, monkeypatch):
+    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "-1")
+    check_for_update.cache_clear()
+    assert check_for_update(project) is None
+    assert not (project / CACHE_FILE).exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -21,13 +20,9 @@ def _commit_line(project: Project) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _disabled() -> bool:
-    return os.environ.get("CHARTER_TEMPLATE_CHECK_TTL", "").strip() == "-1"
-
-
 @rule("PRJ010", "Project is behind the newest release of its template", severity=WARNING)
 def template_behind(project: Project) -> Iterator[Finding]:
-    status = None if _disabled() else check_for_update(project.root)
+    status = check_for_update(project.root)
     if status is None or status.error or not status.update_available:
         return
     yield at_line(
@@ -42,7 +37,7 @@ def template_behind(project: Project) -> Iterator[Finding]:
 
 @rule("PRJ011", "Could not tell whether the template has a newer release", severity=WARNING)
 def template_unknown(project: Project) -> Iterator[Finding]:
-    status = None if _disabled() else check_for_update(project.root)
+    status = check_for_update(project.root)
     if status is None or status.error is None:
         return
     yield at_line(
