@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,10 +135,3 @@ def update_project(
             conflict="inline",
             quiet=True,
         )
-
-
-def uv_binary() -> str:
-    found = shutil.which("uv")
-    if found is None:
-        raise RuntimeError("uv is not on PATH: install it with `pip install uv`")
-    return found
