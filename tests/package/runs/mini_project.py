@@ -68,7 +68,10 @@ def make(root: Path, repository: Path | None = None) -> Path:
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "uv.lock").write_text("version = 1\n")
     (root / "config.json").write_text('{"scale": 2, "seeds": {"noise": 7}}\n')
-    (root / ".gitignore").write_text("/data/\n/artifacts/\n")
+    # Like every real project, ignore what Python writes beside the code: a
+    # newcomer's Python writes __pycache__/ (CI's may not), and an untracked
+    # cache folder would make every recorded run "dirty".
+    (root / ".gitignore").write_text("/data/\n/artifacts/\n__pycache__/\n")
     repository = repository or root
     git("init", "--quiet", "--initial-branch=main", cwd=repository)
     git("add", "-A", cwd=repository)
