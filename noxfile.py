@@ -5,6 +5,7 @@
     nox -s demo             render a project with defaults and run its own gates
     nox -s docs             build the documentation site (strict)
     nox -s bench            run the benchmarks and record their results
+    nox -s fresh            the README's two commands as a newcomer runs them
 
 Sessions install the locked environment with uv (`uv sync --locked`), so the
 tests run against exactly the versions in uv.lock.
@@ -13,6 +14,7 @@ tests run against exactly the versions in uv.lock.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -25,6 +27,7 @@ nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
 DEMO_DIR = ROOT / "build" / "demo"
+FRESH_DIR = ROOT / "build" / "fresh"
 PYTHON = "3.11"
 
 
@@ -103,6 +106,42 @@ def bench(session: nox.Session) -> None:
             *session.posargs,
             env={"PYTHONHASHSEED": "0"},
         )
+
+
+def readme_commands() -> list[str]:
+    """The commands README.md tells a newcomer to paste (its `python3 -m pip ...` lines)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.DOTALL)
+    return [
+        line.strip()
+        for block in blocks
+        for line in block.splitlines()
+        if line.startswith("python3 -m pip install")
+    ]
+
+
+@nox.session(python=False)
+def fresh(session: nox.Session) -> None:
+    """Run the README's commands in a fresh clone of HEAD, as a newcomer would.
+
+    Each command runs through .ci/newcomer: a bare venv, a new HOME, empty
+    caches, no global git config and none of this machine's Python settings.
+    Only committed work is cloned: commit first.
+    """
+    status = session.run("git", "status", "--porcelain", silent=True, external=True)
+    if status and status.strip():
+        session.warn("uncommitted changes are not part of the fresh clone")
+    commands = readme_commands()
+    if len(commands) != 2:
+        session.error(f"README.md should give two newcomer commands, found {commands}")
+    shutil.rmtree(FRESH_DIR, ignore_errors=True)
+    FRESH_DIR.mkdir(parents=True)
+    clone = FRESH_DIR / "repo"
+    session.run("git", "clone", "--quiet", str(ROOT), str(clone), external=True)
+    with session.chdir(clone):
+        for command in commands:
+            session.log(f"as a newcomer: {command}")
+            session.run("bash", ".ci/newcomer", command, external=True)
 
 
 if os.environ.get("CI"):
