@@ -114,3 +114,23 @@ def test_invalid_model_names(project: Path, name: str) -> None:
     assert f"invalid model name {name!r}" in result.stderr
     assert sorted(p.name for p in (project / "governance/models").iterdir()) == ["risk_model"]
     assert not (project / "governance/escape").exists()
+
+
+def test_card_stub_names_its_task(project: Path) -> None:
+    assert charter("new", "model", "readmission", cwd=project).returncode == 0
+    default = front_matter(project / "governance/models/readmission/card.md")
+    assert default["pipeline_tag"] == "tabular-regression"  # the worked example's task
+
+    result = charter("new", "model", "species", "--task", "tabular-classification", cwd=project)
+    assert result.returncode == 0, result.stderr
+    target = project / "governance/models/species/card.md"
+    assert front_matter(target)["pipeline_tag"] == "tabular-classification"
+    assert ModelCard.load(target).data.pipeline_tag == "tabular-classification"
+
+
+def test_card_stub_refuses_a_task_that_is_not_a_task_id(project: Path) -> None:
+    result = charter("new", "model", "species", "--task", "Tabular Classification", cwd=project)
+    assert result.returncode == 2
+    assert "invalid task 'Tabular Classification'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "governance/models/species").exists()

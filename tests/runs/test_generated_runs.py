@@ -98,6 +98,7 @@ def test_changed_input_data_does_not_reproduce(project: Path, two_runs: tuple[di
 
 def test_card_sync_makes_charter_check_clean(project: Path, two_runs: tuple[dict, dict]):
     run_id = two_runs[0]["run_id"]
+    assert two_runs[0]["models"] == [MODEL]  # the pipeline says which card it may sync into
     card = project / "governance" / "models" / MODEL / "card.md"
     original = card.read_text()
     try:
@@ -111,6 +112,22 @@ def test_card_sync_makes_charter_check_clean(project: Path, two_runs: tuple[dict
         assert "MOD009" in stale.stdout
     finally:
         card.write_text(original)
+
+
+def test_a_deprecated_feature_is_not_trained_on(project: Path, two_runs: tuple[dict, dict]):
+    catalog = project / "governance" / "features" / "catalog.yaml"
+    original = catalog.read_text()
+    bmi = original.index("  - name: bmi\n")
+    status = original.index("status: active", bmi)
+    catalog.write_text(original[:status] + "status: deprecated" + original[status + 14 :])
+    try:
+        manifest = pipeline(project)
+    finally:
+        catalog.write_text(original)
+    shutil.rmtree(project / "runs" / manifest["run_id"])
+    shutil.rmtree(project / "artifacts" / manifest["run_id"])
+    assert "bmi@1" not in manifest["features"]
+    assert len(manifest["features"]) == len(two_runs[0]["features"]) - 1
 
 
 def test_corrupted_input_stops_the_pipeline_before_anything_downstream(project: Path):

@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "sync",
         help="write a run's metrics and manifest link into a model card",
         description="Rewrite the card's model-index metrics and governance.run_manifest from "
-        "the run's manifest; every other line of the card stays as it is.",
+        "the run's manifest; every other line of the card stays as it is. Refuses a run that "
+        "did not train MODEL, non-finite metrics, and a card that names no task.",
     )
     sync.add_argument("model", help="model name (a folder under the models folder) or card.md")
     sync.add_argument("--run", required=True, help="run id or path to its manifest.json")

@@ -11,6 +11,7 @@ from charter.cli.project_option import add_project_option, project_root
 from charter.project import Project
 from charter.scaffold.create import new_contract, new_model
 from charter.scaffold.errors import ScaffoldError
+from charter.scaffold.model_card import DEFAULT_TASK
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,9 +26,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="a model-card stub using the catalog's active features",
         description="Write <models>/NAME/card.md: a Hugging Face model card whose governance "
-        "block lists the catalog's active features and the contracts they read.",
+        "block lists the catalog's active features and the contracts they read, and whose "
+        "pipeline_tag names the task.",
     )
     model.add_argument("name", metavar="NAME", help="snake_case model name")
+    model.add_argument(
+        "--task",
+        default=DEFAULT_TASK,
+        help="Hugging Face task the model solves, written as the card's pipeline_tag "
+        f"(default: {DEFAULT_TASK}, the worked example's; e.g. tabular-classification)",
+    )
     model.set_defaults(handler=run_model)
     contract = kinds.add_parser(
         "contract",
@@ -49,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_model(args: argparse.Namespace) -> int:
-    return _create(args, lambda project: new_model(project, args.name))
+    return _create(args, lambda project: new_model(project, args.name, args.task))
 
 
 def run_contract(args: argparse.Namespace) -> int:

@@ -101,6 +101,12 @@ class Manifest:
         return list(self.data["features"])
 
     @property
+    def models(self) -> list[str] | None:
+        """Models the run trained (card folder names); None for a manifest older than the field."""
+        models = self.data.get("models")
+        return list(models) if models is not None else None
+
+    @property
     def params(self) -> dict[str, Any]:
         return self.data["params"]
 

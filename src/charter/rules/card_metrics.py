@@ -1,4 +1,8 @@
-"""MOD009: a model card's metrics are the ones its run manifest recorded."""
+"""MOD009, MOD010: a model card agrees with the run its metrics come from.
+
+MOD009 compares the metrics; MOD010 the model, features and contracts, so a
+card cannot show one run's numbers for a model built from other data.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from charter.rules.registry import at, rule
 from charter.runs.card_sync import card_metrics
 
 if TYPE_CHECKING:
+    from charter.formats.card import Card
+    from charter.formats.manifest import Manifest
     from charter.project import Project
 
 
@@ -21,15 +27,20 @@ def _same(card_value: object, run_value: float) -> bool:
     return math.isclose(card_value, run_value, rel_tol=1e-9, abs_tol=1e-12)
 
 
-@rule("MOD009", "Model card metrics differ from its run manifest")
-def metrics_match_run(project: Project) -> Iterator[Finding]:
+def _cards_with_runs(project: Project) -> Iterator[tuple[Card, Manifest]]:
+    """Each card whose `governance.run_manifest` names a manifest that loaded, with it."""
     manifests = {m.path.resolve(): m for m in project.manifests}
     for card in project.cards:
         if card.run_manifest is None:
             continue
         manifest = manifests.get((project.root / card.run_manifest).resolve())
-        if manifest is None:
-            continue  # MOD008 (missing) or RUN001 (invalid) says why
+        if manifest is not None:  # else MOD008 (missing) or RUN001 (invalid) says why
+            yield card, manifest
+
+
+@rule("MOD009", "Model card metrics differ from its run manifest")
+def metrics_match_run(project: Project) -> Iterator[Finding]:
+    for card, manifest in _cards_with_runs(project):
         shown = card_metrics(card.document.data)
         recorded = manifest.metrics
         fix = f"run `charter card sync {card.name} --run {manifest.run_id}`"
@@ -45,3 +56,40 @@ def metrics_match_run(project: Project) -> Iterator[Finding]:
             elif not _same(value, recorded[name]):
                 message = f"{name} is {value} in the card but {recorded[name]} in the run"
                 yield at(card.document, pointer, "MOD009", f"{message}; {fix}")
+
+
+@rule("MOD010", "Model card's model, features or contracts differ from its run's")
+def card_matches_run(project: Project) -> Iterator[Finding]:
+    for card, manifest in _cards_with_runs(project):
+        run = f"run {manifest.run_id}"
+        if manifest.models is not None and card.name not in manifest.models:
+            trained = ", ".join(manifest.models) or "no model"
+            yield at(
+                card.document,
+                f"{GOVERNANCE_POINTER}/run_manifest",
+                "MOD010",
+                f"{run} trained {trained}, not {card.name}; point the card at a run of "
+                f"{card.name} with `charter card sync {card.name} --run RUN`",
+            )
+        contracts = [item.contract.id for item in manifest.inputs if item.contract is not None]
+        yield from _differences(card, "features", card.features, manifest.features, run)
+        yield from _differences(card, "contracts", card.contracts, contracts, run)
+
+
+def _differences(
+    card: Card, key: str, listed: list[tuple[str, str]], used: list[str], run: str
+) -> Iterator[Finding]:
+    """A finding at each entry the run did not use, and at the list for each one it did."""
+    names = {name for name, _ in listed}
+    for name, pointer in listed:
+        if name not in used:
+            message = f"{key[:-1]} {name!r} is listed, but {run} did not use it"
+            yield at(card.document, pointer, "MOD010", f"{message}; remove it or rerun with it")
+    for name in sorted(set(used) - names):
+        message = f"{run} used {key[:-1]} {name!r}, which the card does not list"
+        yield at(
+            card.document,
+            f"{GOVERNANCE_POINTER}/{key}",
+            "MOD010",
+            f"{message}; add it to governance.{key}",
+        )

@@ -150,3 +150,18 @@ def run_id_matches_folder(project: Project) -> Iterator[Finding]:
                 "RUN008",
                 f"run_id {manifest.run_id!r} differs from its folder {folder!r}",
             )
+
+
+@rule("RUN009", "Run manifest lists a feature that is not active")
+def features_active(project: Project) -> Iterator[Finding]:
+    for manifest in project.manifests:
+        for index, key in enumerate(manifest.features):
+            feature = project.feature_by_key(key)
+            if feature is not None and feature.status != "active":
+                yield _at(
+                    manifest,
+                    f"/features/{index}",
+                    "RUN009",
+                    f"the run trained on feature {key!r}, which has status {feature.status!r}; "
+                    "a model may only be trained on active features",
+                )

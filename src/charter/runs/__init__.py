@@ -4,6 +4,7 @@ The generated pipeline uses this package:
 
     run = Run(root, entry_point="pkg.pipeline", params=params, seeds=seeds)
     run.record_input("patients", path, rows=442, contract=("patients", "1.0.0"))
+    run.record_model("progression_regressor")  # the card's folder under governance/models/
     ...
     run.finish(metrics)  # writes runs/<run-id>/manifest.json
 """

@@ -5,11 +5,17 @@ matter: the `model-index` block (metric values, keeping each result's task,
 dataset and metric names) and `governance.run_manifest`. Every other line, the
 comments and the Markdown body included, stays byte for byte as it was, so
 the sync reads as a small diff in review.
+
+A card and a run must belong together: the run must have trained the model
+(the manifest's `models`), its metrics must be finite numbers, and a new
+`model-index` takes its task from the card (`pipeline_tag`) and its dataset
+from the run's contract-backed input, never from a guess.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +34,7 @@ _RUN_MANIFEST = re.compile(r"^(?P<indent>[ \t]+)run_manifest[ \t]*:")
 
 
 class CardSyncError(Exception):
-    """The card cannot be synced (unreadable, or the result would not load)."""
+    """The card cannot be synced (unreadable, another model's run, or the result would not load)."""
 
 
 @dataclass(frozen=True)
@@ -53,21 +59,46 @@ def card_metrics(front_matter: dict[str, Any]) -> dict[str, tuple[Any, str]]:
     return found
 
 
-def synced_model_index(current: Any, model_name: str, manifest: Manifest) -> list[dict[str, Any]]:
-    """The card's model-index with the manifest's metrics, or a new one naming its data."""
+def check_belongs(model_name: str, manifest: Manifest) -> None:
+    """Refuse a run that did not train `model_name`, or whose metrics are not finite numbers."""
+    models = manifest.models
+    if models is None:
+        raise CardSyncError(
+            f"run {manifest.run_id} does not record which models it trained (its manifest "
+            f"predates the `models` field), so it cannot be synced into {model_name}; record "
+            f'the model with `run.record_model("{model_name}")` in the pipeline and run it again'
+        )
+    if model_name not in models:
+        trained = ", ".join(models) if models else "no model"
+        raise CardSyncError(
+            f"run {manifest.run_id} trained {trained}, not {model_name}: sync {model_name} "
+            "from a run that trained it"
+        )
+    for name, value in manifest.metrics.items():
+        if not math.isfinite(value):
+            raise CardSyncError(
+                f"metric {name!r} of run {manifest.run_id} is {value}, not a finite number; "
+                "a card shows only real results: fix the evaluation and run again"
+            )
+
+
+def synced_model_index(
+    current: Any, model_name: str, manifest: Manifest, task: str | None, contracts: list[str]
+) -> list[dict[str, Any]]:
+    """The card's model-index with the manifest's metrics, or a new one naming its data.
+
+    A new index needs the card's task (`task`) and the run's contract-backed
+    input as its dataset (the card's own contracts first); neither is guessed.
+    """
     metrics = manifest.metrics
     if not (isinstance(current, list) and current and isinstance(current[0], dict)):
-        dataset = manifest.inputs[0] if manifest.inputs else None
         current = [
             {
                 "name": model_name,
                 "results": [
                     {
-                        "task": {"type": "tabular-regression"},
-                        "dataset": {
-                            "type": dataset.contract.id if dataset and dataset.contract else "data",
-                            "name": dataset.name if dataset else "data",
-                        },
+                        "task": {"type": _task(task, model_name)},
+                        "dataset": _dataset(manifest, contracts),
                         "metrics": [],
                     }
                 ],
@@ -80,6 +111,28 @@ def synced_model_index(current: Any, model_name: str, manifest: Manifest) -> lis
             if isinstance(result, dict):
                 result["metrics"] = _merged(result.get("metrics"), metrics)
     return index
+
+
+def _task(task: str | None, model_name: str) -> str:
+    if task:
+        return task
+    raise CardSyncError(
+        f"the card of {model_name} names no task, and the model-index needs one: add "
+        "`pipeline_tag: tabular-regression` (or the Hugging Face task the model solves, e.g. "
+        "tabular-classification) to its front matter"
+    )
+
+
+def _dataset(manifest: Manifest, contracts: list[str]) -> dict[str, str]:
+    backed = [item for item in manifest.inputs if item.contract is not None]
+    backed.sort(key=lambda item: item.contract.id not in contracts)
+    if not backed:
+        raise CardSyncError(
+            f"run {manifest.run_id} read no input with a data contract, so the model-index has "
+            "no dataset to name; record the training data with "
+            "`run.record_input(..., contract=(id, version))` and run again"
+        )
+    return {"type": backed[0].contract.id, "name": backed[0].name}
 
 
 def _merged(existing: Any, metrics: dict[str, float]) -> list[dict[str, Any]]:
@@ -104,7 +157,15 @@ def sync_text(text: str, path: Path, manifest: Manifest, manifest_uri: str) -> s
     if in_place is not None:
         lines = in_place
     else:
-        index = synced_model_index(front.get("model-index"), card.name, manifest)
+        task = front.get("pipeline_tag")
+        contracts = [contract for contract, _ in card.contracts]
+        index = synced_model_index(
+            front.get("model-index"),
+            card.name,
+            manifest,
+            task if isinstance(task, str) else None,
+            contracts,
+        )
         block = yaml.dump(
             {"model-index": index}, Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True
         )
@@ -185,6 +246,7 @@ def _set_run_manifest(lines: list[str], end: int, entry: str) -> list[str]:
 
 def sync(card_path: Path, manifest: Manifest, manifest_uri: str) -> SyncResult:
     """Rewrite the card at `card_path` from `manifest`; refuse when the result would not load."""
+    check_belongs(card_path.parent.name, manifest)
     try:
         text = card_path.read_text(encoding="utf-8")
         new_text = sync_text(text, card_path, manifest, manifest_uri)

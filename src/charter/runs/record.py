@@ -1,7 +1,8 @@
 """Record one pipeline run and write its manifest, never over an earlier run's.
 
 The pipeline creates a `Run` when it starts, tells it what it read, which
-features it built and what it wrote, and calls `finish(metrics)` last. Only a
+features it built, which models it trained and what it wrote, and calls
+`finish(metrics)` last. Only a
 run that finished gets a manifest, so a failed run leaves no record that could
 be mistaken for a real one.
 """
@@ -74,6 +75,7 @@ class Run:
             },
             "inputs": [],
             "features": [],
+            "models": [],
             "params": params,
             "params_hash": manifest_format.params_hash(params),
             "seeds": seeds,
@@ -111,6 +113,14 @@ class Run:
     def record_features(self, features: list[tuple[str, str | int]]) -> None:
         """Record the catalog features the run built, as (name, version)."""
         self._record["features"] = [f"{name}@{version}" for name, version in features]
+
+    def record_model(self, name: str) -> None:
+        """Record a model the run trained, by its card's folder (`governance/models/<name>/`).
+
+        `charter card sync NAME --run RUN` refuses a run that did not record NAME.
+        """
+        if name not in self._record["models"]:
+            self._record["models"].append(name)
 
     def record_output(self, name: str, path: Path) -> None:
         """Record an output file and its sha256."""

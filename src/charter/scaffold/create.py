@@ -19,7 +19,7 @@ from charter.scaffold.answers import answer, read_answers
 from charter.scaffold.contract import API_VERSION, draft_contract
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.files import write_new, yaml_text
-from charter.scaffold.model_card import active_features, card_text
+from charter.scaffold.model_card import DEFAULT_TASK, TASK_PATTERN, active_features, card_text
 from charter.scaffold.names import check_name
 from charter.scaffold.profile import profile_file
 
@@ -50,9 +50,14 @@ def new_contract(project: Project, name: str, data: Path) -> Path:
     return target
 
 
-def new_model(project: Project, name: str) -> Path:
+def new_model(project: Project, name: str, task: str = DEFAULT_TASK) -> Path:
     """Write `<models>/<name>/card.md`, wired to the catalog's active features."""
     check_name("model", name)
+    if not TASK_PATTERN.fullmatch(task):
+        raise ScaffoldError(
+            f"invalid task {task!r}: use a Hugging Face task id such as 'tabular-regression' "
+            "or 'tabular-classification'"
+        )
     target = project.path("models") / name / "card.md"
     if target.exists():
         raise ScaffoldError(f"{target}: a model card named {name!r} already exists")
@@ -63,7 +68,9 @@ def new_model(project: Project, name: str) -> Path:
         or next((f.owner for f in features if f.owner), None)
         or "TODO(model-owner): @handle or email"
     )
-    text = card_text(name, owner, features, project.contracts, answer(answers, "license"))
+    text = card_text(
+        name, owner, features, project.contracts, answer(answers, "license"), task=task
+    )
     _check_card(text, target)
     write_new(target, text)
     return target

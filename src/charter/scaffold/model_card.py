@@ -1,13 +1,16 @@
 """A model-card stub wired to the catalog: `charter new model NAME`.
 
 The `governance:` block starts with the catalog's active features and the
-contracts they read, so the card is checkable from its first commit; the
+contracts they read, so the card is checkable from its first commit;
+`pipeline_tag` (Hugging Face's task field) says what the model does, so
+`charter card sync` never has to guess it; the
 Mitchell et al. sections start as `TODO(role): ...` placeholders that name who
 fills them in.
 """
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from string import Template
 from typing import Any
@@ -25,6 +28,13 @@ HF_LICENSES = {
 """Copier's license answer -> the Hugging Face license id; anything else is `other`."""
 
 
+DEFAULT_TASK = "tabular-regression"
+"""The worked example's task: a new card is a regressor unless `--task` says otherwise."""
+
+TASK_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+"""Hugging Face task ids are lowercase words joined by hyphens (`tabular-classification`)."""
+
+
 def active_features(catalog: Catalog | None) -> list[Feature]:
     """The features a new model may use: active ones, sorted by name and version."""
     features = catalog.features if catalog else []
@@ -40,11 +50,14 @@ def card_text(
     features: list[Feature],
     contracts: list[Contract],
     license_answer: str | None = None,
+    *,
+    task: str = DEFAULT_TASK,
 ) -> str:
     """The whole card: front matter (Hugging Face keys plus `governance:`) and body."""
     read = sorted({source.contract for feature in features for source in feature.sources})
     front_matter: dict[str, Any] = {
         "license": HF_LICENSES.get(license_answer or "", "other"),
+        "pipeline_tag": task,
         "tags": ["charter"],
         "governance": {
             "apiVersion": "charter/v1",

@@ -40,6 +40,7 @@ def main() -> None:
     values = [int(line) for line in data.read_text().split()]
     run.record_input("numbers", data, rows=len(values), contract=("numbers", "1.0.0"))
     run.record_features([("total", 1)])
+    run.record_model("scorer")
     score = sum(values) * config["scale"] + random.Random(seeds["noise"]).random()
     out = root / "artifacts" / run.run_id / "result.json"
     write_text(out, json.dumps({"score": score}))

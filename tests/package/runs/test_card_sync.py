@@ -140,12 +140,16 @@ def test_hand_edited_metric_is_caught(project: Path):
 def test_sync_adds_model_index_and_governance_when_absent(project: Path):
     run_id = next((project / "runs").iterdir()).name
     card = project / "governance" / "models" / "scorer" / "card.md"
-    card.write_text("---\nlicense: mit\n---\n\n# Model Card\n")
+    card.write_text(
+        "---\nlicense: mit\npipeline_tag: tabular-classification\n---\n\n# Model Card\n"
+    )
     result = charter("card", "sync", "scorer", "--run", run_id, cwd=project)
     assert result.returncode == 0, result.stderr
     data = front_matter(card)
     assert data["model-index"][0]["name"] == "scorer"
-    assert data["model-index"][0]["results"][0]["dataset"]["type"] == "numbers"
+    [entry] = data["model-index"][0]["results"]
+    assert entry["task"] == {"type": "tabular-classification"}  # the card's, not a guess
+    assert entry["dataset"] == {"type": "numbers", "name": "numbers"}
     assert data["governance"] == {"run_manifest": f"runs/{run_id}/manifest.json"}
     assert card.read_text().endswith("---\n\n# Model Card\n")
 
@@ -179,3 +183,105 @@ def test_block_style_card_changes_only_value_lines(project: Path):
         "run_manifest: null  # set by charter card sync",
     ]
     assert changed[0][1].endswith("  # synced")  # the comment after the value stays
+
+
+def edit_manifest(project: Path, change) -> str:
+    """Apply `change` to the run's manifest data; return the run id."""
+    manifest = next((project / "runs").glob("*/manifest.json"))
+    data = json.loads(manifest.read_text())
+    change(data)
+    manifest.write_text(json.dumps(data, indent=2) + "\n")
+    return data["run_id"]
+
+
+def refused(project: Path, run_id: str, card: Path) -> str:
+    """Sync must fail cleanly and leave the card as it was; return its message."""
+    before = card.read_bytes()
+    result = charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert card.read_bytes() == before
+    return result.stderr
+
+
+def test_sync_refuses_a_run_of_another_model(project: Path):
+    run_id = edit_manifest(project, lambda d: d.update(models=["penguin_species"]))
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    message = refused(project, run_id, card)
+    assert f"run {run_id} trained penguin_species, not scorer" in message
+
+
+def test_sync_refuses_a_manifest_that_does_not_name_its_models(project: Path):
+    run_id = edit_manifest(project, lambda d: d.pop("models", None))
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    message = refused(project, run_id, card)
+    assert "does not record which models it trained" in message
+    assert 'run.record_model("scorer")' in message
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_sync_refuses_metrics_that_are_not_finite(project: Path, value: float):
+    run_id = edit_manifest(project, lambda d: d["metrics"].update(score=value))
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    message = refused(project, run_id, card)
+    assert f"metric 'score' of run {run_id} is {value}, not a finite number" in message
+
+
+def test_sync_refuses_to_guess_the_task(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    card.write_text("---\nlicense: mit\n---\n\n# Model Card\n")
+    message = refused(project, run_id, card)
+    assert "names no task" in message
+    assert "pipeline_tag: tabular-regression" in message
+
+
+def test_dataset_is_the_input_with_a_contract(project: Path):
+    lookup = {
+        "name": "lookup",
+        "uri": "data/lookup.csv",
+        "fingerprint": "blake3:" + "0" * 64,
+        "bytes": 1,
+        "rows": 1,
+    }
+    run_id = edit_manifest(project, lambda d: d["inputs"].insert(0, lookup))
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    card.write_text("---\nlicense: mit\npipeline_tag: tabular-regression\n---\n\n# Card\n")
+    assert charter("card", "sync", "scorer", "--run", run_id, cwd=project).returncode == 0
+    [entry] = front_matter(card)["model-index"][0]["results"]
+    assert entry["dataset"] == {"type": "numbers", "name": "numbers"}
+
+
+def test_mod010_passes_for_a_card_synced_from_its_own_run(project: Path):
+    run_id = next((project / "runs").iterdir()).name
+    assert charter("card", "sync", "scorer", "--run", run_id, cwd=project).returncode == 0
+    assert check(Project.load(project), select=["MOD010"]) == []
+
+
+def test_mod010_card_and_run_disagree(project: Path):
+    run_id = edit_manifest(project, lambda d: d.update(models=["other"]))
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    card.write_text(
+        CARD.replace("run_manifest: null", f"run_manifest: runs/{run_id}/manifest.json")
+        .replace("features: [total@1]", "features: [total@2]")
+        .replace("contracts: [numbers]", "contracts: [numbers, visits]")
+    )
+    findings = check(Project.load(project), select=["MOD010"])
+    lines = card.read_text().splitlines()
+
+    def line(text: str) -> int:
+        return next(n for n, value in enumerate(lines, 1) if text in value)
+
+    assert sorted((f.line, f.message.split(";")[0]) for f in findings) == sorted(
+        [
+            (line("run_manifest:"), f"run {run_id} trained other, not scorer"),
+            (line("features:"), f"feature 'total@2' is listed, but run {run_id} did not use it"),
+            (
+                line("features:"),
+                f"run {run_id} used feature 'total@1', which the card does not list",
+            ),
+            (line("contracts:"), f"contract 'visits' is listed, but run {run_id} did not use it"),
+        ]
+    )
+    assert {f.code for f in findings} == {"MOD010"}

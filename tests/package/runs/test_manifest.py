@@ -42,6 +42,16 @@ def test_recorded_manifest_loads_with_every_field(recorded: Path):
     assert data["start_time"] <= data["end_time"]
 
 
+def test_manifest_names_the_models_the_run_trained(recorded: Path, tmp_path: Path):
+    assert manifest_format.load(recorded).models == ["scorer"]
+    # A manifest written before `models` existed still loads, and says it does not know.
+    data = json.loads(recorded.read_text())
+    del data["models"]
+    older = tmp_path / "manifest.json"
+    older.write_text(manifest_format.dumps(data))
+    assert manifest_format.load(older).models is None
+
+
 def test_params_hash_ignores_key_order():
     assert manifest_format.params_hash({"a": 1, "b": {"c": 2, "d": 3}}) == (
         manifest_format.params_hash({"b": {"d": 3, "c": 2}, "a": 1})

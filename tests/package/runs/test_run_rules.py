@@ -19,6 +19,10 @@ apiVersion: charter.dev/feature-catalog/v1
 features:
   - name: total
     version: 1
+    status: active
+  - name: count
+    version: 1
+    status: deprecated
 """
 
 CONTRACT = """\
@@ -101,6 +105,13 @@ def test_run004_params_edited_after_the_run(honest: Path, tmp_path: Path):
 def test_run005_unknown_feature(honest: Path, tmp_path: Path):
     root = with_manifest(honest, tmp_path, lambda d: d.update(features=["total@2"]))
     assert run_codes(root) == [("RUN005", line_of(root, '"total@2"'))]
+
+
+def test_run009_feature_not_active(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d.update(features=["total@1", "count@1"]))
+    [finding] = check(Project.load(root), select=["RUN"])
+    assert (finding.code, finding.line) == ("RUN009", line_of(root, '"count@1"'))
+    assert "'deprecated'" in finding.message
 
 
 def test_run006_unknown_contract(honest: Path, tmp_path: Path):
