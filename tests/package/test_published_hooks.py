@@ -113,10 +113,12 @@ def test_published_hooks_check_what_is_committed(
 
     commit = run(["git", "commit", "-m", "Reword the card"], repo, home)
     assert commit.returncode == 0, commit.stdout + commit.stderr
-    assert "charter check" in commit.stdout and "charter docs --check" in commit.stdout
+    output = commit.stdout + commit.stderr  # git passes the hooks' report on stderr
+    assert "charter check" in output and "charter docs --check" in output
 
     git("add", "governance/models/wip/card.md", cwd=repo)
     refused = run(["git", "commit", "-m", "Add the WIP card"], repo, home)
     assert refused.returncode == 1
-    assert "governance/models/wip/card.md:3:1: PRJ001" in refused.stdout
-    assert "fix the artifacts above first" in refused.stdout
+    output = refused.stdout + refused.stderr
+    assert "governance/models/wip/card.md:3:1: PRJ001" in output
+    assert "fix the artifacts above first" in output
