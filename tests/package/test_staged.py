@@ -129,3 +129,13 @@ def test_staged_outside_git_is_a_usage_error(tmp_path: Path, command: list[str])
     assert "--staged needs a git repository" in result.stderr
     assert "Traceback" not in result.stderr
     assert charter(*command, cwd=project).returncode == 0
+
+
+def test_transform_in_an_untracked_module_is_not_found(repo: Path) -> None:
+    """A catalog whose transform lives in a file left out of the commit is refused."""
+    git("rm", "--quiet", "--cached", "src/clinic/features.py", cwd=repo)
+
+    staged = charter("check", "--staged", cwd=repo)
+    assert staged.returncode == 1
+    assert "clinic.features:weight_kg" in staged.stdout
+    assert charter("check", cwd=repo).returncode == 0
