@@ -1,7 +1,8 @@
 """The few git questions Charter asks: which commit, is the tree dirty, what was at a commit.
 
 Run manifests record the commit a run came from; rules and `charter reproduce`
-ask whether it still exists and what `uv.lock` held there.
+ask whether it still exists and what `uv.lock` held there; the hooks ask which
+files are tracked, so that they check only what is being committed.
 """
 
 from __future__ import annotations
@@ -53,6 +54,22 @@ def toplevel(root: Path) -> Path | None:
     """The top folder of the repository containing `root`, or None outside git."""
     result = _git(root, "rev-parse", "--show-toplevel")
     return Path(result.stdout.decode().strip()) if result.returncode == 0 else None
+
+
+def tracked_files(root: Path) -> frozenset[Path]:
+    """Every file git tracks or has staged (the index), as absolute paths.
+
+    `charter check --staged` and the hooks see only these: an untracked
+    work-in-progress file is not part of the commit being checked.
+    """
+    top = toplevel(root)
+    if top is None:
+        raise GitError(f"{root} is not inside a git repository")
+    result = _git(top, "ls-files", "--cached", "-z")
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode().strip() or f"git ls-files failed in {top}")
+    names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return frozenset(top / name for name in names if name)
 
 
 def read_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:

@@ -11,6 +11,15 @@
     project.rejects          # `*.rej` files anywhere in the project
     project.property_of(source), project.contract_by_id(id), project.resolve_ref(ref)
 
+    Project.load(root, staged=True)   # only files git tracks or has staged
+
+`staged=True` is what the pre-commit hooks use (`charter check --staged`): an
+untracked work-in-progress file is not part of the commit, so it is skipped.
+The files read are the working-tree copies of the tracked files; pre-commit
+stashes unstaged changes before it runs the hooks, so during a commit these
+equal the staged content. `*.rej` files are git-ignored by design and still
+looked for in the whole tree: they mean an update was half applied.
+
 Where artifacts live comes from `[tool.charter]` in pyproject.toml (`Config`);
 every key has a default. Nothing here decides what is wrong: the rules do.
 """
@@ -96,15 +105,22 @@ class Project:
     problems: list[LoadProblem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     rejects: list[Path] = field(default_factory=list)
+    tracked: frozenset[Path] | None = None
+    """With `staged=True`, the files git tracks or has staged; None: the whole tree."""
     _names: dict[Path, set[str] | None] = field(default_factory=dict, repr=False)
     _by_id: dict[str | None, contract_format.Contract] | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, root: Path) -> Project:
-        """Read the config and every artifact under `root`; never raises for bad files."""
+    def load(cls, root: Path, *, staged: bool = False) -> Project:
+        """Read the config and every artifact under `root`; never raises for bad files.
+
+        `staged=True` skips files git does not track (GitError outside a repository).
+        """
         root = root.resolve()
         problems: list[LoadProblem] = []
         project = cls(root=root, config=_read_config(root, problems), problems=problems)
+        if staged:
+            project.tracked = gitrepo.tracked_files(root)
         project._load_artifacts()
         project.rejects = sorted(_find_rejects(root))
         return project
@@ -114,18 +130,28 @@ class Project:
     def path(self, setting: str) -> Path:
         return self.root / getattr(self.config, setting)
 
+    def sees(self, path: Path) -> bool:
+        """Whether `path` is an existing file this load considers (tracked, with `staged`)."""
+        if self.tracked is None:
+            return path.is_file()
+        return Path(os.path.normpath(path)) in self.tracked and path.is_file()
+
+    def _files(self, setting: str, *patterns: str) -> list[Path]:
+        folder = self.path(setting)
+        found = [p for pattern in patterns for p in sorted(folder.glob(pattern))]
+        return [p for p in found if self.tracked is None or self.sees(p)]
+
     def contract_files(self) -> list[Path]:
-        folder = self.path("contracts")
-        return sorted(folder.glob("*.odcs.yaml")) + sorted(folder.glob("*.odcs.yml"))
+        return self._files("contracts", "*.odcs.yaml", "*.odcs.yml")
 
     def card_files(self) -> list[Path]:
-        return sorted(self.path("models").glob("*/card.md"))
+        return self._files("models", "*/card.md")
 
     def checklist_files(self) -> list[Path]:
-        return sorted(self.path("checklists").glob("*.md"))
+        return self._files("checklists", "*.md")
 
     def manifest_files(self) -> list[Path]:
-        return sorted(self.path("runs").glob("*/manifest.json"))
+        return self._files("runs", "*/manifest.json")
 
     # -- cross-references --------------------------------------------------
 
@@ -170,7 +196,10 @@ class Project:
     def ref_source(self, ref: str) -> Path | None:
         """The source file `package.module:symbol` lives in, if it exists."""
         module, sep, _symbol = ref.partition(":")
-        return module_file([self.root / "src", self.root], module) if sep and module else None
+        if not sep or not module:
+            return None
+        path = module_file([self.root / "src", self.root], module)
+        return path if path is not None and self.sees(path) else None
 
     def at_head(self, paths: list[Path]) -> dict[Path, bytes | None] | None:
         """What `paths` held in the last commit (one git call); None outside git.
@@ -207,7 +236,7 @@ class Project:
             c for p in self.contract_files() if (c := self._parse(p, contract_format.load))
         ]
         catalog_path = self.path("features")
-        if catalog_path.is_file():
+        if self.sees(catalog_path):
             self.catalog = self._parse(catalog_path, catalog_format.load)
         self.cards = [c for p in self.card_files() if (c := self._parse(p, card_format.load))]
         self.checklists = [

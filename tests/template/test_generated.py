@@ -105,3 +105,37 @@ def test_hooks_refuse_conflict_markers_and_rej_files(generated_project, tmp_path
     assert hooks.returncode == 1
     assert "README.md" in hooks.stdout
     assert "pyproject.toml.rej" in hooks.stdout
+
+
+def test_commit_ignores_untracked_work_in_progress(generated_project, tmp_path):
+    """The hooks check what is committed: an untracked broken card does not refuse it.
+
+    pre-commit stashes unstaged changes before the hooks run, so a broken edit
+    left unstaged in a tracked contract does not count either; once the card is
+    staged, the commit is refused.
+    """
+    project = tmp_path / "wip"
+    shutil.copytree(generated_project, project, symlinks=True)
+    run("uv", "sync", "--locked", "--quiet", cwd=project)
+    run("uv", "run", "--frozen", "pre-commit", "install", cwd=project)
+    card = project / "governance/models/wip/card.md"
+    card.parent.mkdir(parents=True)
+    card.write_text("---\nlicense: [mit\n---\n\n# Half written\n")
+    contract = sorted((project / "governance/contracts").glob("*.odcs.yaml"))[0]
+    committed = contract.read_text()
+    contract.write_text(committed + "broken: [\n")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nA line about the project.\n")
+    run("git", "add", "README.md", cwd=project)
+
+    commit = run("git", "commit", "-m", "Describe the project", cwd=project, check=False)
+    assert commit.returncode == 0, commit.stdout + commit.stderr
+    assert "charter check" in commit.stdout + commit.stderr
+    assert contract.read_text() == committed + "broken: [\n", "the unstaged edit is kept"
+    assert "?? governance/models/wip/" in git_status(project)
+
+    contract.write_text(committed)
+    run("git", "add", "governance/models/wip/card.md", cwd=project)
+    refused = run("git", "commit", "-m", "Add the WIP card", cwd=project, check=False)
+    assert refused.returncode == 1
+    assert "governance/models/wip/card.md:3:1: PRJ001" in refused.stdout + refused.stderr

@@ -134,6 +134,8 @@ def test_hooks_run_tools_from_the_locked_environment(rendered):
     assert expected <= set(hooks)
     assert "--assume-in-merge" in hooks["check-merge-conflict"]["entry"]
     assert hooks["no-rej-files"]["language"] == "fail"
+    assert hooks["charter-check"]["entry"] == "uv run --frozen charter check --staged"
+    assert hooks["charter-docs"]["entry"] == "uv run --frozen charter docs --check --staged"
     for hook in hooks.values():
         if hook["language"] != "fail":
             assert hook["entry"].startswith("uv "), hook["id"]

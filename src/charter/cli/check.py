@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from charter.cli.output import FORMATS, summary, write
+from charter.cli.project_option import add_staged_option, load_project
 from charter.findings import ERROR
 
 STAGES = ("review", "production")
@@ -47,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="check every file for real (CHARTER_NO_CACHE=1)"
     )
+    add_staged_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from charter.project import Project, find_root  # noqa: PLC0415 - `charter --help` stays fast
+    from charter.project import find_root  # noqa: PLC0415 - `charter --help` stays fast
     from charter.rules import all_rules, check  # noqa: PLC0415
 
     if args.no_cache:
@@ -77,9 +79,11 @@ def _check(args: argparse.Namespace) -> int:
         return 2
     root = find_root(args.paths[0] if args.paths else Path.cwd())
     try:
-        project = Project.load(root)
+        project = load_project(root, args, "check")
     except Exception as error:  # bad files are findings; anything else is a bug to report
         print(f"charter check: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    if project is None:
         return 2
     config = project.config
     select = args.select if args.select is not None else (config.select or ["ALL"])

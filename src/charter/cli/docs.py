@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from charter.cli.project_option import add_project_option, project_root
+from charter.cli.project_option import (
+    add_project_option,
+    add_staged_option,
+    load_project,
+    project_root,
+)
 from charter.project import Project
 from charter.views.render import render_views, stale_views, write_views
 
@@ -27,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write nothing; exit 1 and name the views that differ from the artifacts",
     )
     add_project_option(parser)
+    add_staged_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -34,14 +40,17 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(args, "docs")
     if root is None:
         return 2
-    project = Project.load(root)
-    if blocked(project):
+    project = load_project(root, args, "docs")
+    if project is None or blocked(project):
         return 2
     views = render_views(project)
     if args.check:
         stale = stale_views(project, views)
         for path in stale:
-            print(f"{relative(path)}: stale; run `charter docs` to refresh it")
+            if path.is_file() and not project.sees(path):
+                print(f"{relative(path)}: not staged; run `charter docs`, then `git add` it")
+            else:
+                print(f"{relative(path)}: stale; run `charter docs` to refresh it")
         return 1 if stale else 0
     try:
         written = write_views(project, views)

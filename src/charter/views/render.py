@@ -42,12 +42,15 @@ def render_views(project: Project) -> dict[str, str]:
 
 
 def stale_views(project: Project, views: dict[str, str]) -> list[Path]:
-    """Views whose file is missing or differs from `views` (compared byte for byte)."""
+    """Views whose file is missing or differs from `views` (compared byte for byte).
+
+    With `Project.load(staged=True)` an untracked view counts as missing.
+    """
     stale = []
     for name, text in sorted(views.items()):
         path = project.path("docs") / name
         try:
-            current = path.read_bytes()
+            current = path.read_bytes() if project.sees(path) else None
         except OSError:
             current = None
         if current != text.encode("utf-8"):
