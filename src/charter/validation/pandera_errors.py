@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrorReason, SchemaErrors
 
+from charter.validation.polars_backend import CannotCheck
 from charter.validation.report import EXAMPLES, Failure
 
 _TYPE_REASONS = (SchemaErrorReason.WRONG_DATATYPE, SchemaErrorReason.DATATYPE_COERCION)
@@ -49,7 +50,7 @@ def _failure(error: SchemaError, rows: int) -> Failure:
     check = error.check
     label = getattr(check, "error", None) or getattr(check, "name", None) or str(check)
     if reason == SchemaErrorReason.CHECK_ERROR:
-        return Failure(column, f"{label} (could not run)", rows, (_first_line(cases),))
+        return Failure(column, f"{label} (could not run)", rows, (cannot_check_reason(cases),))
     if getattr(check, "name", None) == "rowCount":
         return Failure(None, label, rows)
     return Failure(column, label, _count(cases), _examples(cases))
@@ -73,6 +74,14 @@ def _examples(cases: Any) -> tuple[str, ...]:
     return tuple(str(row) for row in rows)
 
 
-def _first_line(value: Any) -> str:
-    text = str(value).strip()
-    return text.splitlines()[0] if text else ""
+def cannot_check_reason(cases: Any) -> str:
+    """Why a check could not run, in words: never the exception's repr.
+
+    pandera keeps `ClassName("message")` of what a check raised; Charter's own
+    checks raise CannotCheck with a sentence, anything else is a bug in a check.
+    """
+    text = str(cases).strip()
+    prefix = f'{CannotCheck.__name__}("'
+    if text.startswith(prefix) and text.endswith('")'):
+        return text[len(prefix) : -2]
+    return "the check failed to run on these values"
