@@ -165,3 +165,11 @@ def test_a_contract_that_cannot_be_checked_exits_2_naming_file_and_property(
 def test_an_unforeseen_check_error_is_reported_without_its_repr():
     reason = cannot_check_reason('ComputeError("cannot compare string with numeric type (i32)")')
     assert reason == "the check failed to run on these values"
+
+
+def test_a_wrong_type_is_named_without_the_dtype_repr(capsys, tmp_path: Path):
+    frame = valid_frame().with_columns(pl.col("visit").cast(pl.Datetime("us")))
+    result = validate_files(capsys, parquet(tmp_path, frame), CONTRACT)
+    assert result.returncode == 1
+    row = result.stdout.splitlines()[2].split()
+    assert row == ["visit", "type", "date", "4", "got", "Datetime"]

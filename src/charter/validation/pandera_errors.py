@@ -2,11 +2,13 @@
 
 pandera reports one SchemaError per failed check; this groups them by column and
 check, counts failing rows and keeps a few distinct failing values as examples.
-Errors that only follow from a column having the wrong type are dropped.
+Errors that only follow from a column having the wrong type are dropped, and a
+check that could not run says why in words, never with the exception's repr.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import polars as pl
@@ -39,7 +41,7 @@ def _failure(error: SchemaError, rows: int) -> Failure:
     if reason == SchemaErrorReason.COLUMN_NOT_IN_SCHEMA:
         return Failure(str(cases), "column not in the contract", rows)
     if reason == SchemaErrorReason.WRONG_DATATYPE:
-        return Failure(column, f"type {error.schema.dtype}", rows, (f"got {cases}",))
+        return Failure(column, f"type {error.schema.dtype}", rows, (f"got {_dtype(cases)}",))
     if reason == SchemaErrorReason.SERIES_CONTAINS_NULLS:
         return Failure(column, "required (no nulls)", _count(cases), ("null",))
     if reason == SchemaErrorReason.SERIES_CONTAINS_DUPLICATES:
@@ -72,6 +74,11 @@ def _examples(cases: Any) -> tuple[str, ...]:
         return tuple("null" if value is None else str(value) for value in values)
     rows = cases.unique(maintain_order=True).head(EXAMPLES).rows(named=True)
     return tuple(str(row) for row in rows)
+
+
+def _dtype(cases: Any) -> str:
+    """A polars dtype as its name: `Datetime`, not `Datetime(time_unit='us', time_zone=None)`."""
+    return re.sub(r"\(time_unit=.*\)$", "", str(cases))
 
 
 def cannot_check_reason(cases: Any) -> str:
