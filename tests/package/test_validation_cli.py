@@ -43,7 +43,7 @@ def csv(tmp_path: Path) -> Path:
 def test_valid_parquet_exits_0(parquet: Path):
     result = charter(parquet, "--contract", CONTRACT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("patients: 4 rows valid against the contract")
+    assert result.stdout.startswith(f"{parquet}: patients: 4 rows valid against the contract")
     assert result.stderr == ""
 
 

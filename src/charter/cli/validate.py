@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from charter.install_hint import install_command
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -31,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         from charter.validation import ValidationSetupError, validate  # noqa: PLC0415
     except ImportError as error:
         print(
-            f"charter validate: needs the runtime extra (pip install 'charter[runtime]'): {error}",
+            f"charter validate: reading data needs the package '{error.name}', which comes "
+            f"with charter's runtime extra; install it with: {install_command('runtime')}",
             file=sys.stderr,
         )
         return 2

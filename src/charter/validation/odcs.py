@@ -54,9 +54,32 @@ def load_contract(contract: ContractSource) -> Mapping[str, Any]:
     return data
 
 
+def contract_path(contract: ContractSource) -> Path | None:
+    """The contract's file, when it came from one: messages name it."""
+    document = getattr(contract, "document", None)
+    if document is not None:
+        return document.path
+    return Path(contract) if isinstance(contract, str | Path) else None
+
+
+def located(error: ContractError, contract: ContractSource) -> ContractError:
+    """`error` with the contract's file in front, so the message says where to look."""
+    path = contract_path(contract)
+    if path is None or str(error).startswith(f"{path}:"):
+        return error
+    return ContractError(f"{path}: {error}")
+
+
 def table_spec(contract: ContractSource, schema: str | None = None) -> TableSpec:
     """Compile one schema object of the contract (default: the first) into a TableSpec."""
     data = load_contract(contract)
+    try:
+        return _table_spec(data, schema)
+    except ContractError as error:
+        raise located(error, contract) from None
+
+
+def _table_spec(data: Mapping[str, Any], schema: str | None) -> TableSpec:
     obj = _schema_object(data, schema)
     name = str(obj.get("name", ""))
     properties = _list(obj.get("properties"), f"schema '{name}' properties")
@@ -66,12 +89,33 @@ def table_spec(contract: ContractSource, schema: str | None = None) -> TableSpec
     for prop in properties:
         _quality(prop.get("quality"), str(prop["name"]), rules, skipped)
     _quality(obj.get("quality"), None, rules, skipped)
+    _known_columns(rules, {column.name for column in columns}, name)
     keys = sorted(
         (prop for prop in properties if prop.get("primaryKey") is True),
-        key=lambda prop: prop.get("primaryKeyPosition", -1),
+        key=_key_position,
     )
     composite = tuple(str(prop["name"]) for prop in keys) if len(keys) > 1 else ()
     return TableSpec(name, columns, tuple(rules), composite, tuple(skipped))
+
+
+def _known_columns(rules: list[QualityRule], names: set[str], table: str) -> None:
+    for rule in rules:
+        for column in rule.columns:
+            if column not in names:
+                raise ContractError(
+                    f"schema quality {rule.metric} names '{column}', "
+                    f"which is not a property of schema '{table}'"
+                )
+
+
+def _key_position(prop: Mapping[str, Any]) -> int:
+    position = prop.get("primaryKeyPosition", -1)
+    if not _is_number(position) or isinstance(position, float):
+        raise ContractError(
+            f"property '{prop['name']}': primaryKeyPosition must be a whole number, "
+            f"not {position!r}"
+        )
+    return position
 
 
 def _schema_object(data: Mapping[str, Any], name: str | None) -> Mapping[str, Any]:
@@ -122,12 +166,34 @@ def _constraints(prop: Mapping[str, Any], name: str, logical_type: Any) -> tuple
     if options.get("pattern") is not None:
         found.append(Constraint("pattern", str(options["pattern"])))
     for kind in ("minLength", "maxLength"):
-        if options.get(kind) is not None:
-            found.append(Constraint(kind, int(options[kind])))
+        value = options.get(kind)
+        if value is None:
+            continue
+        if not _is_number(value) or isinstance(value, float) or value < 0:
+            raise ContractError(f"property '{name}': {kind} must be a whole number, not {value!r}")
+        found.append(Constraint(kind, value))
     allowed = _enum(prop, name)
     if allowed is not None:
         found.append(Constraint("enum", allowed))
+    for constraint in found:
+        _fits(constraint.kind, logical_type, name)
     return tuple(found)
+
+
+def _fits(kind: str, logical_type: Any, name: str) -> None:
+    """A constraint on the wrong logicalType (maxLength on a number) can never be checked."""
+    if logical_type is None or kind == "enum":
+        return
+    text = kind in ("pattern", "minLength", "maxLength")
+    if text and logical_type != "string":
+        raise ContractError(
+            f"property '{name}': {kind} applies to logicalType string, not {logical_type}"
+        )
+    if not text and logical_type not in ("integer", "number", *_TEMPORAL):
+        raise ContractError(
+            f"property '{name}': {kind} applies to numbers, dates and times, "
+            f"not to logicalType {logical_type}"
+        )
 
 
 def _bound(value: Any, logical_type: Any, name: str, kind: str) -> Any:
@@ -183,6 +249,8 @@ def _quality(
 
 def _rule(entry: Mapping[str, Any], metric: str, column: str | None, where: str) -> QualityRule:
     conditions = tuple((name, entry[name]) for name in OPERATORS if name in entry)
+    for name, bound in conditions:
+        _threshold(name, bound, f"{where}: {metric}")
     if not conditions:  # no threshold written: none of the counted rows are acceptable
         conditions = (("mustBeGreaterThan", 0),) if metric == "rowCount" else (("mustBe", 0),)
     arguments = entry.get("arguments") or {}
@@ -202,6 +270,22 @@ def _rule(entry: Mapping[str, Any], metric: str, column: str | None, where: str)
         valid_values=tuple(valid) if valid is not None else None,
         pattern=arguments.get("pattern"),
     )
+
+
+def _threshold(operator: str, bound: Any, where: str) -> None:
+    """A threshold compares the measure with numbers: one, or [low, high] for the between ones."""
+    if operator.endswith("Between"):
+        pair = isinstance(bound, list) and len(bound) == 2 and all(map(_is_number, bound))
+        if not pair:
+            raise ContractError(
+                f"{where}: {operator} must be two numbers [low, high], not {bound!r}"
+            )
+    elif not _is_number(bound):
+        raise ContractError(f"{where}: {operator} must be a number, not {bound!r}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _list(value: Any, what: str) -> list[Mapping[str, Any]]:

@@ -2,16 +2,19 @@
 
 pandera reports one SchemaError per failed check; this groups them by column and
 check, counts failing rows and keeps a few distinct failing values as examples.
-Errors that only follow from a column having the wrong type are dropped.
+Errors that only follow from a column having the wrong type are dropped, and a
+check that could not run says why in words, never with the exception's repr.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrorReason, SchemaErrors
 
+from charter.validation.polars_backend import CannotCheck
 from charter.validation.report import EXAMPLES, Failure
 
 _TYPE_REASONS = (SchemaErrorReason.WRONG_DATATYPE, SchemaErrorReason.DATATYPE_COERCION)
@@ -38,7 +41,7 @@ def _failure(error: SchemaError, rows: int) -> Failure:
     if reason == SchemaErrorReason.COLUMN_NOT_IN_SCHEMA:
         return Failure(str(cases), "column not in the contract", rows)
     if reason == SchemaErrorReason.WRONG_DATATYPE:
-        return Failure(column, f"type {error.schema.dtype}", rows, (f"got {cases}",))
+        return Failure(column, f"type {error.schema.dtype}", rows, (f"got {_dtype(cases)}",))
     if reason == SchemaErrorReason.SERIES_CONTAINS_NULLS:
         return Failure(column, "required (no nulls)", _count(cases), ("null",))
     if reason == SchemaErrorReason.SERIES_CONTAINS_DUPLICATES:
@@ -49,7 +52,7 @@ def _failure(error: SchemaError, rows: int) -> Failure:
     check = error.check
     label = getattr(check, "error", None) or getattr(check, "name", None) or str(check)
     if reason == SchemaErrorReason.CHECK_ERROR:
-        return Failure(column, f"{label} (could not run)", rows, (_first_line(cases),))
+        return Failure(column, f"{label} (could not run)", rows, (cannot_check_reason(cases),))
     if getattr(check, "name", None) == "rowCount":
         return Failure(None, label, rows)
     return Failure(column, label, _count(cases), _examples(cases))
@@ -73,6 +76,19 @@ def _examples(cases: Any) -> tuple[str, ...]:
     return tuple(str(row) for row in rows)
 
 
-def _first_line(value: Any) -> str:
-    text = str(value).strip()
-    return text.splitlines()[0] if text else ""
+def _dtype(cases: Any) -> str:
+    """A polars dtype as its name: `Datetime`, not `Datetime(time_unit='us', time_zone=None)`."""
+    return re.sub(r"\(time_unit=.*\)$", "", str(cases))
+
+
+def cannot_check_reason(cases: Any) -> str:
+    """Why a check could not run, in words: never the exception's repr.
+
+    pandera keeps `ClassName("message")` of what a check raised; Charter's own
+    checks raise CannotCheck with a sentence, anything else is a bug in a check.
+    """
+    text = str(cases).strip()
+    prefix = f'{CannotCheck.__name__}("'
+    if text.startswith(prefix) and text.endswith('")'):
+        return text[len(prefix) : -2]
+    return "the check failed to run on these values"

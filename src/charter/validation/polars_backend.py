@@ -9,6 +9,7 @@ spec to pandera's pyspark checks (docs/guide/validation.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -18,7 +19,16 @@ from pandera.api.polars.types import PolarsData
 from pandera.dtypes import immutable
 from pandera.engines import polars_engine
 
+from charter.validation.errors import ContractError
 from charter.validation.spec import ColumnSpec, Constraint, QualityRule, TableSpec
+
+
+class CannotCheck(Exception):  # noqa: N818 - a finding about data, not a program error
+    """A check cannot run on this data (wrong kind of values); the message says why in words.
+
+    pandera keeps only `ClassName("message")` of an exception raised in a check;
+    `pandera_errors.cannot_check_reason` reads the message back.
+    """
 
 
 @immutable
@@ -74,6 +84,7 @@ def to_pandera(table: TableSpec) -> pa.DataFrameSchema:
     Every contract column must be present and no other column may appear (`strict`):
     a column nobody documented is a gap in the data dictionary.
     """
+    _check_patterns(table)
     rules_by_column: dict[str | None, list[QualityRule]] = {}
     for rule in table.rules:
         rules_by_column.setdefault(rule.column, []).append(rule)
@@ -87,6 +98,25 @@ def to_pandera(table: TableSpec) -> pa.DataFrameSchema:
         strict=True,
         name=table.name,
     )
+
+
+def _check_patterns(table: TableSpec) -> None:
+    """Refuse a pattern polars cannot compile, before any data is read."""
+    patterns = [
+        (spec.name, constraint.value)
+        for spec in table.columns
+        for constraint in spec.constraints
+        if constraint.kind == "pattern"
+    ]
+    patterns += [(rule.column, rule.pattern) for rule in table.rules if rule.pattern is not None]
+    for column, pattern in patterns:
+        try:
+            pl.Series([""], dtype=pl.String).str.contains(pattern)
+        except pl.exceptions.PolarsError:
+            where = f"property '{column}'" if column else "schema"
+            raise ContractError(
+                f"{where}: pattern {pattern!r} is not a valid regular expression"
+            ) from None
 
 
 def _column(spec: ColumnSpec, rules: list[QualityRule]) -> pa.Column:
@@ -121,9 +151,52 @@ def _constraint_check(name: str, constraint: Constraint) -> pa.Check:
     build = _CONSTRAINTS[constraint.kind]
 
     def valid(schema: pl.Schema) -> pl.Expr:
-        return build(pl.col(name), constraint.value, schema[name])
+        dtype = schema[name]
+        column = pl.col(name)
+        if isinstance(dtype, pl.Categorical | pl.Enum):
+            column, dtype = column.cast(pl.String), pl.String
+        need = _needs(constraint)
+        # an all-null column (dtype Null) has no values to compare: nothing to refuse
+        if need is not None and dtype != pl.Null and not need[1](dtype):
+            kinds = f"the column holds {_kind(dtype)}, and {constraint.kind} needs {need[0]}"
+            raise CannotCheck(kinds)
+        return build(column, constraint.value, dtype)
 
     return _fast_check(valid, constraint.kind, constraint.describe())
+
+
+_TEXT = ("text", lambda dtype: dtype == pl.String)
+
+
+def _needs(constraint: Constraint) -> tuple[str, Callable[[pl.DataType], bool]] | None:
+    """The kind of values the constraint compares, in words, and which dtypes hold them."""
+    if constraint.kind in ("pattern", "minLength", "maxLength"):
+        return _TEXT
+    if constraint.kind == "enum":
+        return None
+    value = constraint.value
+    if isinstance(value, dt.datetime):
+        return "timestamps", lambda dtype: isinstance(dtype, pl.Datetime)
+    if isinstance(value, dt.date):
+        return "dates", lambda dtype: dtype == pl.Date or isinstance(dtype, pl.Datetime)
+    if isinstance(value, dt.time):
+        return "times", lambda dtype: dtype == pl.Time
+    return "numbers", lambda dtype: dtype.is_numeric()
+
+
+def _kind(dtype: pl.DataType) -> str:
+    """The kind of values a dtype holds, as a reader of the report would say it."""
+    if dtype == pl.String:
+        return "text"
+    if dtype.is_numeric():
+        return "numbers"
+    if dtype == pl.Boolean:
+        return "true/false values"
+    if dtype == pl.Date:
+        return "dates"
+    if isinstance(dtype, pl.Datetime):
+        return "timestamps"
+    return f"{dtype} values"
 
 
 def _fast_check(valid: Callable[[pl.Schema], pl.Expr], name: str, error: str) -> pa.Check:
@@ -137,11 +210,19 @@ def _fast_check(valid: Callable[[pl.Schema], pl.Expr], name: str, error: str) ->
     def check(data: PolarsData) -> pl.LazyFrame:
         frame = data.lazyframe
         expression = valid(frame.collect_schema())
-        if frame.select(expression.all()).collect().item():
+        if _evaluate(lambda: frame.select(expression.all()).collect().item(), name):
             return frame.select(pl.lit(value=True).alias("ok"))
         return frame.select(expression.alias("ok"))
 
     return pa.Check(check, name=name, error=error, ignore_na=True)
+
+
+def _evaluate(compute: Callable[[], Any], check: str) -> Any:
+    """Run a polars computation for `check`; a polars error becomes a CannotCheck in words."""
+    try:
+        return compute()
+    except pl.exceptions.PolarsError:
+        raise CannotCheck(f"{check} cannot be computed on these values") from None
 
 
 def _unique_check(name: str) -> pa.Check:
@@ -218,7 +299,11 @@ def _quality_check(rule: QualityRule) -> pa.Check:
 
     def check(data: PolarsData) -> pl.LazyFrame:
         frame = data.lazyframe
-        value, count = measure(rule, frame)
+        needed = [rule.column] if rule.column else list(rule.columns)
+        if not set(needed) <= set(frame.collect_schema().names()):
+            # a contract column missing from the data is already its own failure
+            return frame.select(pl.lit(value=True).alias("ok"))
+        value, count = _evaluate(lambda: measure(rule, frame), rule.metric)
         if rule.threshold.accepts(value):
             return frame.select(pl.lit(value=True).alias("ok"))
         offending = offending_rows(rule, frame.collect_schema())

@@ -30,6 +30,7 @@ class ValidationReport:
     rows: int
     failures: list[Failure] = field(default_factory=list)
     skipped: tuple[str, ...] = ()
+    source: str | None = None  # the data file, when the data came from one
 
     @property
     def ok(self) -> bool:
@@ -37,11 +38,12 @@ class ValidationReport:
 
     def format(self) -> str:
         """A plain-text table: column, failing check, count, examples."""
+        where = f"{self.source}: " if self.source else ""
         if self.ok:
-            lines = [f"{self.schema}: {self.rows} rows valid against the contract"]
+            lines = [f"{where}{self.schema}: {self.rows} rows valid against the contract"]
         else:
             lines = [
-                f"{self.schema}: {len(self.failures)} failing checks on {self.rows} rows",
+                f"{where}{self.schema}: {len(self.failures)} failing checks on {self.rows} rows",
                 *_table(self.failures),
             ]
         lines += [f"note: {note}" for note in self.skipped]
@@ -49,6 +51,7 @@ class ValidationReport:
 
     def to_dict(self) -> dict:
         return {
+            "source": self.source,
             "schema": self.schema,
             "rows": self.rows,
             "ok": self.ok,

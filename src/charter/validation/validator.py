@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandera.polars as pa
 from pandera.errors import SchemaErrors
 
-from charter.validation.odcs import ContractSource, table_spec
+from charter.validation.errors import ContractError
+from charter.validation.odcs import ContractSource, located, table_spec
 from charter.validation.pandera_errors import failures_from
 from charter.validation.polars_backend import to_pandera
 from charter.validation.report import Failure, ValidationReport
@@ -18,7 +21,7 @@ def compile_contract(contract: ContractSource, schema: str | None = None) -> pa.
 
     Generated on demand and never stored: the contract stays the one source.
     """
-    return to_pandera(table_spec(contract, schema))
+    return _compile(table_spec(contract, schema), contract)
 
 
 def validate(
@@ -30,15 +33,24 @@ def validate(
     Raises ContractError or DataError when either cannot be read.
     """
     table = table_spec(contract, schema)
+    pandera_schema = _compile(table, contract)
     frame, unparsed = read_frame(data, table)
     try:
-        to_pandera(table).validate(frame, lazy=True)
+        pandera_schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
         failures = unparsed + failures_from(errors, frame.height, {f.column for f in unparsed})
     else:
         failures = unparsed
     failures = _in_contract_order(failures, table)
-    return ValidationReport(table.name, frame.height, failures, table.skipped)
+    source = str(data) if isinstance(data, str | Path) else None
+    return ValidationReport(table.name, frame.height, failures, table.skipped, source)
+
+
+def _compile(table: TableSpec, contract: ContractSource) -> pa.DataFrameSchema:
+    try:
+        return to_pandera(table)
+    except ContractError as error:
+        raise located(error, contract) from None
 
 
 def _in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failure]:
