@@ -139,3 +139,18 @@ def test_transform_in_an_untracked_module_is_not_found(repo: Path) -> None:
     assert staged.returncode == 1
     assert "clinic.features:weight_kg" in staged.stdout
     assert charter("check", cwd=repo).returncode == 0
+
+
+def test_card_naming_an_untracked_run_manifest_fails_check_staged(repo: Path) -> None:
+    card = repo / CARD
+    edit(card, "run_manifest: null", "run_manifest: runs/r1/manifest.json")
+    git("add", CARD, cwd=repo)
+    (repo / "runs" / "r1").mkdir(parents=True)
+    (repo / "runs" / "r1" / "manifest.json").write_text("{}\n")
+
+    staged = charter("check", "--staged", "--no-cache", "--select", "MOD008", cwd=repo)
+    assert staged.returncode == 1, staged.stdout + staged.stderr
+    assert "MOD008 run manifest 'runs/r1/manifest.json' is not committed" in staged.stdout
+
+    by_hand = charter("check", "--select", "MOD008", cwd=repo)
+    assert by_hand.returncode == 0, by_hand.stdout + by_hand.stderr

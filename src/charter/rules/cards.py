@@ -127,11 +127,13 @@ def contracts_exist(project: Project) -> Iterator[Finding]:
 def run_manifest_exists(project: Project) -> Iterator[Finding]:
     for card in project.cards:
         manifest = card.run_manifest
-        if manifest is not None and not (project.root / manifest).is_file():
-            yield at(
-                card.document,
-                f"{GOVERNANCE_POINTER}/run_manifest",
-                "MOD008",
+        if manifest is None or project.sees(project.root / manifest):
+            continue
+        if (project.root / manifest).is_file():  # only with --staged: git does not track it
+            message = f"run manifest {manifest!r} is not committed: `git add` it with the card"
+        else:
+            message = (
                 f"run manifest {manifest!r} does not exist (paths are relative to the project "
-                "root)",
+                "root)"
             )
+        yield at(card.document, f"{GOVERNANCE_POINTER}/run_manifest", "MOD008", message)
