@@ -60,7 +60,10 @@ def test_draft_contract_from_file(project: Path, suffix: str) -> None:
     assert contract["apiVersion"] == "v3.1.0"
     assert contract["id"] == contract["name"] == "labs"
     assert contract["status"] == "draft"
-    assert contract["team"]["members"] == [{"username": "@data-owner", "role": "owner"}]
+    assert contract["team"]["members"] == [  # no answers: the roles of the existing contract
+        {"username": "@data-owner", "role": "owner"},
+        {"username": "privacy@example.org", "role": "privacy reviewer"},
+    ]
 
     props = properties(contract)
     assert list(props) == list(frame.columns)

@@ -52,8 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="MARKERS",
         type=_markers,
         default=NULL_MARKERS,
-        help="comma-separated texts a CSV writes for a missing value, recorded in the contract "
-        f"(default: {','.join(NULL_MARKERS)}; an empty field is always missing)",
+        help="comma-separated texts a CSV or TSV writes for a missing value, recorded in "
+        f"the contract (default: {','.join(NULL_MARKERS)}; an empty field is always missing)",
     )
     contract.set_defaults(handler=run_contract)
 

@@ -42,8 +42,9 @@ def new_contract(
         raise ScaffoldError(f"{target}: a contract named {name!r} already exists")
     answers = read_answers(project.root)
     people = People(
-        owner=answer(answers, "data_owner") or _contract_owner(project),
-        privacy_reviewer=answer(answers, "privacy_reviewer"),
+        owner=answer(answers, "data_owner") or _contract_member(project, "owner"),
+        privacy_reviewer=answer(answers, "privacy_reviewer")
+        or _contract_member(project, "privacy reviewer"),
     )
     sensitivity = answer(answers, "data_sensitivity")
     document = draft_contract(
@@ -85,11 +86,11 @@ def _schema_reference(project: Project, target: Path) -> str:
     return ODCS_SCHEMA_URL
 
 
-def _contract_owner(project: Project) -> str | None:
-    """The owner of an existing contract, for projects made without the template."""
+def _contract_member(project: Project, role: str) -> str | None:
+    """Who has `role` in an existing contract, for projects made without the template."""
     for contract in sorted(project.contracts, key=lambda c: c.path):
         for member in contract.team:
-            if (member.role or "").lower() == "owner" and member.username:
+            if (member.role or "").lower() == role and member.username:
                 return member.username
     return None
 
