@@ -53,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_markers,
         default=NULL_MARKERS,
         help="comma-separated texts a CSV or TSV writes for a missing value, recorded in "
-        f"the contract (default: {','.join(NULL_MARKERS)}; an empty field is always missing)",
+        f"the contract (default: {','.join(m for m in NULL_MARKERS if m)}; an empty field is "
+        "always missing)",
     )
     contract.set_defaults(handler=run_contract)
 
