@@ -16,6 +16,8 @@ from checking import codes, copy_good, copy_views, edit, findings
 
 from charter.formats import schema
 from charter.formats.source import load_yaml
+from charter.formats.vocabulary import ID_WORDS, PEOPLE_WORDS, PERSONAL_COLUMN_WORDS
+from charter.scaffold import columns
 
 
 @pytest.fixture
@@ -463,3 +465,29 @@ def test_con014_lists_what_a_draft_lacks_instead_of_one_error_per_rule(tmp_path:
         "draft, to do (domain expert): say what the pipeline does with nulls in 1 column "
         "(`missingValues` custom property: reject, drop-row, keep-null, impute-...): weight",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "category", "id_like"),
+    [
+        ("customer_email", "direct-identifier", False),
+        ("dateOfBirth", "quasi-identifier", False),
+        ("PatientID", "direct-identifier", True),
+        ("name", "direct-identifier", False),
+        ("species_name", None, False),
+        ("island", None, False),
+        ("sex", None, False),
+        ("zip_file", None, False),
+        ("penguin_id", None, True),
+        ("rowid", None, True),
+        ("identity", None, False),
+    ],
+)
+def test_what_a_column_name_suggests(name: str, category: str | None, id_like: bool) -> None:
+    assert (columns.pii_category(name), columns.is_id_like(name)) == (category, id_like)
+
+
+def test_the_personal_words_are_documented() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs/formats/contract.md").read_text()
+    words = [*PERSONAL_COLUMN_WORDS, *PEOPLE_WORDS, *ID_WORDS]
+    assert [w for w in words if f"`{w.replace(' ', '_')}`" not in page] == []

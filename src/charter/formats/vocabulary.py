@@ -1,6 +1,7 @@
 """The fixed words Charter adds to ODCS `customProperties` and shares with the catalog.
 
-docs/formats/contract.md lists the same words; change both together.
+docs/formats/contract.md lists the same words (the personal-column words too); change both
+together.
 """
 
 from __future__ import annotations
