@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +12,12 @@ import polars as pl
 import pytest
 import yaml
 from charter_cli import charter
-from checking import copy_views
+from checking import codes, copy_good, copy_views, edit, findings
 
 from charter.formats import schema
 from charter.formats.source import load_yaml
+from charter.formats.vocabulary import ID_WORDS, PEOPLE_WORDS, PERSONAL_COLUMN_WORDS
+from charter.scaffold import columns
 
 
 @pytest.fixture
@@ -59,7 +62,10 @@ def test_draft_contract_from_file(project: Path, suffix: str) -> None:
     assert contract["apiVersion"] == "v3.1.0"
     assert contract["id"] == contract["name"] == "labs"
     assert contract["status"] == "draft"
-    assert contract["team"]["members"] == [{"username": "@data-owner", "role": "owner"}]
+    assert contract["team"]["members"] == [  # no answers: the roles of the existing contract
+        {"username": "@data-owner", "role": "owner"},
+        {"username": "privacy@example.org", "role": "privacy reviewer"},
+    ]
 
     props = properties(contract)
     assert list(props) == list(frame.columns)
@@ -110,15 +116,192 @@ def test_draft_contract_from_file(project: Path, suffix: str) -> None:
     assert check.returncode == 0, check.stdout
 
 
-def test_owner_and_classification_come_from_the_answers(project: Path) -> None:
+def test_owner_and_privacy_reviewer_come_from_the_answers(project: Path) -> None:
+    """The team is the skeleton contract's: the data owner, then the privacy reviewer."""
     (project / ".copier-answers.yml").write_text(
-        "data_owner: '@lab-lead'\ndata_sensitivity: restricted\nmodel_owner: '@ml'\n"
+        "data_owner: '@lab-lead'\nprivacy_reviewer: privacy@example.org\n"
+        "data_sensitivity: restricted\nmodel_owner: '@ml'\n"
     )
     sample_frame().write_parquet(project / "labs.parquet")
     assert charter("new", "contract", "labs", "--from", "labs.parquet", cwd=project).returncode == 0
     contract = yaml.safe_load((project / "governance/contracts/labs.odcs.yaml").read_text())
-    assert contract["team"]["members"][0]["username"] == "@lab-lead"
-    assert {p["classification"] for p in properties(contract).values()} == {"restricted"}
+    assert contract["team"]["members"] == [
+        {"username": "@lab-lead", "role": "owner"},
+        {"username": "privacy@example.org", "role": "privacy reviewer"},
+    ]
+
+
+PEOPLE_CSV = """\
+patient_id,full_name,email,dateOfBirth,species_name,ward,score
+1,Ann Lee,ann@example.org,1990-01-02,x,A,1
+2,Bob Ray,bob@example.org,1991-03-04,y,B,NA
+3,Cy Dunn,cy@example.org,1992-05-06,z,A,3
+"""
+
+
+@pytest.mark.parametrize(
+    ("sensitivity", "personal", "other"),
+    [
+        ("restricted", "restricted", "internal"),
+        ("public", "public", "public"),
+        (None, "confidential", "internal"),
+    ],
+)
+def test_only_columns_that_look_personal_follow_the_sensitivity(
+    project: Path, sensitivity: str | None, personal: str, other: str
+) -> None:
+    if sensitivity:
+        (project / ".copier-answers.yml").write_text(f"data_sensitivity: {sensitivity}\n")
+    (project / "people.csv").write_text(PEOPLE_CSV)
+    assert charter("new", "contract", "people", "--from", "people.csv", cwd=project).returncode == 0
+    props = properties(
+        yaml.safe_load((project / "governance/contracts/people.odcs.yaml").read_text())
+    )
+    pii = {name: p["customProperties"][0] for name, p in props.items()}
+    assert {name: (p["classification"], pii[name]["value"]) for name, p in props.items()} == {
+        "patient_id": (personal, "direct-identifier"),
+        "full_name": (personal, "direct-identifier"),
+        "email": (personal, "direct-identifier"),
+        "dateOfBirth": (personal, "quasi-identifier"),
+        "species_name": (other, "none"),
+        "ward": (other, "none"),
+        "score": (other, "none"),
+    }
+    assert all(c["property"] == "piiCategory" for c in pii.values())
+    assert all(c["description"].startswith("TODO(privacy-reviewer): ") for c in pii.values())
+
+
+# A penguins-like sample: `NA` is the file's null marker, in numbers, integers and a code list.
+PENGUINS_CSV = """\
+penguin_id,species,island,bill_length_mm,flipper_length_mm,body_mass_g,sex,year
+P001,Adelie,Torgersen,39.1,181,3750,male,2007
+P002,Adelie,Torgersen,39.5,186,3800,female,2007
+P003,Adelie,Torgersen,NA,NA,NA,NA,2007
+P004,Gentoo,Biscoe,46.1,211,4500,female,2008
+P005,Gentoo,Biscoe,50.0,230,5700,male,2008
+P006,Gentoo,Biscoe,48.7,210,N/A,,2008
+P007,Chinstrap,Dream,46.5,192,3500,female,2009
+P008,Chinstrap,Dream,50.0,196,3900,male,2009
+P009,Chinstrap,Dream,51.3,193,3650,NA,2009
+P010,Adelie,Dream,37.8,NaN,3400,female,2009
+"""
+
+
+def penguins(project: Path, suffix: str = ".csv", *options: str) -> dict[str, dict]:
+    """Draft `penguins` from the sample (TSV: tabs for commas) and return its properties."""
+    text = PENGUINS_CSV.replace(",", "\t") if suffix == ".tsv" else PENGUINS_CSV
+    (project / f"penguins{suffix}").write_text(text)
+    result = charter(
+        "new", "contract", "penguins", "--from", f"penguins{suffix}", *options, cwd=project
+    )
+    assert result.returncode == 0, result.stderr
+    return properties(yaml.safe_load((project / PENGUINS).read_text()))
+
+
+PENGUINS = "governance/contracts/penguins.odcs.yaml"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_common_null_markers_are_missing_values(project: Path, suffix: str) -> None:
+    props = penguins(project, suffix)
+    assert {name: (p["logicalType"], p["required"]) for name, p in props.items()} == {
+        "penguin_id": ("string", True),
+        "species": ("string", True),
+        "island": ("string", True),
+        "bill_length_mm": ("number", False),
+        "flipper_length_mm": ("integer", False),
+        "body_mass_g": ("integer", False),
+        "sex": ("string", False),
+        "year": ("integer", True),
+    }
+    assert props["flipper_length_mm"]["logicalTypeOptions"] == {"minimum": 181, "maximum": 230}
+
+    def rule(prop: dict, metric: str) -> dict | None:
+        return next((r for r in prop.get("quality", []) if r["metric"] == metric), None)
+
+    assert rule(props["sex"], "invalidValues")["arguments"]["validValues"] == ["female", "male"]
+    markers = ["", "NA", "N/A", "null", "NULL", "NaN", "None", "-"]
+    missing = rule(props["sex"], "missingValues")
+    assert missing["arguments"] == {"missingValues": markers}
+    assert (missing["mustBeLessOrEqualTo"], missing["unit"]) == (30.0, "percent")
+    assert rule(props["body_mass_g"], "missingValues")["mustBeLessOrEqualTo"] == 20.0
+    assert rule(props["species"], "missingValues") is None  # no nulls seen: `required: true`
+
+
+def test_null_values_option_sets_the_markers(project: Path) -> None:
+    (project / "scores.csv").write_text("score,label\n1,a\n?,b\n3,NA\n")
+    result = charter(
+        "new", "contract", "scores", "--from", "scores.csv", "--null-values", "?", cwd=project
+    )
+    assert result.returncode == 0, result.stderr
+    contract = yaml.safe_load((project / "governance/contracts/scores.odcs.yaml").read_text())
+    props = properties(contract)
+    assert (props["score"]["logicalType"], props["score"]["required"]) == ("integer", False)
+    assert props["score"]["quality"][-1]["arguments"] == {"missingValues": ["", "?"]}
+    assert props["label"]["required"] is True  # `NA` is a value here, not a marker
+
+
+def test_an_id_like_unique_column_is_the_primary_key(project: Path) -> None:
+    props = penguins(project)
+    key = props["penguin_id"]
+    assert (key["primaryKey"], key["primaryKeyPosition"], key["unique"], key["required"]) == (
+        True,
+        1,
+        True,
+        True,
+    )
+    assert [name for name, p in props.items() if "primaryKey" in p] == ["penguin_id"]
+    check = charter("check", "--select", "CON012", cwd=project)
+    assert check.returncode == 0, check.stdout
+
+
+def test_an_id_column_with_repeats_is_no_primary_key(project: Path) -> None:
+    (project / "visits2.csv").write_text("patient_id,visit_id,n\n1,V1,3\n1,V2,4\n2,,5\n")
+    assert charter("new", "contract", "v2", "--from", "visits2.csv", cwd=project).returncode == 0
+    props = properties(yaml.safe_load((project / "governance/contracts/v2.odcs.yaml").read_text()))
+    assert not any("primaryKey" in p for p in props.values())
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_validate_reads_the_file_as_the_draft_did(project: Path, suffix: str) -> None:
+    penguins(project, suffix)
+    result = charter("validate", f"penguins{suffix}", "--contract", PENGUINS, cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "10 rows valid" in result.stdout
+
+
+@pytest.mark.parametrize("sensitivity", [None, "restricted"])
+def test_a_fresh_draft_checks_as_a_short_to_do_list(project: Path, sensitivity: str | None) -> None:
+    """Measured on the penguins sample: 5 to-do items, whatever the data sensitivity."""
+    if sensitivity:
+        (project / ".copier-answers.yml").write_text(
+            f"data_owner: '@owner'\nprivacy_reviewer: '@privacy'\ndata_sensitivity: {sensitivity}\n"
+        )
+    penguins(project)
+    exit_code, found = findings(project)
+    assert exit_code == 1
+    assert {f["code"] for f in found} == {"CON014"}
+    assert all(f["path"] == PENGUINS for f in found)
+    verbs = sorted(f["message"].split("): ", 1)[1].split(" ", 1)[0] for f in found)
+    assert verbs == ["confirm", "confirm", "describe", "give", "say"]
+    messages = "\n".join(f["message"] for f in found)
+    assert "give the `unit` custom property (UCUM) of 4 columns: bill_length_mm, " in messages
+    assert "say what the pipeline does with nulls in 4 columns" in messages
+    assert "confirm the `classification` and `piiCategory` drafted for 8 columns" in messages
+    assert "anonymization" not in messages  # no column looks personal
+
+
+def test_the_to_do_list_shrinks_as_it_is_filled_in(project: Path) -> None:
+    penguins(project)
+    contract = project / PENGUINS
+    text = contract.read_text()
+    text = re.sub(
+        r"TODO\(domain-expert\): meaning of (\w+), with its unit if it has one\.", r"The \1.", text
+    )
+    contract.write_text(text)
+    _, found = findings(project)
+    assert not any("describe" in f["message"] for f in found)
+    assert len(found) == 4
 
 
 def test_datetimes_and_all_null_columns(project: Path) -> None:
@@ -253,3 +436,85 @@ def test_csv_types_follow_rows_past_the_first_ten_thousand(project: Path) -> Non
     assert props["n"]["logicalTypeOptions"] == {"minimum": 0.0, "maximum": 10_499.0}
     assert props["d"]["logicalType"] == "string"
     assert contract["schema"][0]["quality"][0]["mustBeGreaterOrEqualTo"] == 10_501
+
+
+GOOD_CONTRACT = "governance/contracts/visits.odcs.yaml"
+
+
+def test_con014_a_complete_draft_passes(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / GOOD_CONTRACT, "status: active", "status: draft")
+    assert findings(project) == (0, [])
+
+
+def test_con014_lists_what_a_draft_lacks_instead_of_one_error_per_rule(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / GOOD_CONTRACT, "value: kg\n", "value: ''\n")
+    edit(
+        project / GOOD_CONTRACT,
+        "          - property: missingValues\n            value: impute-median\n",
+        "",
+    )
+    assert codes(project) == {"CON008", "CON009"}  # an active contract: rule by rule
+    edit(project / GOOD_CONTRACT, "status: active", "status: draft")
+    exit_code, found = findings(project)
+    assert exit_code == 1
+    assert [(f["code"], f["path"]) for f in found] == [("CON014", GOOD_CONTRACT)] * 2
+    assert {f["message"] for f in found} == {
+        "draft, to do (domain expert): give the `unit` custom property (UCUM) of 1 column: weight",
+        "draft, to do (domain expert): say what the pipeline does with nulls in 1 column "
+        "(`missingValues` custom property: reject, drop-row, keep-null, impute-...): weight",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "category", "id_like"),
+    [
+        ("customer_email", "direct-identifier", False),
+        ("dateOfBirth", "quasi-identifier", False),
+        ("PatientID", "direct-identifier", True),
+        ("name", "direct-identifier", False),
+        ("species_name", None, False),
+        ("island", None, False),
+        ("sex", None, False),
+        ("zip_file", None, False),
+        ("penguin_id", None, True),
+        ("rowid", None, True),
+        ("identity", None, False),
+    ],
+)
+def test_what_a_column_name_suggests(name: str, category: str | None, id_like: bool) -> None:
+    assert (columns.pii_category(name), columns.is_id_like(name)) == (category, id_like)
+
+
+def test_the_personal_words_are_documented() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs/formats/contract.md").read_text()
+    words = [*PERSONAL_COLUMN_WORDS, *PEOPLE_WORDS, *ID_WORDS]
+    assert [w for w in words if f"`{w.replace(' ', '_')}`" not in page] == []
+
+
+def test_a_filled_in_to_do_list_is_a_contract_that_passes_rule_by_rule(project: Path) -> None:
+    """Draft, check, fill in what CON014 lists, activate: no rule has anything left to say."""
+    penguins(project)
+    path = project / PENGUINS
+    contract = yaml.safe_load(path.read_text())
+    units = {"bill_length_mm": "mm", "flipper_length_mm": "mm", "body_mass_g": "g", "year": "a"}
+    for prop in contract["schema"][0]["properties"]:
+        prop["description"] = f"The {prop['name']}."
+        prop["customProperties"][0].pop("description")  # the privacy reviewer confirmed
+        if prop["name"] in units:
+            prop["customProperties"].append({"property": "unit", "value": units[prop["name"]]})
+        if not prop["required"]:
+            prop["customProperties"].append({"property": "missingValues", "value": "keep-null"})
+        for quality in prop.get("quality", []):
+            quality["description"] = "Checked with the domain expert."
+    path.write_text(yaml.safe_dump(contract, sort_keys=False))
+    assert findings(project) == (0, [])
+
+    contract["status"] = "active"
+    path.write_text(yaml.safe_dump(contract, sort_keys=False))
+    assert findings(project) == (0, [])
+    _, production = findings(project, "--stage", "production", str(path))
+    assert {f["code"] for f in production} == {"PRJ007"}  # contract-level descriptions left
+    validate = charter("validate", "penguins.csv", "--contract", PENGUINS, cwd=project)
+    assert validate.returncode == 0, validate.stdout

@@ -158,3 +158,66 @@ def test_missing_contract_option_is_a_usage_error(parquet: Path):
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
     return path
+
+
+NULL_MARKER_CONTRACT = """\
+apiVersion: v3.1.0
+kind: DataContract
+id: birds
+schema:
+  - name: birds
+    properties:
+      - name: mass
+        logicalType: integer
+        quality:
+          - metric: missingValues
+            arguments: {missingValues: ["", NA, "-"]}
+            mustBeLessOrEqualTo: 50
+            unit: percent
+      - name: sex
+        logicalType: string
+        quality:
+          - metric: invalidValues
+            arguments: {validValues: [female, male]}
+          - metric: missingValues
+            arguments: {missingValues: [NA]}
+            mustBeLessOrEqualTo: 50
+            unit: percent
+      - name: bp
+        logicalType: number
+        quality:
+          - metric: missingValues
+            arguments: {missingValues: [-1]}
+            mustBe: 0
+"""
+
+
+@pytest.mark.parametrize("separator", [",", "\t"], ids=["csv", "tsv"])
+def test_null_markers_of_the_contract_are_read_as_missing(capsys, tmp_path: Path, separator):
+    """`NA` in an integer or a coded column is a missing value, as the draft read it."""
+    contract = tmp_path / "birds.odcs.yaml"
+    contract.write_text(NULL_MARKER_CONTRACT)
+    suffix = ".csv" if separator == "," else ".tsv"
+    data = tmp_path / f"birds{suffix}"
+    rows = ["mass,sex,bp", "3750,male,90", "NA,NA,80", "-,female,85", "4200,male,88"]
+    data.write_text("\n".join(row.replace(",", separator) for row in rows) + "\n")
+    result = in_process(capsys, data, "--contract", contract)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 rows valid" in result.stdout
+
+    # A number listed as a missing value stays a value: counted as missing, never a type error.
+    data.write_text(data.read_text().replace("88", "-1"))
+    result = in_process(capsys, data, "--contract", contract, "--format", "json")
+    assert result.returncode == 1
+    failures = json.loads(result.stdout)["failures"]
+    assert [(f["column"], f["check"], f["count"]) for f in failures] == [
+        ("bp", "missingValues == 0", 1)
+    ]
+
+
+def test_validate_reads_every_format_new_contract_drafts_from():
+    from charter.scaffold import profile  # noqa: PLC0415
+    from charter.validation import sources  # noqa: PLC0415
+
+    drafted = set(profile.CSV_SUFFIXES + profile.PARQUET_SUFFIXES)
+    assert drafted <= set(sources.CSV_SUFFIXES + sources.PARQUET_SUFFIXES)

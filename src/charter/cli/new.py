@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from charter.cli.project_option import add_project_option, project_root
+from charter.formats.vocabulary import NULL_MARKERS
 from charter.project import Project
 from charter.scaffold.create import new_contract, new_model
 from charter.scaffold.errors import ScaffoldError
@@ -53,7 +54,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         required=True,
         help="a .csv, .tsv, .parquet or .pq file holding a sample of the data",
     )
+    contract.add_argument(
+        "--null-values",
+        dest="null_values",
+        metavar="MARKERS",
+        type=_markers,
+        default=NULL_MARKERS,
+        help="comma-separated texts a CSV or TSV writes for a missing value, recorded in "
+        f"the contract (default: {','.join(m for m in NULL_MARKERS if m)}; an empty field is "
+        "always missing)",
+    )
     contract.set_defaults(handler=run_contract)
+
+
+def _markers(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(marker.strip() for marker in text.split(",")))
 
 
 def run_model(args: argparse.Namespace) -> int:
@@ -61,7 +76,9 @@ def run_model(args: argparse.Namespace) -> int:
 
 
 def run_contract(args: argparse.Namespace) -> int:
-    return _create(args, lambda project: new_contract(project, args.name, args.data))
+    return _create(
+        args, lambda project: new_contract(project, args.name, args.data, args.null_values)
+    )
 
 
 def _create(args: argparse.Namespace, make: Callable[[Project], Path]) -> int:

@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "counts), 2 when the data or the contract cannot be read."
         ),
     )
-    parser.add_argument("data", type=Path, help="a .parquet or .csv file")
+    parser.add_argument("data", type=Path, help="a .parquet, .csv or .tsv file")
     parser.add_argument("--contract", type=Path, required=True, help="an ODCS v3 YAML file")
     parser.add_argument(
         "--schema", default=None, help="schema object to validate against (default: the first)"

@@ -1,6 +1,7 @@
 """The fixed words Charter adds to ODCS `customProperties` and shares with the catalog.
 
-docs/formats/contract.md lists the same words; change both together.
+docs/formats/contract.md lists the same words (the personal-column words too); change both
+together.
 """
 
 from __future__ import annotations
@@ -42,6 +43,71 @@ CUSTOM_PROPERTY_VOCABULARY = {
 CHARTER_CUSTOM_PROPERTIES = ("unit", *CUSTOM_PROPERTY_VOCABULARY)
 
 NUMERIC_TYPES = ("number", "integer")
+
+NULL_MARKERS = ("", "NA", "N/A", "null", "NULL", "NaN", "None", "-")
+"""How CSV files commonly write a missing value; `charter new contract` reads them as null."""
+
+ID_WORDS = ("id", "uuid", "guid", "key", "rowid", "pk")
+"""Last word of an identifier column's name (`penguin_id`, `orderKey`, `rowid`)."""
+
+PEOPLE_WORDS = (
+    "person",
+    "patient",
+    "customer",
+    "client",
+    "user",
+    "employee",
+    "member",
+    "student",
+    "participant",
+    "subject",
+    "citizen",
+    "applicant",
+    "contact",
+)
+"""Words for people: `<word>_id`, `<word>_name`, `<word>_number` name a person."""
+
+PERSONAL_COLUMN_WORDS = {
+    "name": "direct-identifier",
+    "full name": "direct-identifier",
+    "first name": "direct-identifier",
+    "last name": "direct-identifier",
+    "given name": "direct-identifier",
+    "family name": "direct-identifier",
+    "maiden name": "direct-identifier",
+    "surname": "direct-identifier",
+    "forename": "direct-identifier",
+    "username": "direct-identifier",
+    "user name": "direct-identifier",
+    "email": "direct-identifier",
+    "e mail": "direct-identifier",
+    "phone": "direct-identifier",
+    "telephone": "direct-identifier",
+    "address": "direct-identifier",
+    "street": "direct-identifier",
+    "ssn": "direct-identifier",
+    "passport": "direct-identifier",
+    "national id": "direct-identifier",
+    "tax id": "direct-identifier",
+    "iban": "direct-identifier",
+    "credit card": "direct-identifier",
+    "birth date": "quasi-identifier",
+    "date of birth": "quasi-identifier",
+    "birthdate": "quasi-identifier",
+    "birthday": "quasi-identifier",
+    "dob": "quasi-identifier",
+    "postcode": "quasi-identifier",
+    "postal code": "quasi-identifier",
+    "zipcode": "quasi-identifier",
+    "zip code": "quasi-identifier",
+}
+"""Words in a column name that mark personal data in any dataset, and their `piiCategory`.
+
+Matched as whole words of the name (`customer_email`, `dateOfBirth`), except
+`name`, which is personal only alone or after a people word (`patient_name`,
+not `species_name`). Words such as `sex` or `age` are left out: they are
+personal only in data about people, which a name cannot tell.
+"""
 
 FEATURE_STATUSES = ("draft", "active", "deprecated")
 

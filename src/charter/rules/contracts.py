@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from charter.findings import Finding
 from charter.formats import schema
+from charter.formats.card import PLACEHOLDER
 from charter.formats.vocabulary import (
     ANONYMIZATION_STRENGTH,
     CLASSIFICATIONS,
@@ -28,6 +29,32 @@ OWNER_ROLES = {"owner", "dataowner"}
 def _properties(contract: Contract) -> Iterator[Property]:
     for schema_object in contract.schemas:
         yield from schema_object.properties
+
+
+def _is_draft(contract: Contract) -> bool:
+    """`status: draft`: what is left to fill in is one to-do list (CON014), not rule by rule."""
+    data = contract.document.data
+    return isinstance(data, dict) and data.get("status") == "draft"
+
+
+def _finished_properties(contract: Contract) -> Iterator[Property]:
+    """Properties the fill-in rules (CON006, CON008, CON009, CON011) check: none in a draft."""
+    if not _is_draft(contract):
+        yield from _properties(contract)
+
+
+def _needs_anonymization(prop: Property) -> bool:
+    needs = prop.is_personal or is_sensitive_classification(prop.classification)
+    return needs and prop.anonymization is None
+
+
+def _needs_unit(prop: Property) -> bool:
+    unit = prop.custom.get("unit")
+    return prop.logical_type in NUMERIC_TYPES and not (isinstance(unit, str) and unit.strip())
+
+
+def _needs_missing_handling(prop: Property) -> bool:
+    return not prop.required and not prop.primary_key and "missingValues" not in prop.custom
 
 
 def _custom_pointer(prop: Property, name: str) -> str:
@@ -113,9 +140,8 @@ def unique_names(project: Project) -> Iterator[Finding]:
 @rule("CON006", "Personal or confidential property declares no anonymization")
 def anonymization_declared(project: Project) -> Iterator[Finding]:
     for contract in project.contracts:
-        for prop in _properties(contract):
-            needs = prop.is_personal or is_sensitive_classification(prop.classification)
-            if needs and prop.anonymization is None:
+        for prop in _finished_properties(contract):
+            if _needs_anonymization(prop):
                 reason = (
                     f"personal data ({prop.pii_category})"
                     if prop.is_personal
@@ -152,9 +178,8 @@ def anonymization_strength(project: Project) -> Iterator[Finding]:
 @rule("CON008", "Numeric property declares no unit")
 def numeric_unit(project: Project) -> Iterator[Finding]:
     for contract in project.contracts:
-        for prop in _properties(contract):
-            unit = prop.custom.get("unit")
-            if prop.logical_type in NUMERIC_TYPES and not (isinstance(unit, str) and unit.strip()):
+        for prop in _finished_properties(contract):
+            if _needs_unit(prop):
                 yield at(
                     contract.document,
                     prop.pointer,
@@ -167,8 +192,8 @@ def numeric_unit(project: Project) -> Iterator[Finding]:
 @rule("CON009", "Optional property declares no missing-value handling")
 def missing_value_handling(project: Project) -> Iterator[Finding]:
     for contract in project.contracts:
-        for prop in _properties(contract):
-            if not prop.required and not prop.primary_key and "missingValues" not in prop.custom:
+        for prop in _finished_properties(contract):
+            if _needs_missing_handling(prop):
                 yield at(
                     contract.document,
                     prop.pointer,
@@ -203,7 +228,7 @@ def vocabulary(project: Project) -> Iterator[Finding]:
 @rule("CON011", "Property has no description")
 def described(project: Project) -> Iterator[Finding]:
     for contract in project.contracts:
-        for prop in _properties(contract):
+        for prop in _finished_properties(contract):
             if not (prop.description or "").strip():
                 yield at(
                     contract.document,
@@ -249,3 +274,79 @@ def range_not_empty(project: Project) -> Iterator[Finding]:
                     f"property {prop.name!r}: minimum {low} is above maximum {high}: no value "
                     "can pass",
                 )
+
+
+# What a draft still needs, in the order a team fills it in: (who, what to do, which columns).
+_DRAFT_TODOS = (
+    ("describe", "domain expert", "describe {n} (replace the TODO in their `description`)"),
+    ("unit", "domain expert", "give the `unit` custom property (UCUM) of {n}"),
+    (
+        "missing",
+        "domain expert",
+        "say what the pipeline does with nulls in {n} (`missingValues` custom property: "
+        "reject, drop-row, keep-null, impute-...)",
+    ),
+    (
+        "confirm",
+        "domain expert",
+        "confirm the quality rules drafted from the sample for {n} (then drop their TODO)",
+    ),
+    (
+        "classify",
+        "privacy reviewer",
+        "confirm the `classification` and `piiCategory` drafted for {n} (then drop their TODO)",
+    ),
+    (
+        "anonymize",
+        "privacy reviewer",
+        "choose the `anonymization` of {n}, personal or sensitive",
+    ),
+)
+
+
+def _placeholder_in(value: object) -> bool:
+    if isinstance(value, str):
+        return PLACEHOLDER.search(value) is not None
+    if isinstance(value, dict):
+        return any(_placeholder_in(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_placeholder_in(v) for v in value)
+    return False
+
+
+def _draft_todos(contract: Contract, prop: Property) -> set[str]:
+    raw = contract.document.data
+    for token in prop.pointer.strip("/").split("/"):
+        raw = raw[int(token)] if isinstance(raw, list) else raw[token]
+    todos = {
+        "describe": not (prop.description or "").strip() or _placeholder_in(prop.description),
+        "unit": _needs_unit(prop),
+        "missing": _needs_missing_handling(prop),
+        "confirm": _placeholder_in(raw.get("quality")),
+        "classify": prop.classification is None or _placeholder_in(raw.get("customProperties")),
+        "anonymize": _needs_anonymization(prop),
+    }
+    return {kind for kind, due in todos.items() if due}
+
+
+@rule("CON014", "Draft contract has items left to fill in")
+def draft_todo_list(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        if not _is_draft(contract):
+            continue
+        todo: dict[str, list[Property]] = {kind: [] for kind, _who, _what in _DRAFT_TODOS}
+        for prop in _properties(contract):
+            for kind in _draft_todos(contract, prop):
+                todo[kind].append(prop)
+        for kind, who, what in _DRAFT_TODOS:
+            props = todo[kind]
+            if not props:
+                continue
+            names = ", ".join(p.name for p in props)
+            columns = f"{len(props)} column{'s' if len(props) != 1 else ''}"
+            yield at(
+                contract.document,
+                props[0].pointer,
+                "CON014",
+                f"draft, to do ({who}): {what.format(n=columns)}: {names}",
+            )

@@ -13,10 +13,10 @@ from pathlib import Path
 from charter.formats import schema
 from charter.formats.markdown import parse as parse_markdown
 from charter.formats.source import FormatError, parse_yaml
-from charter.formats.vocabulary import CLASSIFICATIONS
+from charter.formats.vocabulary import CLASSIFICATIONS, NULL_MARKERS
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
-from charter.scaffold.contract import API_VERSION, draft_contract
+from charter.scaffold.contract import API_VERSION, People, draft_contract
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.files import write_new, yaml_text
 from charter.scaffold.model_card import DEFAULT_TASK, TASK_PATTERN, active_features, card_text
@@ -29,19 +29,28 @@ ODCS_SCHEMA_URL = (
 )
 
 
-def new_contract(project: Project, name: str, data: Path) -> Path:
-    """Infer `<contracts>/<name>.odcs.yaml` from the CSV or Parquet file `data`."""
+def new_contract(
+    project: Project, name: str, data: Path, null_markers: tuple[str, ...] = NULL_MARKERS
+) -> Path:
+    """Infer `<contracts>/<name>.odcs.yaml` from the CSV or Parquet file `data`.
+
+    `null_markers` are the texts a CSV writes for a missing value.
+    """
     check_name("contract", name)
     target = project.path("contracts") / f"{name}.odcs.yaml"
     if target.exists() or project.contract_by_id(name) is not None:
         raise ScaffoldError(f"{target}: a contract named {name!r} already exists")
     answers = read_answers(project.root)
-    owner = answer(answers, "data_owner") or _contract_owner(project)
+    people = People(
+        owner=answer(answers, "data_owner") or _contract_member(project, "owner"),
+        privacy_reviewer=answer(answers, "privacy_reviewer")
+        or _contract_member(project, "privacy reviewer"),
+    )
     sensitivity = answer(answers, "data_sensitivity")
     document = draft_contract(
         name,
-        profile_file(data),
-        owner,
+        profile_file(data, null_markers),
+        people,
         sensitivity if sensitivity in CLASSIFICATIONS else None,
     )
     text = yaml_text(document, _schema_reference(project, target))
@@ -84,11 +93,11 @@ def _schema_reference(project: Project, target: Path) -> str:
     return ODCS_SCHEMA_URL
 
 
-def _contract_owner(project: Project) -> str | None:
-    """The owner of an existing contract, for projects made without the template."""
+def _contract_member(project: Project, role: str) -> str | None:
+    """Who has `role` in an existing contract, for projects made without the template."""
     for contract in sorted(project.contracts, key=lambda c: c.path):
         for member in contract.team:
-            if (member.role or "").lower() == "owner" and member.username:
+            if (member.role or "").lower() == role and member.username:
                 return member.username
     return None
 

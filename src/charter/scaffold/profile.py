@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from charter.formats.vocabulary import NULL_MARKERS
 from charter.scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
@@ -49,18 +50,26 @@ class DataProfile:
     path: Path
     row_count: int
     columns: tuple[ColumnProfile, ...]
+    null_markers: tuple[str, ...] = ()
+    """The texts read as missing (CSV only: Parquet has real nulls)."""
 
 
-def profile_file(path: Path) -> DataProfile:
-    """Read `path` (CSV or Parquet, by suffix) and profile every column."""
-    frame = read_table(path)
+def profile_file(path: Path, null_markers: tuple[str, ...] = NULL_MARKERS) -> DataProfile:
+    """Read `path` (CSV or Parquet, by suffix) and profile every column.
+
+    In a CSV, an empty field and each of `null_markers` (`NA`, `NULL`, ...) is a
+    missing value, so a measurement column with `NA` in it is still a number.
+    """
+    markers = tuple(dict.fromkeys(("", *null_markers)))
+    frame = read_table(path, markers)
     if not frame.columns:
         raise ScaffoldError(f"{path}: the file has no columns")
     columns = tuple(profile_column(frame.get_column(name)) for name in frame.columns)
-    return DataProfile(path=path, row_count=frame.height, columns=columns)
+    csv = path.suffix.lower() in CSV_SUFFIXES
+    return DataProfile(path, frame.height, columns, markers if csv else ())
 
 
-def read_table(path: Path) -> pl.DataFrame:
+def read_table(path: Path, null_markers: tuple[str, ...] = ("",)) -> pl.DataFrame:
     """Load the whole file: a draft contract must see every row, not the first thousand."""
     try:
         import polars as pl  # noqa: PLC0415 - keep polars out of `charter check`'s imports
@@ -82,14 +91,14 @@ def read_table(path: Path) -> pl.DataFrame:
     try:
         if suffix in PARQUET_SUFFIXES:
             return pl.read_parquet(path)
-        return read_csv(path, separator="\t" if suffix == ".tsv" else ",")
+        return read_csv(path, "\t" if suffix == ".tsv" else ",", null_markers)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
         kind = "Parquet" if suffix in PARQUET_SUFFIXES else "CSV"
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ScaffoldError(f"{path}: cannot read it as {kind}: {detail}") from None
 
 
-def read_csv(path: Path, separator: str) -> pl.DataFrame:
+def read_csv(path: Path, separator: str, null_markers: tuple[str, ...]) -> pl.DataFrame:
     """Infer types from the first rows (fast, dates included); if a later row disagrees, from all.
 
     Scanning every row with date parsing costs ~15x more on large files, and a
@@ -97,12 +106,11 @@ def read_csv(path: Path, separator: str) -> pl.DataFrame:
     """
     import polars as pl  # noqa: PLC0415
 
+    options = {"separator": separator, "null_values": list(null_markers)}
     try:
-        return pl.read_csv(
-            path, separator=separator, infer_schema_length=INFER_ROWS, try_parse_dates=True
-        )
+        return pl.read_csv(path, infer_schema_length=INFER_ROWS, try_parse_dates=True, **options)
     except pl.exceptions.ComputeError:
-        return pl.read_csv(path, separator=separator, infer_schema_length=None)
+        return pl.read_csv(path, infer_schema_length=None, **options)
 
 
 def logical_type(dtype: pl.DataType) -> str:

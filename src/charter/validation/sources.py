@@ -1,4 +1,4 @@
-"""Load the data to validate: a polars frame, or a Parquet or CSV file."""
+"""Load the data to validate: a polars frame, or a Parquet, CSV or TSV file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from charter.validation.report import EXAMPLES, Failure
 from charter.validation.spec import TableSpec
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
-CSV_SUFFIXES = (".csv",)
+CSV_SUFFIXES = (".csv", ".tsv")
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 # How a CSV text column becomes its ODCS logical type; a value that does not parse gives null.
@@ -37,6 +37,8 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
     CSV is read as text and each column parsed to its contract type, so a bad value
     is reported with its column and the value itself, instead of polars guessing
     another type for the whole column. A column with such values stays text.
+    The texts a column's `missingValues` rule lists (`NA`, `N/A`) are read as
+    missing first, as `charter new contract` read them.
     """
     if isinstance(data, pl.DataFrame):
         return data, []
@@ -52,8 +54,13 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
     if suffix in PARQUET_SUFFIXES:
         return _read(path, "Parquet", lambda: pl.read_parquet(path)), []
     if suffix in CSV_SUFFIXES:
-        text = _read(path, "CSV", lambda: pl.read_csv(path, infer_schema=False))
-        return parse_text(text, table)
+        separator = "\t" if suffix == ".tsv" else ","
+        text = _read(
+            path,
+            suffix[1:].upper(),
+            lambda: pl.read_csv(path, separator=separator, infer_schema=False),
+        )
+        return parse_text(_without_null_markers(text, table), table)
     known = ", ".join(PARQUET_SUFFIXES + CSV_SUFFIXES)
     raise DataError(f"{path}: unknown data format '{suffix}' (expected one of {known})")
 
@@ -74,6 +81,24 @@ def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, lis
         else:
             frame = frame.with_columns(parsed.alias(spec.name))
     return frame, failures
+
+
+def null_markers(table: TableSpec) -> dict[str, list[str]]:
+    """Per column, the texts its `missingValues` rules list (numbers such as -1 stay values)."""
+    markers: dict[str, list[str]] = {}
+    for rule in table.rules:
+        if rule.metric == "missingValues" and rule.column is not None:
+            texts = [value for value in rule.missing_values if isinstance(value, str)]
+            markers.setdefault(rule.column, []).extend(texts)
+    return markers
+
+
+def _without_null_markers(frame: pl.DataFrame, table: TableSpec) -> pl.DataFrame:
+    markers = {c: m for c, m in null_markers(table).items() if m and c in frame.columns}
+    return frame.with_columns(
+        pl.when(pl.col(column).is_in(texts)).then(None).otherwise(pl.col(column)).alias(column)
+        for column, texts in markers.items()
+    )
 
 
 def _read(path: Path, kind: str, reader) -> pl.DataFrame:
