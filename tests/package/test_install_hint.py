@@ -63,3 +63,22 @@ def test_validate_without_polars_says_what_to_run(tmp_path: Path, lock: bool, co
         "charter validate: reading data needs the package 'polars', which comes with "
         f"charter's runtime extra; install it with: {command}\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("lock", "command"),
+    [(True, "uv add 'charter[runtime]'"), (False, "pip install 'charter[runtime]'")],
+)
+def test_new_contract_without_polars_says_what_to_run(tmp_path: Path, lock: bool, command: str):
+    root = project(tmp_path, PLAIN, lock=lock)
+    (root / "data.csv").write_text("a\n1\n")
+    script = (
+        "import sys; sys.modules['polars'] = None; from charter.cli import main; "
+        "sys.exit(main(['new', 'contract', 'things', '--from', 'data.csv']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.rstrip().endswith(command), result.stderr

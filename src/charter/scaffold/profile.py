@@ -74,9 +74,11 @@ def read_table(path: Path, null_markers: tuple[str, ...] = ("",)) -> pl.DataFram
     try:
         import polars as pl  # noqa: PLC0415 - keep polars out of `charter check`'s imports
     except ImportError:
+        from charter.install_hint import install_command  # noqa: PLC0415 - only on this error
+
         raise ScaffoldError(
             "reading data needs polars, which comes with charter's `runtime` extra: "
-            "uv add 'charter[runtime]'"
+            f"{install_command('runtime', path.parent)}"
         ) from None
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
