@@ -407,6 +407,7 @@ def test_a_folder_is_not_a_data_file(project: Path) -> None:
 def test_without_polars_the_message_says_what_to_install(project: Path) -> None:
     """Projects without the runtime extra have no polars: say so instead of a traceback."""
     sample_frame().write_csv(project / "labs.csv")
+    (project / "uv.lock").write_text("version = 1\n")  # a uv project: the hint is `uv add`
     code = (
         "import sys; sys.modules['polars'] = None; from charter.cli import main; "
         "sys.exit(main(['new', 'contract', 'labs', '--from', 'labs.csv']))"
