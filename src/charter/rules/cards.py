@@ -133,7 +133,6 @@ def run_manifest_exists(project: Project) -> Iterator[Finding]:
             message = f"run manifest {manifest!r} is not committed: `git add` it with the card"
         else:
             message = (
-                f"run manifest {manifest!r} does not exist (paths are relative to the project "
-                "root)"
+                f"run manifest {manifest!r} does not exist (paths are relative to the project root)"
             )
         yield at(card.document, f"{GOVERNANCE_POINTER}/run_manifest", "MOD008", message)
