@@ -105,3 +105,28 @@ def test_hooks_refuse_conflict_markers_and_rej_files(generated_project, tmp_path
     assert hooks.returncode == 1
     assert "README.md" in hooks.stdout
     assert "pyproject.toml.rej" in hooks.stdout
+
+
+def test_zizmor_hook_refuses_an_unpinned_action(generated_project, tmp_path):
+    project = tmp_path / "unpinned"
+    shutil.copytree(generated_project, project, symlinks=True)
+    run("uv", "sync", "--locked", "--quiet", cwd=project)
+    ci = project / ".github" / "workflows" / "ci.yml"
+    text = ci.read_text()
+    pinned = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
+    assert pinned in text
+    ci.write_text(text.replace(pinned, "actions/checkout@v7"))
+    run("git", "add", "-A", cwd=project)
+    hooks = run(
+        "uv",
+        "run",
+        "--frozen",
+        "pre-commit",
+        "run",
+        "zizmor",
+        "--all-files",
+        cwd=project,
+        check=False,
+    )
+    assert hooks.returncode == 1, hooks.stdout + hooks.stderr
+    assert "unpinned-uses" in hooks.stdout
