@@ -1,8 +1,9 @@
-"""The example pipeline stops on a user's mistake with one sentence, never a traceback.
+"""The example pipeline's stages stop on a user's mistake with one sentence, never a traceback.
 
-The rendered project's pipeline runs as `python -m <package>.pipeline` against
-this environment's charter, scikit-learn and polars; a stand-in uv.lock lets the
-run start (nothing is installed from it), and every case stops before a record.
+The rendered project's stages run as `python -m <package>.<stage>`, in the
+order dvc.yaml gives them, against this environment's charter, scikit-learn and
+polars (DVC itself is exercised by the generated tier); every case stops a
+stage before it writes its output.
 """
 
 from __future__ import annotations
@@ -53,26 +54,38 @@ def project(rendered: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(rendered, tmp_path / "project", symlinks=True))
 
 
+STAGES = ("ingest", "validate", "features", "train", "evaluate")
+OUTPUTS = {
+    "validate": "data/interim/patients.validated.json",
+    "features": "data/processed/features.parquet",
+    "train": "artifacts/model.json",
+    "evaluate": "artifacts/metrics.json",
+}
+
+
 def package(root: Path) -> str:
     return next(p.name for p in (root / "src").iterdir() if (p / "pipeline.py").is_file())
 
 
 def run_pipeline(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run the stages in order; return the first that fails (or the last)."""
     env = {**clean_env(), "PYTHONPATH": str(root / "src")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", f"{package(root)}.pipeline", "--run-id", "r1"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    assert "Error(" not in result.stderr, result.stderr  # no exception repr
-    assert not (root / "runs" / "r1").exists()
-    assert not (root / "artifacts" / "r1").exists()
+    for stage in STAGES:
+        result = subprocess.run(
+            [sys.executable, "-m", f"{package(root)}.{stage}"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "Error(" not in result.stderr, result.stderr  # no exception repr
+        if result.returncode != 0:
+            assert not (root / OUTPUTS[stage]).exists()
+            break
     return result
 
 
@@ -100,9 +113,9 @@ def test_data_without_the_target_names_the_column_the_file_and_the_fix(project, 
     result = run_pipeline(project)
     assert result.returncode == 1
     assert result.stderr == (
-        f"pipeline: {RAW} has no column 'progression', the target the model learns; "
-        f"add it to the data and to {CONTRACT}, or set TARGET in "
-        f"src/{package(project)}/train.py to your target column.\n"
+        f"stage train: {RAW} has no column 'progression', the target the model learns; "
+        "add it to the data and to its contract, or set TARGET in "
+        f"src/{package(project)}/train.py to your target column; nothing was written.\n"
     )
 
 
@@ -121,8 +134,9 @@ def test_a_feature_whose_source_column_is_missing_names_feature_column_and_file(
     result = run_pipeline(project)
     assert result.returncode == 1
     assert result.stderr == (
-        f"pipeline: {RAW} has no column 'bmi', which feature 'bmi' of {CATALOG} reads; "
-        f"add the column to the data and to {CONTRACT}, or change the feature in {CATALOG}.\n"
+        f"stage features: feature 'bmi' of {CATALOG} reads column 'bmi', which the data lacks; "
+        "add the column to the data and to its contract, or change the feature in the catalog; "
+        "nothing was written.\n"
     )
 
 
@@ -130,7 +144,7 @@ def test_a_feature_whose_source_column_is_missing_names_feature_column_and_file(
     ("edit", "message"),
     [
         (lambda c: c.pop("split"), f"{CONFIG} has no setting 'split.test_size'"),
-        (lambda c: c["seeds"].pop("model"), f"{CONFIG} has no setting 'seeds.model'"),
+        (lambda c: c["seeds"].pop("model"), f"{CONFIG} has no seed 'model' under `seeds:`"),
         (
             lambda c: c["model"].update(alfa=1.0),
             f"{CONFIG}: 'alfa' is not a parameter of sklearn.linear_model.Ridge",
@@ -144,6 +158,6 @@ def test_a_bad_parameter_is_one_sentence_naming_the_config(project, patients, ed
     edit_config(project, edit)
     result = run_pipeline(project)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"pipeline: {message}"), result.stderr
-    assert result.stderr.endswith("nothing was recorded.\n"), result.stderr
+    assert result.stderr.startswith(f"stage train: {message}"), result.stderr
+    assert result.stderr.endswith("nothing was written.\n"), result.stderr
     assert result.stderr.count("\n") == 1, result.stderr

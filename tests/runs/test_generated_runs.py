@@ -1,12 +1,16 @@
 """Reproducible runs end to end, in a copy of the default generated project.
 
-The pipeline runs through the project's own nox session; `charter reproduce`,
-`charter card sync` and `charter check` run from the project's environment.
+The pipeline runs through the project's own nox session (`dvc repro`, then the
+run manifest from dvc.lock, then `dvc push` to the project's default remote);
+`charter reproduce`, `charter card sync` and `charter check` run from the
+project's environment. A second clone with a new HOME and only the remote in
+common gets the data back and reproduces the run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -29,25 +33,36 @@ def project(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -
     return root
 
 
-def pipeline(root: Path) -> dict:
-    result = run("uv", "run", "--locked", "nox", "-s", "pipeline", cwd=root)
-    manifest = next(line for line in result.stdout.splitlines() if "runs/" in line).split()[-1]
-    return json.loads((root / manifest).read_text())
+def pipeline(root: Path, *, check: bool = True):
+    return run("uv", "run", "--locked", "nox", "-s", "pipeline", cwd=root, check=check)
+
+
+def recorded(root: Path, result) -> dict:
+    line = next(line for line in result.stdout.splitlines() if "run recorded in" in line)
+    return json.loads((root / line.split()[-1]).read_text())
 
 
 @pytest.fixture(scope="module")
-def two_runs(project: Path) -> tuple[dict, dict]:
-    return pipeline(project), pipeline(project)
+def two_runs(project: Path) -> tuple[dict, dict, str]:
+    """Two runs from one commit, then dvc.lock and both manifests committed together."""
+    first = pipeline(project)
+    second = pipeline(project)
+    run("git", "add", "dvc.lock", "runs", cwd=project)
+    run("git", "commit", "--quiet", "--no-verify", "-m", "Record two runs", cwd=project)
+    return recorded(project, first), recorded(project, second), second.stdout
 
 
-def test_two_runs_from_one_commit_are_identical(two_runs: tuple[dict, dict]):
-    first, second = two_runs
+def test_two_runs_from_one_commit_are_identical(two_runs):
+    first, second, _ = two_runs
     assert first["run_id"] != second["run_id"]
     assert first["code"] == second["code"]
     assert first["code"]["dirty"] is False
     assert [o["sha256"] for o in first["outputs"]] == [o["sha256"] for o in second["outputs"]]
     assert first["metrics"] == second["metrics"]
     assert first["inputs"] == second["inputs"]
+    assert first["dvc"] == second["dvc"]
+    assert first["dvc"]["stages"] == ["ingest", "validate", "features", "train", "evaluate"]
+    assert first["inputs"][0]["md5"]  # DVC's md5 beside the blake3 fingerprint
     assert first["features"] == [
         "age_decade@1",
         "bmi@1",
@@ -58,45 +73,51 @@ def test_two_runs_from_one_commit_are_identical(two_runs: tuple[dict, dict]):
     ]
 
 
-def test_honest_run_reproduces(project: Path, two_runs: tuple[dict, dict]):
+def test_an_unchanged_rerun_skips_every_stage(two_runs):
+    output = two_runs[2]
+    assert "Running stage" not in output
+    for stage in ("ingest", "validate", "features", "train", "evaluate"):
+        assert f"Stage '{stage}' didn't change, skipping" in output
+
+
+def test_honest_run_reproduces(project: Path, two_runs):
     result = run("uv", "run", "charter", "reproduce", two_runs[0]["run_id"], cwd=project)
-    assert "3 output hashes and 3 metrics identical" in result.stdout
+    assert "4 output hashes and 3 metrics identical" in result.stdout
 
 
-def test_changed_seed_does_not_reproduce(project: Path, two_runs: tuple[dict, dict], tmp_path):
-    recorded = dict(two_runs[0], seeds={**two_runs[0]["seeds"], "split": 1})
+def test_changed_seed_does_not_reproduce(project: Path, two_runs):
+    edited_run = dict(two_runs[0], seeds={**two_runs[0]["seeds"], "split": 1})
     edited = project / "runs" / "edited-seed" / "manifest.json"
     edited.parent.mkdir()
-    edited.write_text(json.dumps(dict(recorded, run_id="edited-seed"), indent=2))
+    edited.write_text(json.dumps(dict(edited_run, run_id="edited-seed"), indent=2))
     try:
         result = run("uv", "run", "charter", "reproduce", "edited-seed", cwd=project, check=False)
     finally:
         shutil.rmtree(edited.parent)
     assert result.returncode == 1, result.stderr
     rows = [line.split()[:2] for line in result.stdout.splitlines()]
-    assert ["metric", "r2"] in rows
-    assert ["output", "model"] in rows
+    assert ["seed", "split"] in rows
     assert ["input", "patients"] not in rows
 
 
-def test_changed_input_data_does_not_reproduce(project: Path, two_runs: tuple[dict, dict]):
+def test_a_damaged_working_copy_does_not_change_what_reproduce_reads(project: Path, two_runs):
+    """The rerun restores the input from the DVC cache, never from the working copy."""
     raw = project / RAW
     original = raw.read_bytes()
-    patients = pl.read_parquet(raw)
-    patients.with_columns(pl.col("bmi") + 0.1).write_parquet(raw)  # still within the contract
+    pl.read_parquet(raw).with_columns(pl.col("bmi") + 0.1).write_parquet(raw)
     try:
-        result = run(
-            "uv", "run", "charter", "reproduce", two_runs[0]["run_id"], cwd=project, check=False
-        )
+        result = run("uv", "run", "charter", "reproduce", two_runs[0]["run_id"], cwd=project)
+        changed = recorded(project, pipeline(project))
     finally:
         raw.write_bytes(original)
-    assert result.returncode == 1, result.stderr
-    rows = [line.split()[:2] for line in result.stdout.splitlines()]
-    assert ["input", "patients"] in rows
-    assert ["output", "model"] in rows
+    assert "identical" in result.stdout
+    assert changed["inputs"][0]["fingerprint"] != two_runs[0]["inputs"][0]["fingerprint"]
+    assert changed["inputs"][0]["md5"] != two_runs[0]["inputs"][0]["md5"]
+    assert changed["metrics"] != two_runs[0]["metrics"]
+    shutil.rmtree(project / "runs" / changed["run_id"])
 
 
-def test_card_sync_makes_charter_check_clean(project: Path, two_runs: tuple[dict, dict]):
+def test_card_sync_makes_charter_check_clean(project: Path, two_runs):
     run_id = two_runs[0]["run_id"]
     assert two_runs[0]["models"] == [MODEL]  # the pipeline says which card it may sync into
     card = project / "governance" / "models" / MODEL / "card.md"
@@ -114,30 +135,34 @@ def test_card_sync_makes_charter_check_clean(project: Path, two_runs: tuple[dict
         card.write_text(original)
 
 
-def test_a_deprecated_feature_is_not_trained_on(project: Path, two_runs: tuple[dict, dict]):
+def test_a_deprecated_feature_is_not_trained_on(project: Path, two_runs):
     catalog = project / "governance" / "features" / "catalog.yaml"
     original = catalog.read_text()
     bmi = original.index("  - name: bmi\n")
     status = original.index("status: active", bmi)
     catalog.write_text(original[:status] + "status: deprecated" + original[status + 14 :])
     try:
-        manifest = pipeline(project)
+        result = pipeline(project)
     finally:
         catalog.write_text(original)
+    manifest = recorded(project, result)
     shutil.rmtree(project / "runs" / manifest["run_id"])
-    shutil.rmtree(project / "artifacts" / manifest["run_id"])
     assert "bmi@1" not in manifest["features"]
     assert len(manifest["features"]) == len(two_runs[0]["features"]) - 1
+    # only what depends on the catalog reran
+    assert "Stage 'ingest' didn't change" in result.stdout
+    assert "Stage 'validate' didn't change" in result.stdout
+    assert "Running stage 'features'" in result.stdout
 
 
-def test_corrupted_input_stops_the_pipeline_before_anything_downstream(project: Path):
+def test_corrupted_input_stops_the_pipeline_before_anything_downstream(project: Path, two_runs):
     raw = project / RAW
     original = raw.read_bytes()
-    artifacts = sorted((project / "artifacts").iterdir())
+    model = (project / "artifacts" / "model.json").read_bytes()
     runs = sorted((project / "runs").iterdir())
     pl.read_parquet(raw).with_columns(pl.lit(-5).alias("age")).write_parquet(raw)
     try:
-        result = run("uv", "run", "nox", "-s", "pipeline", cwd=project, check=False)
+        result = pipeline(project, check=False)
     finally:
         raw.write_bytes(original)
     output = result.stdout + result.stderr  # nox passes the pipeline's stderr through stdout
@@ -145,20 +170,56 @@ def test_corrupted_input_stops_the_pipeline_before_anything_downstream(project: 
     assert "age" in output
     assert "minimum" in output
     assert "nothing downstream was written" in output
-    assert sorted((project / "artifacts").iterdir()) == artifacts
+    assert "no run was recorded" in output
+    assert (project / "artifacts" / "model.json").read_bytes() == model
     assert sorted((project / "runs").iterdir()) == runs
 
 
-def test_a_fresh_clone_without_data_reproduces(
-    project: Path, two_runs: tuple[dict, dict], tmp_path
+def clone_env(tmp_path: Path) -> dict[str, str]:
+    """A new HOME and empty DVC caches; only uv's package cache is shared (no re-download)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    uv_cache = run("uv", "cache", "dir", cwd=tmp_path).stdout.strip()
+    return {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", uv_cache),
+        "DVC_SITE_CACHE_DIR": str(tmp_path / "dvc-site"),
+        "DVC_NO_ANALYTICS": "1",
+    }
+
+
+def test_a_second_clone_with_only_the_remote_in_common_reproduces(
+    project: Path, two_runs, tmp_path: Path
 ):
-    """A colleague's clone has no data/ (git-ignored): ingest rebuilds the same bytes."""
     run_id = two_runs[0]["run_id"]
-    run("git", "add", f"runs/{run_id}/manifest.json", cwd=project)
-    run("git", "commit", "--quiet", "--no-verify", "-m", f"Record run {run_id}", cwd=project)
-    clone = tmp_path / "clone"
-    run("git", "clone", "--quiet", str(project), str(clone), cwd=tmp_path)
+    env = clone_env(tmp_path)
+    clone = tmp_path / "elsewhere" / "clone"
+    run("git", "clone", "--quiet", str(project), str(clone), cwd=tmp_path, env=env)
     assert not (clone / RAW).exists()
-    run("uv", "sync", "--locked", "--quiet", cwd=clone)
-    result = run("uv", "run", "charter", "reproduce", run_id, cwd=clone)
-    assert "3 output hashes and 3 metrics identical" in result.stdout
+    assert not (clone / ".dvc" / "cache").exists()
+    run("uv", "sync", "--locked", "--quiet", cwd=clone, env=env)
+    run("uv", "run", "--frozen", "dvc", "pull", cwd=clone, env=env)
+    (clone / RAW).write_bytes(b"damaged")  # the working copy never feeds a reproduction
+    result = run("uv", "run", "--frozen", "charter", "reproduce", run_id, cwd=clone, env=env)
+    assert "4 output hashes and 3 metrics identical" in result.stdout
+
+
+def test_data_that_cannot_be_had_is_exit_2_naming_file_and_remote(
+    project: Path, two_runs, tmp_path: Path
+):
+    env = clone_env(tmp_path)
+    clone = tmp_path / "clone"
+    run("git", "clone", "--quiet", str(project), str(clone), cwd=tmp_path, env=env)
+    empty = tmp_path / "empty-remote"
+    empty.mkdir()
+    (clone / ".dvc" / "config.local").write_text(f"['remote \"local\"']\n    url = {empty}\n")
+    run("uv", "sync", "--locked", "--quiet", cwd=clone, env=env)
+    result = run(
+        "uv", "run", "--frozen", "charter", "reproduce", two_runs[0]["run_id"],
+        cwd=clone, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "cannot restore data/raw/patients.parquet" in result.stderr
+    assert str(empty) in result.stderr

@@ -37,6 +37,7 @@ class Input:
     bytes: int
     rows: int
     contract: Contract | None
+    md5: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Output:
     name: str
     uri: str
     sha256: str
+    md5: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Manifest:
                 bytes=item["bytes"],
                 rows=item["rows"],
                 contract=Contract(**item["contract"]) if "contract" in item else None,
+                md5=item.get("md5"),
             )
             for item in self.data["inputs"]
         ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import platform
 import re
 import sys
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,16 @@ RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 """A run id is a folder name: no separators, no leading dot (as the schema says)."""
 
 
+def _configured_runs(root: Path) -> str:
+    """`[tool.charter] runs` of the project at `root` (default `runs`)."""
+    try:
+        table = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return "runs"
+    value = table.get("tool", {}).get("charter", {}).get("runs", "runs")
+    return value if isinstance(value, str) else "runs"
+
+
 class RunError(Exception):
     """The run cannot be recorded (no git commit, no uv.lock, a run id already taken)."""
 
@@ -43,10 +54,12 @@ class Run:
         entry_point: str,
         params: dict[str, Any],
         seeds: dict[str, int],
-        runs_dir: str = "runs",
+        runs_dir: str | None = None,
         run_id: str | None = None,
+        ignore: tuple[str, ...] = (),
     ) -> None:
         self.root = root.resolve()
+        runs_dir = runs_dir or _configured_runs(self.root)
         started = datetime.now(UTC)
         self.run_id = run_id or new_run_id(started)
         if not RUN_ID.fullmatch(self.run_id):
@@ -59,7 +72,7 @@ class Run:
             raise RunError(f"{lock} is missing: a run must record its locked environment")
         try:
             commit = gitrepo.head_commit(self.root)
-            dirty = gitrepo.is_dirty(self.root, ignore=(runs_dir,))
+            dirty = gitrepo.is_dirty(self.root, ignore=(runs_dir, *ignore))
         except gitrepo.GitError as error:
             raise RunError(f"cannot record the code of this run: {error}") from None
         self._record: dict[str, Any] = {
@@ -96,9 +109,15 @@ class Run:
             return resolved.as_posix()
 
     def record_input(
-        self, name: str, path: Path, *, rows: int, contract: tuple[str, str] | None = None
+        self,
+        name: str,
+        path: Path,
+        *,
+        rows: int,
+        contract: tuple[str, str] | None = None,
+        md5: str | None = None,
     ) -> None:
-        """Record an input file: its blake3 fingerprint, size, rows and contract (id, version)."""
+        """Record an input file: blake3 fingerprint, size, rows, contract (id, version), DVC md5."""
         entry: dict[str, Any] = {
             "name": name,
             "uri": self.uri(path),
@@ -106,6 +125,8 @@ class Run:
             "bytes": path.stat().st_size,
             "rows": rows,
         }
+        if md5 is not None:
+            entry["md5"] = md5
         if contract is not None:
             entry["contract"] = {"id": contract[0], "version": str(contract[1])}
         self._record["inputs"].append(entry)
@@ -122,11 +143,16 @@ class Run:
         if name not in self._record["models"]:
             self._record["models"].append(name)
 
-    def record_output(self, name: str, path: Path) -> None:
-        """Record an output file and its sha256."""
-        self._record["outputs"].append(
-            {"name": name, "uri": self.uri(path), "sha256": sha256_file(path)}
-        )
+    def record_output(self, name: str, path: Path, *, md5: str | None = None) -> None:
+        """Record an output file, its sha256 and (when DVC tracks it) DVC's md5."""
+        entry = {"name": name, "uri": self.uri(path), "sha256": sha256_file(path)}
+        if md5 is not None:
+            entry["md5"] = md5
+        self._record["outputs"].append(entry)
+
+    def record_dvc(self, lock_sha256: str, stages: list[str]) -> None:
+        """Record the sha256 of the dvc.lock the run came from and the stages it holds."""
+        self._record["dvc"] = {"lock_sha256": lock_sha256, "stages": stages}
 
     def finish(self, metrics: dict[str, float]) -> Path:
         """Write `runs/<run-id>/manifest.json` (schema-checked, atomic) and return its path."""

@@ -1,8 +1,10 @@
 """Rerun a recorded run at its commit and compare what it used and produced.
 
-The rerun happens in a temporary `git worktree` at the manifest's commit, with
-the manifest's parameters and seeds and the project's current input files, in
-the current environment. Identical means: same input fingerprints, same output
+The rerun happens in a temporary `git worktree` at the manifest's commit, in
+the current environment. A run DVC ran (its manifest names its dvc.lock) gets
+its inputs back from the DVC cache or remote and every stage rerun
+(`reproduce_dvc`); an older run gets the manifest's parameters and seeds and
+the project's current input files. Identical means: same input fingerprints, same output
 hashes, same metrics. Anything else is a difference, reported line by line.
 """
 
@@ -23,7 +25,7 @@ from charter import gitrepo
 from charter.fingerprint import sha256_file
 from charter.formats import manifest as manifest_format
 from charter.formats.manifest import Manifest
-from charter.runs.record import LOCK_FILE, MANIFEST_NAME
+from charter.runs.record import LOCK_FILE, MANIFEST_NAME, RunError
 
 REPRODUCE_SUFFIX = "-reproduce"
 
@@ -80,6 +82,12 @@ def compare(recorded: Manifest, reproduced: Manifest) -> list[Difference]:
             Difference(
                 "features", "features", ", ".join(recorded.features), ", ".join(reproduced.features)
             )
+        )
+    if recorded.seeds != reproduced.seeds:
+        differences += _by_name(
+            "seed",
+            {k: repr(v) for k, v in recorded.seeds.items()},
+            {k: repr(v) for k, v in reproduced.seeds.items()},
         )
     if recorded.params_hash != reproduced.params_hash:
         differences.append(
@@ -142,6 +150,11 @@ def reproduce(
         _worktree(root, recorded.commit, Path(scratch) / "tree") as checkout,
     ):
         tree = checkout / root.resolve().relative_to(top.resolve())  # the project in a monorepo
+        if "dvc" in recorded.data:  # DVC ran the stages: restore its data, rerun them all
+            reproduced = _rerun_dvc(
+                root, tree, Path(scratch), manifest_path, recorded, run_id=run_id
+            )
+            return Outcome(recorded, reproduced, compare(recorded, reproduced), warnings)
         _copy_inputs(root, tree, recorded)
         config = Path(scratch) / "config.json"
         config.write_text(json.dumps({**recorded.params, "seeds": recorded.seeds}), "utf-8")
@@ -172,6 +185,21 @@ def _worktree(root: Path, commit: str, where: Path) -> Iterator[Path]:
             check=False,
         )
         subprocess.run(["git", "worktree", "prune"], cwd=root, capture_output=True, check=False)
+
+
+def _rerun_dvc(
+    root: Path, tree: Path, scratch: Path, manifest_path: Path, recorded: Manifest, *, run_id: str
+) -> Manifest:
+    from charter.runs import reproduce_dvc  # noqa: PLC0415 - only for runs DVC ran
+
+    try:
+        return reproduce_dvc.rerun(
+            root, tree, scratch, manifest_path, recorded, run_id=run_id, timeout=3600
+        )
+    except reproduce_dvc.DvcRerunFailedError as error:
+        raise RerunFailedError(str(error)) from None
+    except (reproduce_dvc.DvcReproduceError, RunError) as error:
+        raise ReproduceError(str(error)) from None
 
 
 def _copy_inputs(root: Path, tree: Path, recorded: Manifest) -> None:

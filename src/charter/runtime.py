@@ -1,0 +1,459 @@
+"""Charter's public runtime API: the only charter module a project's pipeline code imports.
+
+Stages of a generated project (ingest, validate, features, train, evaluate) run
+as DVC stages, one module each with a `main()`. They use this module to read
+their parameters and seeds, validate and record their inputs, build the feature
+table from the catalog, write outputs atomically, and record the run once DVC
+has run them. Everything here stays stable across releases
+(docs/guide/runtime.md); the modules beneath it may change freely.
+
+    from charter import runtime
+
+    @runtime.stage
+    def main() -> None:
+        params = runtime.read_params()
+        table = runtime.load_input("data/raw/patients.parquet", "governance/contracts/x.odcs.yaml")
+        runtime.write_parquet(runtime.build_features(table), "data/processed/features.parquet")
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from charter.runs.atomic import atomic_path, write_bytes, write_text
+from charter.runs.record import Run, RunError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "FeatureError",
+    "InvalidData",
+    "Params",
+    "ParamsError",
+    "Paths",
+    "Run",
+    "RunError",
+    "StageError",
+    "active_features",
+    "atomic_path",
+    "build_features",
+    "load_input",
+    "paths",
+    "read_params",
+    "record_run",
+    "run_pipeline",
+    "stage",
+    "write_bytes",
+    "write_json",
+    "write_parquet",
+    "write_text",
+]
+
+PARAMS_FILE = "configs/pipeline.yaml"
+_READ: list[Path] = []
+"""Parameter files this process read: a library's refusal of a value is reported against them."""
+
+
+class StageError(Exception):
+    """A stage cannot go on; the message says why in one sentence, and no traceback is shown."""
+
+
+class ParamsError(StageError):
+    """The parameters file is missing, unreadable, or lacks a setting a stage reads."""
+
+
+class InvalidData(StageError):  # noqa: N818 - a finding about data, as ContractViolation
+    """An input breaks its contract; the message is the validation report."""
+
+
+class FeatureError(StageError):
+    """A catalog feature cannot be built; the message names the feature."""
+
+    def __init__(self, feature: str, reason: str, catalog: Path | None = None) -> None:
+        where = f" of {_shown(catalog)}" if catalog is not None else ""
+        super().__init__(f"feature {feature!r}{where} {reason}")
+        self.feature = feature
+
+
+# ------------------------------------------------------------------ paths
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the project keeps its artifacts, as `[tool.charter]` in pyproject.toml says."""
+
+    root: Path
+    contracts: Path
+    features: Path
+    models: Path
+    checklists: Path
+    runs: Path
+    docs: Path
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` (default: the working folder) with a pyproject."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    return folder
+
+
+def paths(root: Path | None = None) -> Paths:
+    """The project's artifact paths (defaults where `[tool.charter]` says nothing)."""
+    from charter.project import Config  # noqa: PLC0415 - the one place defaults live
+
+    root = project_root(root)
+    config = Config()
+    pyproject = root / "pyproject.toml"
+    table: dict[str, Any] = {}
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("charter", {})
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise StageError(f"cannot read {pyproject}: {error}") from None
+
+    def where(key: str) -> Path:
+        value = table.get(key, getattr(config, key))
+        return root / value if isinstance(value, str) else root / getattr(config, key)
+
+    return Paths(
+        root=root,
+        contracts=where("contracts"),
+        features=where("features"),
+        models=where("models"),
+        checklists=where("checklists"),
+        runs=where("runs"),
+        docs=where("docs"),
+    )
+
+
+# ----------------------------------------------------------------- params
+
+
+@dataclass(frozen=True)
+class Params:
+    """The parameters file, split into `values` (seeds excepted) and `seeds`."""
+
+    path: Path
+    values: dict[str, Any]
+    seeds: dict[str, int]
+
+    def get(self, dotted: str) -> Any:
+        """The value at `a.b.c`; a missing key is a ParamsError naming the file and key."""
+        value: Any = {**self.values, "seeds": self.seeds}
+        for key in dotted.split("."):
+            if not isinstance(value, dict) or key not in value:
+                raise ParamsError(f"{self.path} has no setting '{dotted}'")
+            value = value[key]
+        return value
+
+    def seed(self, purpose: str) -> int:
+        """The seed for `purpose` (`seeds.<purpose>` in the file)."""
+        if purpose not in self.seeds:
+            raise ParamsError(f"{self.path} has no seed '{purpose}' under `seeds:`")
+        return self.seeds[purpose]
+
+
+def read_params(path: str | Path = PARAMS_FILE, *, require: tuple[str, ...] = ()) -> Params:
+    """Read the YAML parameters file (a mapping with a `seeds:` mapping of integers)."""
+    path = Path(path)
+    shown = _shown(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ParamsError(f"cannot read {shown}: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("seeds"), dict):
+        raise ParamsError(f"{shown} must be a mapping with a `seeds:` mapping")
+    seeds = data["seeds"]
+    for purpose, value in seeds.items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ParamsError(f"{shown}: seed '{purpose}' must be an integer, not {value!r}")
+    params = Params(shown, {k: v for k, v in data.items() if k != "seeds"}, dict(seeds))
+    _READ.append(shown)
+    for setting in require:
+        params.get(setting)
+    return params
+
+
+# ------------------------------------------------------------------ stage
+
+
+def stage(function: Callable[[], object]) -> Callable[[list[str] | None], int]:
+    """Turn a stage's body into its `main()`: exit 0 when done, 1 with one line when not.
+
+    The stage name is its module's last part; DVC shows the message and stops
+    the pipeline before any stage that depends on this one runs.
+    """
+    module = sys.modules.get(function.__module__)
+    spec = getattr(module, "__spec__", None)  # `python -m pkg.train` runs as __main__
+    name = (spec.name if spec is not None else function.__module__).rpartition(".")[2]
+
+    @functools.wraps(function)
+    def main(argv: list[str] | None = None) -> int:
+        arguments = sys.argv[1:] if argv is None else argv
+        if arguments:
+            print(f"stage {name}: takes no arguments (got {' '.join(arguments)})", file=sys.stderr)
+            return 2
+        try:
+            function()
+        except InvalidData as report:
+            print(f"stage {name}: {report}", file=sys.stderr)
+            return 1
+        except (StageError, RunError) as error:
+            print(f"stage {name}: {error}; nothing was written.", file=sys.stderr)
+            return 1
+        except (TypeError, ValueError) as error:  # parameters a library refuses
+            reason = str(error).strip().rstrip(".")
+            where = f"{_READ[-1]}: " if _READ else ""
+            print(f"stage {name}: {where}{reason}; nothing was written.", file=sys.stderr)
+            return 1
+        return 0
+
+    return main
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def load_input(
+    path: str | Path, contract: str | Path, *, record: str | Path | None = None
+) -> pl.DataFrame:
+    """Read a Parquet or CSV file, validate it against its ODCS contract, and return it.
+
+    Data that breaks the contract raises InvalidData with the full report, so
+    nothing downstream is written. With `record`, a small JSON file notes what
+    was validated (file, blake3 fingerprint, rows, contract id and version):
+    declare it as the stage's output so the next stages depend on validation.
+    """
+    from charter.fingerprint import fingerprint  # noqa: PLC0415 - heavy imports on demand
+    from charter.formats import contract as contract_format  # noqa: PLC0415
+    from charter.formats.source import FormatError  # noqa: PLC0415
+    from charter.validation import DataError, ValidationSetupError, validate  # noqa: PLC0415
+    from charter.validation.odcs import table_spec  # noqa: PLC0415
+    from charter.validation.sources import read_frame  # noqa: PLC0415
+
+    path, contract = Path(path), Path(contract)
+    try:
+        report = validate(path, contract)
+        if not report.ok:
+            raise InvalidData(
+                f"{_shown(path)} breaks {_shown(contract)}; nothing downstream was written.\n\n"
+                + report.format()
+            )
+        frame, _ = read_frame(path, table_spec(contract))
+        loaded = contract_format.load(contract)
+    except (DataError, ValidationSetupError, FormatError) as error:
+        message = f"cannot validate {_shown(path)} against {_shown(contract)}: {error}"
+        raise StageError(message) from None
+    if record is not None:
+        write_json(
+            record,
+            {
+                "input": _shown(path).as_posix(),
+                "fingerprint": fingerprint(path),
+                "rows": frame.height,
+                "contract": {"id": loaded.id, "version": str(loaded.version)},
+            },
+        )
+    return frame
+
+
+# ---------------------------------------------------------------- features
+
+
+def _dtypes() -> dict[str, Any]:
+    import polars as pl  # noqa: PLC0415
+
+    return {
+        "bool": pl.Boolean,
+        "int8": pl.Int8,
+        "int16": pl.Int16,
+        "int32": pl.Int32,
+        "int64": pl.Int64,
+        "uint8": pl.UInt8,
+        "uint16": pl.UInt16,
+        "uint32": pl.UInt32,
+        "uint64": pl.UInt64,
+        "float32": pl.Float32,
+        "float64": pl.Float64,
+        "string": pl.String,
+        "date": pl.Date,
+        "datetime": pl.Datetime,
+        "category": pl.Categorical,
+    }
+
+
+def active_features(catalog: str | Path | None = None) -> list[Any]:
+    """The catalog's active features, in catalog order: draft and deprecated never feed a model."""
+    from charter.formats import catalog as catalog_format  # noqa: PLC0415
+    from charter.formats.source import FormatError  # noqa: PLC0415
+
+    path = Path(catalog) if catalog is not None else paths().features
+    try:
+        loaded = catalog_format.load(path)
+    except FormatError as error:
+        raise StageError(f"cannot read the feature catalog {_shown(path)}: {error}") from None
+    return [feature for feature in loaded.features if feature.status == "active"]
+
+
+def build_features(table: pl.DataFrame, catalog: str | Path | None = None) -> pl.DataFrame:
+    """Join keys plus one column per active catalog feature, cast to the catalog's dtype.
+
+    Each feature's `transform.ref` (`module:function`) returns a polars
+    expression over `table`. Any feature that cannot be built raises
+    FeatureError naming it.
+    """
+    import polars as pl  # noqa: PLC0415
+
+    dtypes = _dtypes()
+    catalog = Path(catalog) if catalog is not None else paths().features
+    features = active_features(catalog)
+    join_keys = list(dict.fromkeys(key for feature in features for key in feature.join_keys))
+    columns = []
+    for feature in features:
+        if feature.dtype not in dtypes:
+            raise FeatureError(feature.name, f"has dtype {feature.dtype!r}, not a catalog dtype")
+        expression = _transform(feature)
+        for column in [*feature.join_keys, *expression.meta.root_names()]:
+            if column not in table.columns:
+                raise FeatureError(
+                    feature.name,
+                    f"reads column {column!r}, which the data lacks; add the column to the data "
+                    "and to its contract, or change the feature in the catalog",
+                    catalog,
+                )
+        columns.append(_cast(table, expression, dtypes[feature.dtype]).alias(feature.name))
+    try:
+        return table.select(*join_keys, *columns)
+    except pl.exceptions.PolarsError as error:
+        failing = _failing_feature(table, features, columns)
+        reason = f"cannot be computed: {error}".split("\n")[0]
+        raise FeatureError(failing, reason, catalog) from None
+
+
+def _transform(feature: Any) -> Any:
+    ref = feature.transform_ref
+    if not ref or ":" not in ref:
+        raise FeatureError(feature.name, "needs a transform.ref of the form module:function")
+    module_name, _, function_name = ref.partition(":")
+    try:
+        function = getattr(import_module(module_name), function_name)
+    except (ImportError, AttributeError) as error:
+        reason = f"has a transform {ref!r} that cannot be imported: {error}"
+        raise FeatureError(feature.name, reason) from None
+    return function()
+
+
+def _cast(table: pl.DataFrame, expression: Any, dtype: Any) -> Any:
+    """Strings parse as ISO dates and datetimes; everything else casts strictly."""
+    import polars as pl  # noqa: PLC0415
+
+    if dtype in (pl.Date, pl.Datetime):
+        source = table.lazy().select(expression.alias("_")).collect_schema()["_"]
+        if source == pl.String:
+            if dtype == pl.Date:
+                return expression.str.to_date(strict=True)
+            return expression.str.to_datetime(strict=True)
+    return expression.cast(dtype, strict=True)
+
+
+def _failing_feature(table: pl.DataFrame, features: list[Any], columns: list[Any]) -> str:
+    import polars as pl  # noqa: PLC0415
+
+    for feature, column in zip(features, columns, strict=True):
+        try:
+            table.select(column)
+        except pl.exceptions.PolarsError:
+            return feature.name
+    return features[-1].name if features else "?"
+
+
+# ----------------------------------------------------------------- outputs
+
+
+def write_json(path: str | Path, document: Any) -> None:
+    """Write `document` as indented, key-sorted JSON atomically (same data, same bytes)."""
+    write_text(Path(path), json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+def write_parquet(frame: pl.DataFrame, path: str | Path) -> None:
+    """Write a polars frame to Parquet atomically: readers never see half a file."""
+    with atomic_path(Path(path)) as temporary:
+        frame.write_parquet(temporary)
+
+
+# -------------------------------------------------------------------- runs
+
+
+def record_run(root: str | Path | None = None, *, run_id: str | None = None) -> Path:
+    """Write `runs/<run-id>/manifest.json` from what `dvc repro` ran (dvc.lock, dvc.yaml).
+
+    Refuses (RunError) when any stage's dependencies, outputs or parameters
+    differ from dvc.lock, that is when `dvc status` would not be clean.
+    """
+    from charter.runs.from_dvc import record_from_lock  # noqa: PLC0415
+
+    return record_from_lock(project_root(Path(root) if root else None), run_id=run_id)
+
+
+def dvc(*args: str, root: Path | None = None) -> int:
+    """Run DVC from this environment (stages' `python` is this one too); return its exit code."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("DVC_NO_ANALYTICS", "1")
+    return subprocess.run(
+        [sys.executable, "-m", "dvc", *args], cwd=root, env=env, check=False
+    ).returncode
+
+
+def run_pipeline(argv: list[str] | None = None) -> int:
+    """The project's pipeline command: `dvc repro`, record the run, `dvc push` the data.
+
+    Unchanged stages are skipped (DVC's cache); `--force` reruns them all.
+    """
+    import argparse  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description=run_pipeline.__doc__.split("\n")[0])
+    parser.add_argument("--force", action="store_true", help="rerun every stage")
+    parser.add_argument("--run-id", help="id of the new run (default: time and random suffix)")
+    parser.add_argument("--no-push", action="store_true", help="keep the data in the local cache")
+    args = parser.parse_args(argv)
+    root = project_root()
+    code = dvc("repro", *(["--force"] if args.force else []), root=root)
+    if code != 0:
+        print(f"pipeline: dvc repro failed (exit {code}); no run was recorded.", file=sys.stderr)
+        return 1
+    try:
+        manifest = record_run(root, run_id=args.run_id)
+    except RunError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return 1
+    print(f"run recorded in {manifest.relative_to(root).as_posix()}")
+    if not args.no_push and dvc("push", "--quiet", root=root) != 0:
+        print("pipeline: dvc push failed: the data is only in the local cache.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _shown(path: Path) -> Path:
+    """`path` relative to the working folder when inside it, for messages."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

@@ -1,0 +1,131 @@
+"""The run manifest written from dvc.lock: what DVC ran, plus what Charter declares."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from templating import git
+
+from charter import runtime
+from charter.formats import manifest as manifest_format
+
+CONTRACT = Path(__file__).parents[1] / "data" / "patients.odcs.yaml"
+
+
+def md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A committed project whose dvc.lock matches its files, as after `dvc repro`."""
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "configs").mkdir()
+    (root / "governance" / "contracts").mkdir(parents=True)
+    (root / "governance" / "features").mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "p"\n[tool.charter]\nruns = "records"\n'
+    )
+    (root / "uv.lock").write_text("version = 1\n")
+    (root / ".gitignore").write_text("/data/\n/out/\n")
+    shutil.copy(CONTRACT, root / "governance" / "contracts" / "patients.odcs.yaml")
+    (root / "governance" / "features" / "catalog.yaml").write_text(
+        "apiVersion: charter/v1\nkind: FeatureCatalog\nfeatures: []\n"
+    )
+    (root / "configs" / "pipeline.yaml").write_text("seeds:\n  split: 3\nmodel:\n  alpha: 1.0\n")
+    data = root / "data" / "patients.csv"
+    data.write_text("patient_id\nP1\nP2\n")
+    (root / "out").mkdir()
+    (root / "out" / "model.json").write_text("{}\n")
+    (root / "out" / "metrics.json").write_text('{"r2": 0.5, "note": "x"}\n')
+    stages = {
+        "train": {
+            "cmd": "python -m p.train",
+            "deps": ["data/patients.csv"],
+            "params": [{"configs/pipeline.yaml": ["seeds", "model"]}],
+            "outs": ["out/model.json"],
+            "metrics": ["out/metrics.json"],
+            "meta": {
+                "charter": {
+                    "contracts": {"data/patients.csv": "governance/contracts/patients.odcs.yaml"},
+                    "models": ["scorer"],
+                }
+            },
+        }
+    }
+    entry = lambda p: {"path": p, "md5": md5(root / p), "size": (root / p).stat().st_size}  # noqa: E731
+    lock = {
+        "schema": "2.0",
+        "stages": {
+            "train": {
+                "cmd": "python -m p.train",
+                "deps": [entry("data/patients.csv")],
+                "params": {
+                    "configs/pipeline.yaml": {"seeds": {"split": 3}, "model": {"alpha": 1.0}}
+                },
+                "outs": [entry("out/metrics.json"), entry("out/model.json")],
+            }
+        },
+    }
+    (root / "dvc.yaml").write_text(yaml.safe_dump({"stages": stages}))
+    git("init", "--quiet", cwd=root)
+    git("add", "-A", cwd=root)
+    git("commit", "--quiet", "-m", "project", cwd=root)
+    (root / "dvc.lock").write_text(yaml.safe_dump(lock))  # new after a repro: not "dirty"
+    return root
+
+
+def test_the_manifest_comes_from_dvc_lock(project: Path):
+    path = runtime.record_run(project, run_id="r1")
+    assert path == project / "records" / "r1" / "manifest.json"  # [tool.charter] runs
+    manifest = json.loads(path.read_text())
+    manifest_format.load(path)  # schema-valid
+    [data] = manifest["inputs"]
+    assert data["uri"] == "data/patients.csv"
+    assert data["md5"] == md5(project / "data" / "patients.csv")
+    assert data["fingerprint"].startswith("blake3:")
+    assert data["rows"] == 2
+    assert data["contract"]["id"] == "patients"
+    assert manifest["params"] == {"model": {"alpha": 1.0}}
+    assert manifest["seeds"] == {"split": 3}
+    assert manifest["metrics"] == {"r2": 0.5}
+    assert manifest["models"] == ["scorer"]
+    assert [o["name"] for o in manifest["outputs"]] == ["metrics", "model"]
+    assert all(o["md5"] for o in manifest["outputs"])
+    lock_sha = hashlib.sha256((project / "dvc.lock").read_bytes()).hexdigest()
+    assert manifest["dvc"] == {"lock_sha256": lock_sha, "stages": ["train"]}
+    assert manifest["code"]["dirty"] is False
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda root: (root / "data" / "patients.csv").write_text("patient_id\nP9\n"), "changed"),
+        (lambda root: (root / "out" / "model.json").unlink(), "is missing"),
+        (
+            lambda root: (root / "configs" / "pipeline.yaml").write_text(
+                "seeds:\n  split: 4\nmodel:\n  alpha: 1.0\n"
+            ),
+            "parameter seeds",
+        ),
+    ],
+    ids=["data", "output", "params"],
+)
+def test_a_stale_pipeline_is_not_recorded(project: Path, edit, words: str):
+    edit(project)
+    with pytest.raises(runtime.RunError, match="dvc status is not clean") as error:
+        runtime.record_run(project, run_id="r1")
+    assert words in str(error.value)
+    assert not (project / "records").exists()
+
+
+def test_a_pipeline_never_run_is_not_recorded(project: Path):
+    (project / "dvc.lock").unlink()
+    with pytest.raises(runtime.RunError, match=r"dvc.lock is missing: run `dvc repro`"):
+        runtime.record_run(project, run_id="r1")
