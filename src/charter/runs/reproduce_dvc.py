@@ -122,7 +122,10 @@ def _remote(tree: Path) -> str:
     config = configparser.ConfigParser()
     config.read([tree / ".dvc" / "config", tree / ".dvc" / "config.local"])
     name = config.get("core", "remote", fallback="")
-    return config.get(f'remote "{name}"', "url", fallback=f"remote {name!r}") if name else "none"
+    for section in (f"'remote \"{name}\"'", f'remote "{name}"'):
+        if config.has_option(section, "url"):
+            return config.get(section, "url")
+    return f"{name!r}" if name else "(none configured)"
 
 
 def rerun(
@@ -152,10 +155,11 @@ def rerun(
     _share_cache(root, tree)
     env = _environment(tree, scratch)
     targets = [item.uri for item in recorded.inputs]
-    pulled = _dvc(tree, env, "pull", "--quiet", *targets, timeout=timeout)
+    pulled = _dvc(tree, env, "pull", *targets, timeout=timeout)
     missing = [uri for uri in targets if not (tree / uri).is_file()]
     if pulled.returncode != 0 or missing:
-        tail = " ".join((pulled.stderr or pulled.stdout).split())[-400:]
+        errors = [line for line in pulled.stderr.splitlines() if "ERROR" in line]
+        tail = " ".join(" ".join(errors).split())[-400:].rstrip(":")
         raise DvcReproduceError(
             f"cannot restore {', '.join(missing or targets)} of run {recorded.run_id} from the "
             f"DVC cache or the remote {_remote(tree)}: {tail or 'dvc pull failed'}"
