@@ -1,0 +1,99 @@
+"""PIP: the DVC pipeline (`dvc.yaml`) says which contract governs every data file it reads.
+
+Charter's part of a stage lives under `meta: charter:` in dvc.yaml
+(`contracts:` data path -> contract file, `models:` card folders); the run
+manifest is written from it, so a data file no contract names would enter a
+run unvalidated and unrecorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from charter.formats.source import Document, FormatError, load_yaml, pointer_join
+from charter.rules.registry import at, rule
+
+if TYPE_CHECKING:
+    from charter.findings import Finding
+    from charter.project import Project
+
+DVC_YAML = "dvc.yaml"
+TABLES = {".parquet", ".csv", ".tsv", ".feather", ".arrow", ".orc", ".avro", ".jsonl"}
+"""Suffixes of data files a contract describes; other files under data/ are records."""
+FEATURE_TABLES = "data/processed/"
+"""Feature tables: governed by the feature catalog, not by a contract."""
+
+
+def _pipeline(project: Project) -> Document | None:
+    path = project.root / DVC_YAML
+    if not project.sees(path):
+        return None
+    try:
+        document = load_yaml(path)
+    except FormatError:
+        return None  # a broken dvc.yaml is DVC's to report
+    return document if isinstance(document.data, dict) else None
+
+
+def _stages(document: Document) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    stages = document.data.get("stages")
+    if isinstance(stages, dict):
+        for name, body in stages.items():
+            if isinstance(body, dict):
+                yield str(name), pointer_join("/stages", str(name)), body
+
+
+def _contracts(body: dict[str, Any]) -> dict[str, Any]:
+    meta = body.get("meta")
+    charter = meta.get("charter") if isinstance(meta, dict) else None
+    contracts = charter.get("contracts") if isinstance(charter, dict) else None
+    return contracts if isinstance(contracts, dict) else {}
+
+
+def _dep_path(item: Any) -> str | None:
+    if isinstance(item, dict) and len(item) == 1:
+        item = next(iter(item))
+    return item if isinstance(item, str) else None
+
+
+@rule("PIP001", "Pipeline stage reads a data file that no contract governs")
+def stage_reads_data_without_contract(project: Project) -> Iterator[Finding]:
+    document = _pipeline(project)
+    if document is None:
+        return
+    for name, pointer, body in _stages(document):
+        contracts = _contracts(body)
+        deps = body.get("deps")
+        for index, item in enumerate(deps if isinstance(deps, list) else []):
+            path = _dep_path(item)
+            if path is None or not path.startswith("data/") or path.startswith(FEATURE_TABLES):
+                continue
+            if PurePosixPath(path).suffix in TABLES and path not in contracts:
+                yield at(
+                    document,
+                    pointer_join(pointer_join(pointer, "deps"), index),
+                    "PIP001",
+                    f"stage '{name}' reads {path} but names no contract for it; add "
+                    f"`{path}: governance/contracts/<contract>.odcs.yaml` under "
+                    "`meta: charter: contracts:` of the stage",
+                )
+
+
+@rule("PIP002", "Pipeline stage names a contract file that does not exist")
+def stage_contract_exists(project: Project) -> Iterator[Finding]:
+    document = _pipeline(project)
+    if document is None:
+        return
+    for name, pointer, body in _stages(document):
+        base = pointer_join(pointer_join(pointer_join(pointer, "meta"), "charter"), "contracts")
+        for data_path, contract in _contracts(body).items():
+            if not isinstance(contract, str) or not (project.root / contract).is_file():
+                yield at(
+                    document,
+                    pointer_join(base, str(data_path)),
+                    "PIP002",
+                    f"stage '{name}' says {contract!r} governs {data_path}, but there is no "
+                    "such contract file; fix the path or add the contract",
+                )
