@@ -28,6 +28,10 @@ BAD_ANSWERS = [
     ({"ci": "jenkins"}, "Invalid choice"),
     ({"python_version": "3.9"}, "Invalid choice"),
     ({"data_sensitivity": "secret"}, "Invalid choice"),
+    ({"data_remote": "relative/path"}, "data remote must be"),
+    ({"data_remote": "http://example.org/x"}, "data remote must be"),
+    ({"data_remote": "/shared/my data"}, "data remote must be"),
+    ({"data_remote": "/shared/#data"}, "data remote must be"),
 ]
 
 
