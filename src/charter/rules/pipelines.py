@@ -8,18 +8,21 @@ run unvalidated and unrecorded.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from charter import gitrepo
 from charter.formats.source import Document, FormatError, load_yaml, pointer_join
-from charter.rules.registry import at, rule
+from charter.rules.registry import at, at_line, rule
 
 if TYPE_CHECKING:
     from charter.findings import Finding
     from charter.project import Project
 
 DVC_YAML = "dvc.yaml"
+DVC_LOCK = "dvc.lock"
 TABLES = {".parquet", ".csv", ".tsv", ".feather", ".arrow", ".orc", ".avro", ".jsonl"}
 """Suffixes of data files a contract describes; other files under data/ are records."""
 FEATURE_TABLES = "data/processed/"
@@ -97,3 +100,50 @@ def stage_contract_exists(project: Project) -> Iterator[Finding]:
                     f"stage '{name}' says {contract!r} governs {data_path}, but there is no "
                     "such contract file; fix the path or add the contract",
                 )
+
+
+@rule("PIP003", "New run manifest does not match the project's dvc.lock")
+def manifest_matches_dvc_lock(project: Project) -> Iterator[Finding]:
+    """A manifest not yet committed must go into git with the dvc.lock it was written from."""
+    manifests = [m for m in project.manifests if isinstance(m.data.get("dvc"), dict)]
+    if not manifests:
+        return
+    content = _lock_content(project)
+    current = hashlib.sha256(content).hexdigest() if content is not None else None
+    for manifest in manifests:
+        recorded = manifest.data["dvc"].get("lock_sha256")
+        if recorded == current or _committed(project, manifest.path):
+            continue
+        line, col = manifest.position("/dvc/lock_sha256")
+        yield at_line(
+            manifest.path,
+            line,
+            col,
+            "PIP003",
+            f"run {manifest.run_id} was written from a dvc.lock with sha256 {str(recorded)[:12]}, "
+            f"but {DVC_LOCK} is now "
+            + (f"{current[:12]}" if current else "missing")
+            + "; commit the manifest together with the dvc.lock of its run (or record the run "
+            "again)",
+        )
+
+
+def _lock_content(project: Project) -> bytes | None:
+    """dvc.lock as it will be committed: the staged copy during a commit, else the file."""
+    lock = project.root / DVC_LOCK
+    if project.tracked is not None:
+        top = gitrepo.toplevel(project.root)
+        if top is None:
+            return None
+        relative = lock.resolve().relative_to(top.resolve()).as_posix()
+        return gitrepo.file_at(project.root, "", relative)
+    return lock.read_bytes() if lock.is_file() else None
+
+
+def _committed(project: Project, path: Path) -> bool:
+    """Whether HEAD already holds this manifest (then dvc.lock may have moved on since)."""
+    top = gitrepo.toplevel(project.root)
+    if top is None:
+        return False
+    relative = path.resolve().relative_to(top.resolve()).as_posix()
+    return gitrepo.file_at(project.root, "HEAD", relative) is not None

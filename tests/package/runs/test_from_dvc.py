@@ -129,3 +129,36 @@ def test_a_pipeline_never_run_is_not_recorded(project: Path):
     (project / "dvc.lock").unlink()
     with pytest.raises(runtime.RunError, match=r"dvc.lock is missing: run `dvc repro`"):
         runtime.record_run(project, run_id="r1")
+
+
+def pip003(project: Path, *, staged: bool = False) -> list[str]:
+    from charter.project import Project  # noqa: PLC0415
+    from charter.rules import check  # noqa: PLC0415
+
+    loaded = Project.load(project, staged=staged)
+    return [f"{f.code} {f.message}" for f in check(loaded, select=["PIP003"])]
+
+
+def test_a_new_manifest_must_match_the_dvc_lock(project: Path):
+    runtime.record_run(project, run_id="r1")
+    assert pip003(project) == []
+    (project / "dvc.lock").write_text((project / "dvc.lock").read_text() + "# later repro\n")
+    [finding] = pip003(project)
+    assert finding.startswith("PIP003 run r1 was written from a dvc.lock with sha256")
+
+
+def test_a_commit_must_carry_the_dvc_lock_of_its_run(project: Path):
+    runtime.record_run(project, run_id="r1")
+    git("add", "records", cwd=project)  # the manifest staged, its dvc.lock not
+    [finding] = pip003(project, staged=True)
+    assert "is now missing" in finding
+    git("add", "dvc.lock", cwd=project)
+    assert pip003(project, staged=True) == []
+
+
+def test_a_committed_manifest_may_be_older_than_dvc_lock(project: Path):
+    runtime.record_run(project, run_id="r1")
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "-m", "run r1", cwd=project)
+    (project / "dvc.lock").write_text((project / "dvc.lock").read_text() + "# later repro\n")
+    assert pip003(project) == []
