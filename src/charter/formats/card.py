@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from charter import cache
-from charter.formats.markdown import Heading, MarkdownFile, parse
+from charter.formats.markdown import Heading, MarkdownFile
+from charter.formats.markdown import parse_card as parse
 from charter.formats.source import Document, read_text
 
 GOVERNANCE_POINTER = "/governance"
