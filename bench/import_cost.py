@@ -114,15 +114,13 @@ def _previous(result: Path) -> list[str]:
     if not result.is_file():
         return []
     lines = result.read_text(encoding="utf-8").splitlines()
-    rows = [line for line in lines if line.startswith("| `")]
     commit = next((line for line in lines if line.startswith("| charter |")), "")
     where = commit.split("|")[2].strip() if commit else "unknown commit"
-    if not rows:
+    start = next((i for i, line in enumerate(lines) if line.startswith("| command |")), None)
+    if start is None:
         return []
-    return [
-        f"Previous run (charter {where}):",
-        "\n".join([*lines[lines.index(rows[0]) - 2 :][:2], *rows]),
-    ]
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return [f"Previous run (charter {where}):", "\n".join(lines[start:end])]
 
 
 if __name__ == "__main__":
