@@ -58,6 +58,9 @@ def test_validate_finds_a_contract_by_id_in_the_project(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "no contract has id 'patientz'" in missing.stderr
     assert "Traceback" not in missing.stderr
+    outside = charter("validate", data, "--contract", "patients", cwd=elsewhere)
+    assert outside.returncode == 2
+    assert "no project here" in outside.stderr
 
 
 def test_check_project_option_checks_that_project(tmp_path: Path) -> None:

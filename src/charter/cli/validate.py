@@ -67,6 +67,13 @@ def contract_path(args: argparse.Namespace) -> Path | None:
     if given.suffix.lower() in CONTRACT_SUFFIXES or given.is_file():
         return given
     root = project_root(args, "validate")
+    if root is not None and not (root / "pyproject.toml").is_file():
+        print(
+            f"charter validate: no contract file {args.contract!r}, and no project here to "
+            "look its id up in (give a path to a .yaml file, or --project DIR)",
+            file=sys.stderr,
+        )
+        return None
     project = None if root is None else load_project(root, args, "validate")
     if project is None:
         return None
