@@ -68,6 +68,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     add_results_option(parser)
     args, _ = parser.parse_known_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         project = Path(scratch) / "project"
