@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from checking import copy_good, edit, findings
+from checking import charter, copy_good, edit, findings
 from huggingface_hub import ModelCard
 
 from charter.formats import card as card_format
@@ -86,6 +86,8 @@ def test_card_without_front_matter_loads_and_misses_governance(tmp_path: Path, t
     assert card_findings(project) == [(1, "MOD002")]
     message = next(f["message"] for f in findings(project)[1] if f["path"] == CARD)
     assert "no front matter" in message
+    text_output = charter("check", "--no-cache", cwd=project)
+    assert "metadata block was not found" not in text_output.stderr  # the hub's log, not ours
 
 
 def test_empty_block_before_the_front_matter_is_read_as_the_hub_reads_it(tmp_path: Path) -> None:
