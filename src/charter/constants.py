@@ -15,6 +15,12 @@ STAGES = ("review", "production")
 LOCK_FILE = "uv.lock"
 """The project's lock file: hashed into run manifests, and how uv projects are told apart."""
 
+MANIFEST_NAME = "manifest.json"
+"""A run's record: `<runs>/<run-id>/manifest.json`."""
+
+CARD_NAME = "card.md"
+"""A model's card: `<models>/<model>/card.md`."""
+
 ANSWERS_FILE = ".copier-answers.yml"
 """Copier's answers file in a generated project."""
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from charter import gitrepo
-from charter.constants import STAGES
+from charter.constants import CARD_NAME, MANIFEST_NAME, STAGES
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
@@ -146,13 +146,13 @@ class Project:
         return self._files("contracts", "*.odcs.yaml", "*.odcs.yml")
 
     def card_files(self) -> list[Path]:
-        return self._files("models", "*/card.md")
+        return self._files("models", f"*/{CARD_NAME}")
 
     def checklist_files(self) -> list[Path]:
         return self._files("checklists", "*.md")
 
     def manifest_files(self) -> list[Path]:
-        return self._files("runs", "*/manifest.json")
+        return self._files("runs", f"*/{MANIFEST_NAME}")
 
     # -- cross-references --------------------------------------------------
 

@@ -146,7 +146,16 @@ def test_cli_returns_named_exit_codes() -> None:
 
 
 @pytest.mark.parametrize(
-    "literal", ['"charter/v1"', '"uv.lock"', '".copier-answers.yml"', '("review", "production")']
+    "literal",
+    [
+        '"charter/v1"',
+        '"uv.lock"',
+        '".copier-answers.yml"',
+        '("review", "production")',
+        '"manifest.json"',
+        '"card.md"',
+        '(".csv", ".tsv")',
+    ],
 )
 def test_shared_constants_are_defined_once(literal: str) -> None:
     holders = [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR
 from charter.cli.project_option import add_project_option, load_project, project_root
+from charter.constants import CARD_NAME, MANIFEST_NAME
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     project = None if root is None else load_project(root, args, "card sync")
     if project is None:
         return EXIT_ERROR
-    card = _path(args.model, ".md", project.path("models"), "card.md")
-    manifest_path = _path(args.run, ".json", project.path("runs"), "manifest.json")
+    card = _path(args.model, ".md", project.path("models"), CARD_NAME)
+    manifest_path = _path(args.run, ".json", project.path("runs"), MANIFEST_NAME)
     for path, what in ((card, "model card"), (manifest_path, "run manifest")):
         if not path.is_file():
             print(f"charter card sync: no {what} at {path}", file=sys.stderr)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from charter.cli.project_option import add_project_option, load_project, project_root
+from charter.constants import MANIFEST_NAME
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +33,7 @@ def manifest_path(argument: str, runs: Path) -> Path:
     """A run id names <runs>/<id>/manifest.json; anything ending in .json is a path."""
     if argument.endswith(".json"):
         return Path(argument).resolve()
-    return runs / argument / "manifest.json"
+    return runs / argument / MANIFEST_NAME
 
 
 def table(rows: list[tuple[str, str, str, str]]) -> str:
