@@ -6,12 +6,11 @@ from pathlib import Path
 
 import polars as pl
 
+from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
 from charter.validation.errors import DataError
 from charter.validation.report import EXAMPLES, Failure
 from charter.validation.spec import TableSpec
 
-PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
-CSV_SUFFIXES = (".csv", ".tsv")
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 # How a CSV text column becomes its ODCS logical type; a value that does not parse gives null.
