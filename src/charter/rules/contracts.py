@@ -27,8 +27,9 @@ OWNER_ROLES = {"owner", "dataowner"}
 
 
 def _properties(contract: Contract) -> Iterator[Property]:
+    """Every property at every depth: object fields, array items, map keys and values."""
     for schema_object in contract.schemas:
-        yield from schema_object.properties
+        yield from schema_object.walk()
 
 
 def _is_draft(contract: Contract) -> bool:
@@ -125,16 +126,19 @@ def unique_names(project: Project) -> Iterator[Finding]:
                     f"schema object {schema_object.name!r} is defined twice",
                 )
             objects.add(schema_object.name)
-            names: set[str] = set()
-            for prop in schema_object.properties:
-                if prop.name in names:
-                    yield at(
-                        contract.document,
-                        f"{prop.pointer}/name",
-                        "CON005",
-                        f"property {prop.name!r} is defined twice in {schema_object.name!r}",
-                    )
-                names.add(prop.name)
+            parents = [(schema_object.name, schema_object.properties)]
+            parents += [(p.path, p.properties) for p in schema_object.walk() if p.properties]
+            for parent, properties in parents:
+                names: set[str] = set()
+                for prop in properties:
+                    if prop.name in names:
+                        yield at(
+                            contract.document,
+                            f"{prop.pointer}/name",
+                            "CON005",
+                            f"property {prop.name!r} is defined twice in {parent!r}",
+                        )
+                    names.add(prop.name)
 
 
 @rule("CON006", "Personal or confidential property declares no anonymization")
@@ -229,7 +233,7 @@ def vocabulary(project: Project) -> Iterator[Finding]:
 def described(project: Project) -> Iterator[Finding]:
     for contract in project.contracts:
         for prop in _finished_properties(contract):
-            if not (prop.description or "").strip():
+            if not prop.element and not (prop.description or "").strip():
                 yield at(
                     contract.document,
                     prop.pointer,

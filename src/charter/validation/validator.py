@@ -14,6 +14,7 @@ from charter.validation.polars_backend import to_pandera
 from charter.validation.report import Failure, ValidationReport
 from charter.validation.sources import Data, read_frame
 from charter.validation.spec import TableSpec
+from charter.validation.sql import run_sql_rules
 
 
 def compile_contract(contract: ContractSource, schema: str | None = None) -> pa.DataFrameSchema:
@@ -41,9 +42,11 @@ def validate(
         failures = unparsed + failures_from(errors, frame.height, {f.column for f in unparsed})
     else:
         failures = unparsed
-    failures = _in_contract_order(failures, table)
+    sql_failures, sql_skipped = run_sql_rules(table, frame)
+    failures = _in_contract_order(failures + sql_failures, table)
     source = str(data) if isinstance(data, str | Path) else None
-    return ValidationReport(table.name, frame.height, failures, table.skipped, source)
+    skipped = table.skipped + tuple(sql_skipped)
+    return ValidationReport(table.name, frame.height, failures, skipped, source)
 
 
 def _compile(table: TableSpec, contract: ContractSource) -> pa.DataFrameSchema:
