@@ -12,6 +12,7 @@ Malformed YAML raises `FormatError`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,11 @@ class Quality:
 
 @dataclass
 class Relationship:
-    """A foreign key: `from` (this property, or listed) references `to` (`table.column`)."""
+    """A foreign key: `source` columns reference `target` ones, each `table.column`.
+
+    A property's own relationship names only `to`: its source is the property. A
+    target may also be a fully qualified id reference (`[file.yaml#]/schema/ID/properties/ID`).
+    """
 
     pointer: str
     source: list[str]
@@ -105,6 +110,8 @@ class Property:
     relationships: list[Relationship] = field(default_factory=list)
     element: bool = False
     """True for array items and map keys and values: part of a column, never one itself."""
+    id: str | None = None
+    """ODCS v3.2 stable identifier, for fully qualified references."""
 
     @property
     def pii_category(self) -> str | None:
@@ -144,6 +151,7 @@ class SchemaObject:
     quality: list[Quality] = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
     physical_name: str | None = None
+    id: str | None = None
 
     def property(self, name: str) -> Property | None:
         return next((p for p in self.properties if p.name == name), None)
@@ -152,6 +160,17 @@ class SchemaObject:
         """Every property at every depth."""
         for prop in self.properties:
             yield from prop.walk()
+
+    def find(self, path: str) -> Property | None:
+        """The property at a dotted path (`address.city`), fields of objects included."""
+        return next((p for p in self.walk() if p.path == path), None)
+
+    def all_relationships(self) -> list[Relationship]:
+        """Schema-level relationships and those of every property."""
+        found = list(self.relationships)
+        for prop in self.walk():
+            found += prop.relationships
+        return found
 
 
 @dataclass
@@ -265,8 +284,12 @@ def _schemas(schemas: Any, problems: list[Problem]) -> list[SchemaObject]:
                 quality=_quality(item.get("quality"), pointer, "schema", problems),
                 relationships=_relationships(item.get("relationships"), pointer, None),
                 physical_name=_str(item.get("physicalName")),
+                id=_str(item.get("id")),
             )
         )
+        for prop in result[-1].walk():  # a property's own relationships start from it
+            for relationship in prop.relationships:
+                relationship.source = [f"{item['name']}.{prop.path}"]
     return result
 
 
@@ -321,6 +344,7 @@ def _property(
         quality=_quality(item.get("quality"), pointer, f"property '{path}'", problems),
         relationships=_relationships(item.get("relationships"), pointer, path),
         element=element,
+        id=_str(item.get("id")),
     )
     element_of = item.get("items")
     if isinstance(element_of, Mapping):
@@ -356,9 +380,18 @@ def _enum(
         if name is None:
             return None, None
         values, where = custom[name], pointers[name]
+        if isinstance(values, str):  # a JSON list written as text, as datacontract-cli does
+            values = _json_list(values)
     if not isinstance(values, list):
         return (), where  # not a list: validation refuses it, CON001 locates it
     return tuple(v["value"] if isinstance(v, Mapping) else v for v in values), where
+
+
+def _json_list(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _quality(entries: Any, pointer: str, where: str, problems: list[Problem]) -> list[Quality]:

@@ -354,3 +354,71 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
                 "CON014",
                 f"draft, to do ({who}): {what.format(n=columns)}: {names}",
             )
+
+
+def _validation_problems(contract: Contract) -> list[tuple[str, str]]:
+    """(pointer, message) per schema object `charter validate` would refuse to compile."""
+    from charter.validation import odcs  # noqa: PLC0415 - pure Python, no polars or pandera
+
+    return [(pointer, message) for _obj, pointer, message in odcs.problems(contract)]
+
+
+@rule("CON015", "Contract cannot be validated on data")
+def validatable(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        name = schema.ODCS_SCHEMAS.get(contract.api_version or "")
+        if name is None or schema.validate(contract.document, name):
+            continue  # CON001 and CON002 say what is wrong first
+        for pointer, message in _validation_problems(contract):
+            yield at(
+                contract.document,
+                pointer,
+                "CON015",
+                f"`charter validate` cannot check data against this: {message}",
+            )
+
+
+def _resolve(project: Project, contract: Contract, reference: str) -> bool:
+    """Whether `table.column` or an id reference names an existing schema object property."""
+    if "/" in reference:
+        file, _, pointer = reference.rpartition("#") if "#" in reference else ("", "", reference)
+        if "://" in file:
+            return True  # a contract elsewhere on the web: nothing here to compare with
+        target = contract
+        if file:
+            wanted = (contract.path.parent / file).resolve()
+            target = next((c for c in project.contracts if c.path.resolve() == wanted), None)
+            if target is None:
+                return False
+        parts = pointer.strip("/").split("/")
+        if len(parts) < 2 or parts[0] != "schema":
+            return False
+        obj = next((s for s in target.schemas if parts[1] in (s.id, s.name)), None)
+        if obj is None or len(parts) == 2:
+            return obj is not None
+        ids = parts[3::2]
+        props = {p.id or p.name: p for p in obj.walk()}
+        return all(i in props for i in ids)
+    table, _, column = reference.partition(".")
+    candidates = [contract, *(c for c in project.contracts if c is not contract)]
+    for owner in candidates:
+        for obj in owner.schemas:
+            if obj.name == table and obj.find(column) is not None:
+                return True
+    return False
+
+
+@rule("CON016", "Relationship names a schema object or property that does not exist")
+def relationships_resolve(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for obj in contract.schemas:
+            for relationship in obj.all_relationships():
+                for reference in relationship.source + relationship.target:
+                    if not _resolve(project, contract, reference):
+                        yield at(
+                            contract.document,
+                            relationship.pointer,
+                            "CON016",
+                            f"relationship names {reference!r}, but no contract in the project "
+                            "has that schema object and property",
+                        )

@@ -137,11 +137,26 @@ def _table_spec(contract: Contract, name: str | None) -> TableSpec:
                     "not executed: rules on nested fields are not run yet"
                 )
     _quality(obj.quality, None, obj, rules, skipped)
+    skipped += _unchecked_formats(obj)
     _known_columns(rules, {column.name for column in columns}, obj.name)
     keys = sorted((prop for prop in obj.properties if prop.primary_key), key=_key_position)
     composite = tuple(prop.name for prop in keys) if len(keys) > 1 else ()
     aliases = (obj.physical_name,) if obj.physical_name else ()
     return TableSpec(obj.name, columns, tuple(rules), composite, tuple(skipped), aliases)
+
+
+def _unchecked_formats(obj: SchemaObject) -> list[str]:
+    """String formats no pattern stands for: ODCS calls `format` context, so they are noted."""
+    notes = []
+    for prop in obj.walk():
+        text_format = prop.options.get("format")
+        string = prop.logical_type in (None, "string") and isinstance(text_format, str)
+        if string and text_format not in (*STRING_FORMATS, *ADVISORY_FORMATS):
+            notes.append(
+                f"property '{prop.path}': format {text_format!r} not checked (Charter "
+                f"checks {', '.join(STRING_FORMATS)}; a `pattern` checks any other)"
+            )
+    return notes
 
 
 def _known_columns(rules: list[QualityRule], names: set[str], table: str) -> None:
@@ -257,20 +272,13 @@ def _more_options(prop: Property) -> list[Constraint]:
     if isinstance(zone, str) and prop.logical_type == "timestamp":
         found.append(Constraint("timezone", zone))
     text_format = options.get("format")
-    if isinstance(text_format, str) and prop.logical_type in (None, "string"):
-        if text_format in STRING_FORMATS:
-            found.append(Constraint("format", text_format))
-        elif text_format not in ADVISORY_FORMATS:
-            raise _fail(
-                f"property '{name}': string format {text_format!r} cannot be checked (Charter "
-                f"checks {', '.join(STRING_FORMATS)}; use `pattern` for others)",
-                prop.pointer,
-            )
+    if text_format in STRING_FORMATS and prop.logical_type in (None, "string"):
+        found.append(Constraint("format", text_format))
     required = options.get("required")
     if isinstance(required, list) and prop.logical_type == "object":
         known = {child.name for child in prop.properties}
         unknown = [field for field in required if field not in known]
-        if unknown:
+        if unknown and prop.properties:
             raise _fail(
                 f"property '{name}': required names {unknown[0]!r}, which is not one of its "
                 "properties",

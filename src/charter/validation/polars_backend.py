@@ -50,14 +50,21 @@ class LogicalType(polars_engine.DataType):
         return True
 
     def check(self, pandera_dtype: Any, data_container: Any = None) -> bool:
-        try:
-            dtype = polars_engine.Engine.dtype(pandera_dtype).type
-        except TypeError:
+        dtype = _polars_dtype(pandera_dtype)
+        if dtype is None:
             return False
         return dtype == pl.Null or self.accepts(dtype)  # an all-null column has no type yet
 
     def __str__(self) -> str:
         return self.label
+
+
+def _polars_dtype(pandera_dtype: Any) -> pl.DataType | None:
+    """The polars dtype pandera saw; pandera cannot box some (`Map`), which pass as they are."""
+    try:
+        return polars_engine.Engine.dtype(pandera_dtype).type
+    except TypeError:
+        return pandera_dtype if isinstance(pandera_dtype, pl.DataType) else None
 
 
 def _logical_type(
@@ -132,11 +139,8 @@ class NestedType(polars_engine.DataType):
     type: Any = dataclasses.field(default=pl.Object, repr=False, init=False)
 
     def check(self, pandera_dtype: Any, data_container: Any = None) -> bool:
-        try:
-            dtype = polars_engine.Engine.dtype(pandera_dtype).type
-        except TypeError:
-            return False
-        return fits(self.spec, dtype)
+        dtype = _polars_dtype(pandera_dtype)
+        return dtype is not None and fits(self.spec, dtype)
 
     def __str__(self) -> str:
         return self.spec.describe_type()
@@ -220,14 +224,19 @@ _CONSTRAINTS: dict[str, Callable[[pl.Expr, Any, pl.DataType], pl.Expr]] = {
     "multipleOf": lambda column, v, _: _multiple_of(column, v),
     "minItems": lambda column, v, dtype: _length(column, dtype) >= v,
     "maxItems": lambda column, v, dtype: _length(column, dtype) <= v,
-    "uniqueItems": lambda column, v, dtype: _length(column, dtype) == _distinct(column, dtype),
+    "uniqueItems": lambda column, v, dtype: _length(column, dtype) == _items(column, dtype),
     "minProperties": lambda column, v, dtype: _entries(column, dtype) >= v,
     "maxProperties": lambda column, v, dtype: _entries(column, dtype) <= v,
-    "requiredFields": lambda column, v, _: pl.all_horizontal(
-        column.struct.field(name).is_not_null() for name in v
+    "requiredFields": lambda column, v, dtype: pl.all_horizontal(
+        column.struct.field(name).is_not_null() if name in _field_names(dtype) else pl.lit(False)
+        for name in v
     ),
     "timezone": lambda column, v, dtype: pl.lit(_same_zone(dtype, v)),
 }
+
+
+def _field_names(dtype: pl.DataType) -> set[str]:
+    return {f.name for f in dtype.fields} if isinstance(dtype, pl.Struct) else set()
 
 
 def _length(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -240,7 +249,7 @@ def _multiple_of(column: pl.Expr, step: float) -> pl.Expr:
     return (remainder.abs() < 1e-9) | ((remainder - step).abs() < 1e-9)
 
 
-def _distinct(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _items(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if isinstance(dtype, pl.Array):
         column = column.arr.to_list()
     return column.list.n_unique()

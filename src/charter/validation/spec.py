@@ -48,6 +48,9 @@ STRING_FORMATS = {
     "ipv4": r"^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$",
     "ipv6": r"^[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*$",
     "byte": r"^[A-Za-z0-9+/]*={0,2}$",
+    "date": r"^\d{4}-\d{2}-\d{2}$",
+    "date-time": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$",
+    "time": r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$",
 }
 # Formats that say nothing a value can break (`password`: hidden in UIs; `binary`: any bytes).
 ADVISORY_FORMATS = ("password", "binary")
@@ -110,6 +113,10 @@ class Constraint:
     def describe(self) -> str:
         if self.kind == "enum":
             return f"enum {list(self.value)}"
+        if self.value is True:
+            return self.kind
+        if self.kind == "requiredFields":
+            return f"required fields {', '.join(self.value)}"
         return f"{self.kind} {self.value}"
 
 

@@ -1,0 +1,246 @@
+"""ODCS conformance at runtime: nested properties, every logical type, the options, SQL rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+
+from charter.validation import ContractError, validate
+
+
+def contract_with(properties: list[dict], quality: list[dict] | None = None) -> dict:
+    schema: dict = {"name": "t", "properties": properties}
+    if quality is not None:
+        schema["quality"] = quality
+    return {"apiVersion": "v3.2.0", "kind": "DataContract", "id": "t", "schema": [schema]}
+
+
+def checks(frame: pl.DataFrame, contract: dict) -> list[tuple[str | None, str]]:
+    return [(f.column, f.check) for f in validate(frame, contract).failures]
+
+
+ADDRESS = {
+    "name": "address",
+    "logicalType": "object",
+    "properties": [
+        {"name": "city", "logicalType": "string", "required": True},
+        {"name": "floor", "logicalType": "integer", "logicalTypeOptions": {"minimum": 0}},
+    ],
+}
+SCORES = {
+    "name": "scores",
+    "logicalType": "array",
+    "items": {"logicalType": "integer", "logicalTypeOptions": {"maximum": 10}},
+}
+
+
+def people(cities=("Oslo", "Bergen"), floors=(1, 2), scores=([1, 2], [3])) -> pl.DataFrame:
+    address = [{"city": c, "floor": f} for c, f in zip(cities, floors, strict=True)]
+    return pl.DataFrame({"address": address, "scores": list(scores)})
+
+
+def test_nested_struct_and_list_pass_when_they_match():
+    assert checks(people(), contract_with([ADDRESS, SCORES])) == []
+
+
+def test_struct_field_of_the_wrong_type_fails():
+    frame = people().with_columns(
+        pl.struct(pl.col("address").struct.field("city"), pl.lit("x").alias("floor")).alias(
+            "address"
+        )
+    )
+    assert checks(frame, contract_with([ADDRESS, SCORES])) == [
+        ("address", "type object{city: string, floor: integer}")
+    ]
+
+
+def test_list_items_of_the_wrong_type_fail():
+    frame = people(scores=(["a"], ["b"]))
+    assert checks(frame, contract_with([ADDRESS, SCORES])) == [("scores", "type array<integer>")]
+
+
+def test_constraints_and_required_apply_inside_structs_and_lists():
+    frame = people(cities=("Oslo", None), floors=(-1, 2), scores=([1, 11], [3]))
+    assert checks(frame, contract_with([ADDRESS, SCORES])) == [
+        ("address", "address.city: required (no nulls)"),
+        ("address", "address.floor: minimum 0"),
+        ("scores", "scores[]: maximum 10"),
+    ]
+
+
+MAP = {
+    "name": "prefs",
+    "logicalType": "map",
+    "map": {"key": {"logicalType": "string"}, "value": {"logicalType": "integer"}},
+}
+
+
+def maps(values) -> pl.DataFrame:
+    entries = [[{"key": k, "value": v} for k, v in row.items()] for row in values]
+    dtype = pl.List(pl.Struct({"key": pl.String, "value": pl.Int64}))
+    return pl.DataFrame({"prefs": pl.Series(entries, dtype=dtype)})
+
+
+def test_map_of_the_declared_key_and_value_types_passes():
+    assert checks(maps([{"a": 1}, {"b": 2, "c": 3}]), contract_with([MAP])) == []
+
+
+def test_map_with_values_of_another_type_fails():
+    frame = pl.DataFrame({"prefs": [[{"key": "a", "value": "x"}]]})
+    assert checks(frame, contract_with([MAP])) == [("prefs", "type map<string, integer>")]
+
+
+def test_map_values_meet_their_constraints_and_size():
+    prop = {
+        **MAP,
+        "logicalTypeOptions": {"maxProperties": 1},
+        "map": {
+            "key": {"logicalType": "string"},
+            "value": {"logicalType": "integer", "logicalTypeOptions": {"minimum": 0}},
+        },
+    }
+    assert checks(maps([{"a": -1}, {"b": 2, "c": 3}]), contract_with([prop])) == [
+        ("prefs", "maxProperties 1"),
+        ("prefs", "prefs{value}: minimum 0"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prop", "good", "bad", "check"),
+    [
+        (
+            {"logicalType": "integer", "logicalTypeOptions": {"multipleOf": 5}},
+            [0, 10],
+            [7],
+            "multipleOf 5",
+        ),
+        (
+            {
+                "logicalType": "array",
+                "items": {"logicalType": "integer"},
+                "logicalTypeOptions": {"minItems": 1, "maxItems": 2},
+            },
+            [[1], [1, 2]],
+            [[1, 2, 3]],
+            "maxItems 2",
+        ),
+        (
+            {
+                "logicalType": "array",
+                "items": {"logicalType": "integer"},
+                "logicalTypeOptions": {"uniqueItems": True},
+            },
+            [[1, 2]],
+            [[1, 1]],
+            "uniqueItems",
+        ),
+        (
+            {"logicalType": "string", "logicalTypeOptions": {"format": "email"}},
+            ["a@b.io"],
+            ["ab"],
+            "format email",
+        ),
+        (
+            {
+                "logicalType": "object",
+                "properties": [
+                    {"name": "a", "logicalType": "integer"},
+                    {"name": "b", "logicalType": "integer"},
+                ],
+                "logicalTypeOptions": {"minProperties": 2},
+            },
+            [{"a": 1, "b": 2}],
+            [{"a": 1, "b": None}],
+            "minProperties 2",
+        ),
+    ],
+)
+def test_logical_type_options(prop, good, bad, check):
+    contract = contract_with([{"name": "v", **prop}])
+    assert checks(pl.DataFrame({"v": good}), contract) == []
+    assert checks(pl.DataFrame({"v": good + bad}), contract) == [("v", check)]
+
+
+def test_timezone_of_timestamps():
+    contract = contract_with(
+        [{"name": "at", "logicalType": "timestamp", "logicalTypeOptions": {"timezone": "UTC"}}]
+    )
+    utc = pl.DataFrame({"at": [dt.datetime(2026, 1, 1)]}).with_columns(
+        pl.col("at").dt.replace_time_zone("UTC")
+    )
+    assert checks(utc, contract) == []
+    assert checks(pl.DataFrame({"at": [dt.datetime(2026, 1, 1)]}), contract) == [
+        ("at", "timezone UTC")
+    ]
+
+
+def test_vector_is_a_list_of_numbers_of_its_dimensions():
+    contract = contract_with(
+        [{"name": "e", "logicalType": "vector", "logicalTypeOptions": {"dimensions": 2}}]
+    )
+    assert checks(pl.DataFrame({"e": [[0.1, 0.2]]}), contract) == []
+    assert checks(pl.DataFrame({"e": [[0.1, 0.2, 0.3]]}), contract) == [("e", "maxItems 2")]
+
+
+def test_invalid_values_without_arguments_checks_the_enum():
+    contract = contract_with(
+        [
+            {
+                "name": "status",
+                "logicalType": "string",
+                "enum": ["open", "closed"],
+                "quality": [{"metric": "invalidValues", "mustBeLessOrEqualTo": 1}],
+            }
+        ]
+    )
+    assert checks(pl.DataFrame({"status": ["open", "x"]}), contract) == [
+        ("status", "enum ['open', 'closed']")
+    ]
+    failures = checks(pl.DataFrame({"status": ["x", "y"]}), contract)
+    assert ("status", "invalidValues <= 1") in failures
+
+
+def test_invalid_values_without_arguments_or_enum_is_a_contract_error():
+    contract = contract_with(
+        [{"name": "s", "logicalType": "string", "quality": [{"metric": "invalidValues"}]}]
+    )
+    with pytest.raises(ContractError, match="or an `enum` on the property"):
+        validate(pl.DataFrame({"s": ["a"]}), contract)
+
+
+def test_sql_rules_run_on_polars_sql():
+    sql = [
+        {"type": "sql", "query": "SELECT MIN(amount) FROM t", "mustBeGreaterThan": 0},
+        {"type": "sql", "query": "SELECT COUNT(*) FROM {object}", "mustBe": 2},
+    ]
+    contract = contract_with([{"name": "amount", "logicalType": "number"}], sql)
+    assert validate(pl.DataFrame({"amount": [1.0, 2.0]}), contract).ok
+    assert checks(pl.DataFrame({"amount": [-5.0, 2.0]}), contract) == [
+        (None, "sql > 0"),
+    ]
+
+
+def test_sql_rule_polars_cannot_run_is_skipped_with_the_reason():
+    sql = [{"type": "sql", "name": "dialect", "query": "SELECT date_diffx(1) FROM t"}]
+    report = validate(pl.DataFrame({"a": [1]}), contract_with([{"name": "a"}], sql))
+    assert report.ok
+    assert len(report.skipped) == 1
+    assert report.skipped[0].startswith(
+        "schema: sql quality rule skipped: dialect, because polars SQL cannot run it ("
+    )
+
+
+def test_reading_a_contract_imports_neither_polars_nor_pandera():
+    code = (
+        "import sys; from charter.validation import odcs; "
+        "odcs.table_spec({'schema': [{'name': 't', 'properties': [{'name': 'a'}]}]}); "
+        "print('polars' in sys.modules, 'pandera' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == ["False", "False"], result.stderr
