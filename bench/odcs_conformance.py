@@ -98,9 +98,7 @@ def _charter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def measure_check(corpus: Path, root: Path) -> tuple[list[list[str]], int, list[list[str]]]:
     copies = _scratch(corpus, root)
-    result = _charter(
-        "check", "--select", CHECK_CODES, "--no-cache", "--format", "json", cwd=root
-    )
+    result = _charter("check", "--select", CHECK_CODES, "--no-cache", "--format", "json", cwd=root)
     findings: dict[str, list[str]] = {}
     for finding in json.loads(result.stdout or "[]"):
         name = Path(finding["path"]).name
@@ -203,11 +201,16 @@ def main() -> int:
         table(["case", "expected", "charter", "agrees", "first line"], validate_rows),
     ]
     path = write_result(
-        "odcs_conformance", "ODCS conformance on the corpus", sections, machine_facts(),
+        "odcs_conformance",
+        "ODCS conformance on the corpus",
+        sections,
+        machine_facts(),
         args.results,
     )
-    print(f"check {agreed}/{total}; cannot validate {len(cannot)}; "
-          f"validate {validate_agreed}/{cases}; wrote {path}")
+    print(
+        f"check {agreed}/{total}; cannot validate {len(cannot)}; "
+        f"validate {validate_agreed}/{cases}; wrote {path}"
+    )
     return 0
 
 

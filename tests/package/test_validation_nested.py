@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 
@@ -244,3 +245,58 @@ def test_reading_a_contract_imports_neither_polars_nor_pandera():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+ORDERS = {
+    "apiVersion": "v3.2.0",
+    "kind": "DataContract",
+    "id": "orders",
+    "schema": [
+        {
+            "name": "orders",
+            "properties": [
+                {
+                    "name": "customer_id",
+                    "logicalType": "integer",
+                    "relationships": [{"to": "customers.id"}],
+                }
+            ],
+        }
+    ],
+}
+
+
+def test_relationship_is_checked_when_the_referenced_data_is_given(tmp_path):
+    customers = tmp_path / "customers.csv"
+    customers.write_text("id,name\n1,Ada\n2,Bo\n")
+    orders = pl.DataFrame({"customer_id": [1, 2, None]})
+    assert validate(orders, ORDERS, references={"customers": customers}).ok
+    report = validate(
+        pl.DataFrame({"customer_id": [1, 3, 3]}), ORDERS, references={"customers": customers}
+    )
+    assert [(f.column, f.check, f.count, f.examples) for f in report.failures] == [
+        ("customer_id", "relationship to customers.id", 2, ("3",))
+    ]
+
+
+def test_relationship_without_the_referenced_data_is_noted_as_skipped():
+    report = validate(pl.DataFrame({"customer_id": [1]}), ORDERS)
+    assert report.ok
+    assert report.skipped == (
+        "schema: relationship to customers.id not checked: give the data with "
+        "--reference customers=FILE",
+    )
+
+
+def test_cli_checks_a_relationship_given_with_reference(tmp_path):
+    from charter_cli import charter  # noqa: PLC0415
+
+    (tmp_path / "customers.csv").write_text("id\n1\n")
+    (tmp_path / "orders.csv").write_text("customer_id\n1\n2\n")
+    (tmp_path / "orders.odcs.yaml").write_text(json.dumps(ORDERS))
+    args = ["validate", "orders.csv", "--contract", "orders.odcs.yaml"]
+    result = charter(*args, "--reference", "customers=customers.csv", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "relationship to customers.id" in result.stdout
+    assert charter(*args, cwd=tmp_path).returncode == 0
+    assert charter(*args, "--reference", "customers", cwd=tmp_path).returncode == 2

@@ -214,9 +214,13 @@ def load(path: Path) -> Contract:
     return from_document(load_yaml(path))
 
 
+UNNAMED = Path("<contract>")
+"""The path of a contract given as data, not read from a file."""
+
+
 def from_mapping(data: Mapping[str, Any], path: Path | None = None) -> Contract:
     """A contract given as parsed data (positions unknown)."""
-    return from_document(Document(path or Path("<contract>"), data))
+    return from_document(Document(path or UNNAMED, data))
 
 
 def from_document(document: Document) -> Contract:

@@ -77,7 +77,7 @@ def load_contract(contract: ContractSource) -> Contract:
 def contract_path(contract: ContractSource) -> Path | None:
     """The contract's file, when it came from one: messages name it."""
     if isinstance(contract, Contract):
-        return contract.path
+        return None if contract.path == contract_format.UNNAMED else contract.path
     return Path(contract) if isinstance(contract, str | Path) else None
 
 

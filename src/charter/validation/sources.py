@@ -65,6 +65,11 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
     raise DataError(f"{path}: unknown data format '{suffix}' (expected one of {known})")
 
 
+def read_any(data: Data) -> pl.DataFrame:
+    """Data with no contract of its own to read it by (a referenced dataset): CSV stays text."""
+    return read_frame(data, TableSpec("", ()))[0]
+
+
 def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:
     """Cast text columns to their contract types; report the values that do not parse."""
     failures: list[Failure] = []

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandera.polars as pa
 from pandera.errors import SchemaErrors
 
 from charter.validation.errors import ContractError
-from charter.validation.odcs import ContractSource, located, table_spec
+from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.pandera_errors import failures_from
 from charter.validation.polars_backend import to_pandera
+from charter.validation.relationships import check_relationships
 from charter.validation.report import Failure, ValidationReport
 from charter.validation.sources import Data, read_frame
 from charter.validation.spec import TableSpec
@@ -26,14 +28,21 @@ def compile_contract(contract: ContractSource, schema: str | None = None) -> pa.
 
 
 def validate(
-    data: Data, contract: ContractSource, *, schema: str | None = None
+    data: Data,
+    contract: ContractSource,
+    *,
+    schema: str | None = None,
+    references: Mapping[str, Data] | None = None,
 ) -> ValidationReport:
     """Check `data` (polars frame, Parquet or CSV path) against the contract.
 
     All checks run (pandera's lazy mode), so one report lists every failure.
+    `references` maps a schema object name to its data, so the contract's
+    `relationships` (foreign keys) to it are checked too.
     Raises ContractError or DataError when either cannot be read.
     """
-    table = table_spec(contract, schema)
+    typed = load_contract(contract)
+    table = table_spec(typed, schema)
     pandera_schema = _compile(table, contract)
     frame, unparsed = read_frame(data, table)
     try:
@@ -43,9 +52,11 @@ def validate(
     else:
         failures = unparsed
     sql_failures, sql_skipped = run_sql_rules(table, frame)
-    failures = _in_contract_order(failures + sql_failures, table)
+    obj = typed.schema(table.name) or typed.schemas[0]
+    key_failures, key_skipped = check_relationships(obj, frame, references or {})
+    failures = _in_contract_order(failures + sql_failures + key_failures, table)
     source = str(data) if isinstance(data, str | Path) else None
-    skipped = table.skipped + tuple(sql_skipped)
+    skipped = table.skipped + tuple(sql_skipped) + tuple(key_skipped)
     return ValidationReport(table.name, frame.height, failures, skipped, source)
 
 
