@@ -36,7 +36,8 @@ import yaml
 from harness.machine import machine_facts
 from harness.report import add_results_option, table, write_result
 
-CHECK_CODES = "CON001,CON002"
+SCHEMA_CODES = ("CON001", "CON002")
+CHECK_CODES = "CON001,CON002,CON015"
 
 
 def _plain(value):
@@ -50,14 +51,19 @@ def _plain(value):
     return value
 
 
+_VALIDATORS: dict[Path, object] = {}
+
+
 def _official(data, schemas: Path) -> tuple[bool | None, str]:
     """The official schema's verdict, None when no official schema exists for the version."""
     version = str(data.get("apiVersion", "")) if isinstance(data, dict) else ""
     path = schemas / f"bitol-{version}.json"
     if not path.is_file():
         return None, f"no official schema for apiVersion {version!r}"
-    schema = json.loads(path.read_text())
-    validator = jsonschema.validators.validator_for(schema)(schema)
+    if path not in _VALIDATORS:
+        schema = json.loads(path.read_text())
+        _VALIDATORS[path] = jsonschema.validators.validator_for(schema)(schema)
+    validator = _VALIDATORS[path]
     errors = sorted(validator.iter_errors(_plain(data)), key=lambda e: list(e.path))
     return (not errors), (errors[0].message[:120] if errors else "")
 
@@ -96,41 +102,59 @@ def _charter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
 
 
-def measure_check(corpus: Path, root: Path) -> tuple[list[list[str]], int, list[list[str]]]:
+def measure_check(corpus: Path, root: Path) -> dict:
     copies = _scratch(corpus, root)
     result = _charter("check", "--select", CHECK_CODES, "--no-cache", "--format", "json", cwd=root)
     findings: dict[str, list[str]] = {}
+    unvalidatable: list[list[str]] = []
     for finding in json.loads(result.stdout or "[]"):
         name = Path(finding["path"]).name
-        findings.setdefault(name, []).append(f"{finding['code']} {finding['message'][:100]}")
-    disagreements = []
-    agreed = 0
+        if finding["code"] in SCHEMA_CODES:
+            findings.setdefault(name, []).append(f"{finding['code']} {finding['message'][:100]}")
+        else:
+            relative = copies[name][0]
+            unvalidatable.append([relative, f"{finding['line']}", finding["message"][:160]])
+    disagreements, refused = [], []
+    agreed = judged = 0
     for name, (relative, data) in copies.items():
         official, reason = _official(data, corpus / "schemas")
         charter_ok = name not in findings
         if official is None:
-            agreed += not charter_ok  # no schema to hold it to: refusing it agrees
-            if charter_ok:
-                disagreements.append([relative, reason, "accepted"])
+            (refused if not charter_ok else disagreements).append(
+                [relative, reason, "refused (CON002)" if not charter_ok else "accepted"]
+            )
             continue
+        if official and not charter_ok and all(f.startswith("CON002") for f in findings[name]):
+            refused.append([relative, "valid", "refused (CON002): Charter reads v3.1.0 and later"])
+            continue
+        judged += 1
         if official == charter_ok:
             agreed += 1
         else:
             said = "accepted" if charter_ok else "; ".join(findings[name][:2])
             disagreements.append([relative, "valid" if official else reason, said])
-    cannot = _cannot_validate(root, copies, findings)
-    return disagreements, agreed, cannot, len(copies)
+    flagged = {row[0] for row in unvalidatable}
+    cannot = _cannot_validate(root, copies, findings, flagged)
+    return {
+        "agreed": agreed,
+        "judged": judged,
+        "total": len(copies),
+        "disagreements": disagreements,
+        "refused": refused,
+        "unvalidatable": unvalidatable,
+        "cannot": cannot,
+    }
 
 
-def _cannot_validate(root: Path, copies, findings) -> list[list[str]]:
-    """Contracts check passes (schema-wise) that `charter validate` cannot compile."""
+def _cannot_validate(root: Path, copies, findings, flagged) -> list[list[str]]:
+    """Contracts `charter check` passes that `charter validate` cannot compile: the gap."""
     from charter.formats import contract as contract_format  # noqa: PLC0415
     from charter.validation import ContractError  # noqa: PLC0415
     from charter.validation.validator import compile_contract  # noqa: PLC0415
 
     rows = []
     for name, (relative, _data) in copies.items():
-        if name in findings:
+        if name in findings or relative in flagged:
             continue
         contract = contract_format.load(root / "governance" / "contracts" / name)
         for schema_object in contract.schemas:
@@ -161,7 +185,9 @@ def measure_validate(corpus: Path) -> tuple[list[list[str]], int, int]:
         agreed += ok
         detail = (result.stderr or result.stdout).strip().splitlines()
         summary = next((line for line in detail if line.strip()), "")[:140]
-        rows.append([case["id"], case["expected"], verdict, "yes" if ok else "**no**", summary])
+        basis = case.get("expected_basis", "")
+        mark = "yes" if ok else "**no**"
+        rows.append([case["id"], basis, case["expected"], verdict, mark, summary])
     return rows, agreed, len(cases)
 
 
@@ -173,32 +199,42 @@ def main() -> int:
     corpus = args.corpus.resolve()
     root = Path(tempfile.mkdtemp(prefix="charter-odcs-"))
     try:
-        disagreements, agreed, cannot, total = measure_check(corpus, root / "project")
+        check = measure_check(corpus, root / "project")
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    validate_rows, validate_agreed, cases = measure_validate(corpus)
+    rows, validate_agreed, cases = measure_validate(corpus)
+    upstream = [row for row in rows if row[1] == "upstream-test"]
+    upstream_agreed = sum(row[4] == "yes" for row in upstream)
+    summary = [
+        [
+            "`charter check` (CON001/CON002) vs the official schema",
+            f"{check['agreed']}/{check['judged']}",
+        ],
+        ["v3.0.x contracts as written, refused by design (CON002)", str(len(check["refused"]))],
+        ["contracts `check` flags as not validatable (CON015)", str(len(check["unvalidatable"]))],
+        ["contracts `check` passes that `validate` cannot compile", str(len(check["cannot"]))],
+        ["`charter validate` vs the upstream verdict, all cases", f"{validate_agreed}/{cases}"],
+        ["`charter validate`, upstream-tested cases", f"{upstream_agreed}/{len(upstream)}"],
+    ]
     sections = [
-        f"Corpus: `{corpus}` (its SOURCES.md names every origin).",
+        f"Corpus: `{corpus}` (its SOURCES.md names every origin); {check['total']} contracts "
+        "measured (v3.0.x ones also as copies declared v3.1.0).",
         "### Summary",
-        table(
-            ["measure", "agreement"],
-            [
-                ["`charter check` (CON001/CON002) vs the official schema", f"{agreed}/{total}"],
-                [
-                    "contracts `check` passes that `validate` cannot compile",
-                    str(len(cannot)),
-                ],
-                ["`charter validate` vs the upstream verdict", f"{validate_agreed}/{cases}"],
-            ],
-        ),
-        "### `charter check` disagreements",
-        table(["contract", "official schema", "charter"], disagreements)
-        if disagreements
+        table(["measure", "result"], summary),
+        "### `charter check` disagreements with the official schema",
+        table(["contract", "official schema", "charter"], check["disagreements"])
+        if check["disagreements"]
+        else "None.",
+        "### Flagged by `charter check` as not validatable (CON015)",
+        table(["contract", "line", "message"], check["unvalidatable"])
+        if check["unvalidatable"]
         else "None.",
         "### Passes `check`, cannot be validated",
-        table(["contract", "schema object", "why"], cannot) if cannot else "None.",
+        table(["contract", "schema object", "why"], check["cannot"])
+        if check["cannot"]
+        else "None.",
         "### `charter validate` per case",
-        table(["case", "expected", "charter", "agrees", "first line"], validate_rows),
+        table(["case", "basis", "expected", "charter", "agrees", "first line"], rows),
     ]
     path = write_result(
         "odcs_conformance",
@@ -208,8 +244,10 @@ def main() -> int:
         args.results,
     )
     print(
-        f"check {agreed}/{total}; cannot validate {len(cannot)}; "
-        f"validate {validate_agreed}/{cases}; wrote {path}"
+        f"check {check['agreed']}/{check['judged']} (refused v3.0.x {len(check['refused'])}); "
+        f"CON015 {len(check['unvalidatable'])}; gap {len(check['cannot'])}; "
+        f"validate {validate_agreed}/{cases} (upstream-tested {upstream_agreed}/{len(upstream)}); "
+        f"wrote {path}"
     )
     return 0
 
