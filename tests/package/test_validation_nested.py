@@ -300,3 +300,11 @@ def test_cli_checks_a_relationship_given_with_reference(tmp_path):
     assert "relationship to customers.id" in result.stdout
     assert charter(*args, cwd=tmp_path).returncode == 0
     assert charter(*args, "--reference", "customers", cwd=tmp_path).returncode == 2
+
+
+def test_every_undocumented_column_is_reported():
+    contract = contract_with([{"name": "a"}])
+    assert checks(pl.DataFrame({"a": [1], "b": [2], "c": [3]}), contract) == [
+        ("b", "column not in the contract"),
+        ("c", "column not in the contract"),
+    ]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandera.polars as pa
+import polars as pl
 from pandera.errors import SchemaErrors
 
 from charter.validation.errors import ContractError
@@ -51,6 +52,7 @@ def validate(
         failures = unparsed + failures_from(errors, frame.height, {f.column for f in unparsed})
     else:
         failures = unparsed
+    failures = _every_undocumented_column(failures, frame, table)
     sql_failures, sql_skipped = run_sql_rules(table, frame)
     obj = typed.schema(table.name) or typed.schemas[0]
     key_failures, key_skipped = check_relationships(obj, frame, references or {})
@@ -65,6 +67,16 @@ def _compile(table: TableSpec, contract: ContractSource) -> pa.DataFrameSchema:
         return to_pandera(table)
     except ContractError as error:
         raise located(error, contract) from None
+
+
+def _every_undocumented_column(
+    failures: list[Failure], frame: pl.DataFrame, table: TableSpec
+) -> list[Failure]:
+    """One failure per column the contract does not list (pandera names only the first)."""
+    check = "column not in the contract"
+    known = {spec.name for spec in table.columns}
+    extra = [Failure(c, check, frame.height) for c in frame.columns if c not in known]
+    return [f for f in failures if f.check != check] + extra
 
 
 def _in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failure]:
