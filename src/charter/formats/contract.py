@@ -20,6 +20,17 @@ from typing import Any
 
 from charter.formats.source import Document, FormatError, load_yaml, pointer_join
 
+# ODCS quality-rule operators (`mustBe...`), in the order the standard lists them.
+OPERATORS = (
+    "mustBe",
+    "mustNotBe",
+    "mustBeGreaterThan",
+    "mustBeGreaterOrEqualTo",
+    "mustBeLessThan",
+    "mustBeLessOrEqualTo",
+    "mustBeBetween",
+    "mustNotBeBetween",
+)
 # customProperties keys accepted for an allowed-value list before ODCS v3.2's `enum`.
 ENUM_CUSTOM_PROPERTIES = ("enum", "allowedValues", "validValues")
 
@@ -60,6 +71,23 @@ class Quality:
         arguments = self.raw.get("arguments")
         return arguments if isinstance(arguments, Mapping) else {}
 
+    @property
+    def thresholds(self) -> tuple[tuple[str, Any], ...]:
+        """The `mustBe...` operators written, with their bounds, in the standard's order."""
+        return tuple((name, self.raw[name]) for name in OPERATORS if name in self.raw)
+
+    @property
+    def unit(self) -> Any:
+        return self.raw.get("unit", "rows")
+
+    @property
+    def query(self) -> Any:
+        return self.raw.get("query")
+
+    @property
+    def description(self) -> str | None:
+        return _str(self.raw.get("description"))
+
 
 @dataclass
 class Relationship:
@@ -91,6 +119,8 @@ class Property:
     custom_pointers: dict[str, str]
     options: dict[str, Any]
     """`logicalTypeOptions` (minimum, maximum, pattern, ...), empty when absent."""
+    options_malformed: bool = False
+    """`logicalTypeOptions` is there but not a mapping."""
     path: str = ""
     """Where it sits from the column down: `address.city`, `tags[]`, `prefs{value}`."""
     raw: Mapping[str, Any] = field(default_factory=dict)
@@ -339,6 +369,7 @@ def _property(
         custom=custom,
         custom_pointers=custom_pointers,
         options=dict(options) if isinstance(options, Mapping) else {},
+        options_malformed=options is not None and not isinstance(options, Mapping),
         path=path,
         raw=item,
         primary_key_position=item.get("primaryKeyPosition"),

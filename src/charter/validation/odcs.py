@@ -23,7 +23,6 @@ from charter.validation.spec import (
     LOGICAL_TYPES,
     METRICS,
     NESTED_TYPES,
-    OPERATORS,
     SQL_METRIC,
     STRING_FORMATS,
     ColumnSpec,
@@ -218,9 +217,8 @@ def _column(prop: Property) -> ColumnSpec:
 
 def _constraints(prop: Property) -> tuple[Constraint, ...]:
     options = prop.options
-    raw = prop.raw.get("logicalTypeOptions")
     name, logical_type = prop.path, prop.logical_type
-    if raw is not None and not isinstance(raw, Mapping):
+    if prop.options_malformed:
         raise _fail(f"property '{name}': logicalTypeOptions must be a mapping", prop.pointer)
     found: list[Constraint] = []
     for kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -356,7 +354,7 @@ def _quality(
 
 
 def _conditions(entry: Quality, where: str) -> tuple[tuple[str, Any], ...]:
-    conditions = tuple((name, entry.raw[name]) for name in OPERATORS if name in entry.raw)
+    conditions = entry.thresholds
     for name, bound in conditions:
         _threshold(name, bound, where, entry.pointer)
     return conditions
@@ -364,7 +362,7 @@ def _conditions(entry: Quality, where: str) -> tuple[tuple[str, Any], ...]:
 
 def _sql_rule(entry: Quality, prop: Property | None, obj: SchemaObject, where: str) -> QualityRule:
     """A `type: sql` rule: its query, placeholders filled, returns the number compared."""
-    query = entry.raw.get("query")
+    query = entry.query
     if not isinstance(query, str) or not query.strip():
         raise _fail(f"{where}: sql quality rule needs a `query`", entry.pointer)
     conditions = _conditions(entry, f"{where}: sql") or (("mustBe", 0),)
@@ -385,7 +383,7 @@ def _rule(entry: Quality, metric: str, prop: Property | None, where: str) -> Qua
     if not conditions:  # no threshold written: none of the counted rows are acceptable
         conditions = (("mustBeGreaterThan", 0),) if metric == "rowCount" else (("mustBe", 0),)
     arguments = entry.arguments
-    unit = entry.raw.get("unit", "rows")
+    unit = entry.unit
     if unit not in ("rows", "percent"):
         raise _fail(
             f"{where}: quality unit must be 'rows' or 'percent', not {unit!r}", entry.pointer

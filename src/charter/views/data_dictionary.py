@@ -83,14 +83,15 @@ def quality_rules(obj: SchemaObject) -> list[str]:
     """The dataset-level quality rules (row count, duplicates, ...) as a list under the table."""
     items = []
     for rule in obj.quality:
-        raw = rule.raw
-        name = raw.get("metric") or raw.get("name") or raw.get("type") or "rule"
+        name = rule.metric or rule.raw.get("name") or rule.raw.get("type") or "rule"
         columns = rule.arguments.get("properties")
         of = f" of {', '.join(code(c) for c in columns)}" if isinstance(columns, list) else ""
+        written = dict(rule.thresholds)
         bound = next(
-            (f" {words} {cell(raw[key])}" for key, words in OPERATOR_WORDS if key in raw), ""
+            (f" {words} {cell(written[key])}" for key, words in OPERATOR_WORDS if key in written),
+            "",
         )
-        about = f": {cell(raw['description'])}" if raw.get("description") else ""
+        about = f": {cell(rule.description)}" if rule.description else ""
         items.append(f"- {code(name)}{of}{bound}{about}")
     return ["**Quality rules:**", "", *items, ""] if items else []
 
@@ -103,14 +104,14 @@ def property_row(prop: Property) -> list[str]:
     """
     return [
         code(prop.path or prop.name, in_table=True),
-        cell(prop.raw.get("logicalType", "")),
+        cell(prop.logical_type or ""),
         "yes" if prop.required or prop.primary_key else "no",
         cell(prop.custom.get("unit")),
         "; ".join(constraints(prop)),
         cell(prop.custom.get("missingValues")),
-        cell(prop.raw.get("classification", "")),
+        cell(prop.classification or ""),
         cell(_pii(prop)),
-        cell(prop.raw.get("description", "")),
+        cell(prop.description or ""),
     ]
 
 
@@ -133,7 +134,7 @@ def valid_values(prop: Property) -> list[list[Any]]:
     """Code lists, said either way ODCS v3.1.0 allows: a custom property or a quality rule."""
     lists = [prop.custom.get("validValues")]
     for rule in prop.quality:
-        if rule.raw.get("metric") == "invalidValues":
+        if rule.metric == "invalidValues":
             lists.append(rule.arguments.get("validValues"))
     return [values for values in lists if isinstance(values, list)]
 
