@@ -166,8 +166,9 @@ class Property:
     def walk(self) -> Iterator[Property]:
         """This property and everything nested in it, depth first."""
         yield self
-        for child in self.children():
-            yield from child.walk()
+        if self.properties or self.items or self.key or self.value:
+            for child in self.children():
+                yield from child.walk()
 
 
 @dataclass
@@ -182,14 +183,16 @@ class SchemaObject:
     relationships: list[Relationship] = field(default_factory=list)
     physical_name: str | None = None
     id: str | None = None
+    _flat: list[Property] | None = field(default=None, repr=False, compare=False)
 
     def property(self, name: str) -> Property | None:
         return next((p for p in self.properties if p.name == name), None)
 
-    def walk(self) -> Iterator[Property]:
-        """Every property at every depth."""
-        for prop in self.properties:
-            yield from prop.walk()
+    def walk(self) -> list[Property]:
+        """Every property at every depth, depth first (worked out once: rules ask often)."""
+        if self._flat is None:
+            self._flat = [nested for prop in self.properties for nested in prop.walk()]
+        return self._flat
 
     def find(self, path: str) -> Property | None:
         """The property at a dotted path (`address.city`), fields of objects included."""
@@ -375,9 +378,15 @@ def _property(
         primary_key_position=item.get("primaryKeyPosition"),
         enum=enum,
         enum_pointer=enum_pointer,
-        properties=_properties(item, pointer, path, f"property '{path}'", problems),
-        quality=_quality(item.get("quality"), pointer, f"property '{path}'", problems),
-        relationships=_relationships(item.get("relationships"), pointer, path),
+        properties=_properties(item, pointer, path, f"property '{path}'", problems)
+        if "properties" in item
+        else [],
+        quality=_quality(item["quality"], pointer, f"property '{path}'", problems)
+        if "quality" in item
+        else [],
+        relationships=_relationships(item["relationships"], pointer, path)
+        if "relationships" in item
+        else [],
         element=element,
         id=_str(item.get("id")),
     )
