@@ -308,3 +308,21 @@ def test_every_undocumented_column_is_reported():
         ("b", "column not in the contract"),
         ("c", "column not in the contract"),
     ]
+
+
+def test_items_that_are_objects_are_checked_field_by_field():
+    lines = {
+        "name": "lines",
+        "logicalType": "array",
+        "items": {
+            "logicalType": "object",
+            "properties": [
+                {"name": "qty", "logicalType": "integer", "logicalTypeOptions": {"minimum": 1}}
+            ],
+        },
+    }
+    frame = pl.DataFrame({"lines": [[{"qty": 1}], [{"qty": 0}, {"qty": 2}]]})
+    report = validate(frame, contract_with([lines]))
+    assert [(f.column, f.check, f.count, f.examples) for f in report.failures] == [
+        ("lines", "lines[].qty: minimum 1", 1, ("[{'qty': 0}, {'qty': 2}]",))
+    ]
