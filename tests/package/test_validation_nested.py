@@ -326,3 +326,28 @@ def test_items_that_are_objects_are_checked_field_by_field():
     assert [(f.column, f.check, f.count, f.examples) for f in report.failures] == [
         ("lines", "lines[].qty: minimum 1", 1, ("[{'qty': 0}, {'qty': 2}]",))
     ]
+
+
+def test_quality_rules_on_struct_fields_run_and_inside_lists_are_noted():
+    address = {
+        **ADDRESS,
+        "properties": [
+            {
+                "name": "city",
+                "logicalType": "string",
+                "quality": [{"metric": "nullValues", "mustBeLessThan": 1}],
+            },
+            {"name": "floor", "logicalType": "integer"},
+        ],
+    }
+    scores = {**SCORES, "items": {"logicalType": "integer", "quality": [{"metric": "nullValues"}]}}
+    contract = contract_with([address, scores])
+    report = validate(people(cities=("Oslo", None)), contract)
+    assert [(f.column, f.check, f.count) for f in report.failures] == [
+        ("address", "address.city: nullValues < 1", 1)
+    ]
+    assert report.skipped == (
+        "property 'scores[]': nullValues quality rule not executed: rules inside arrays and "
+        "maps are not run",
+    )
+    assert validate(people(), contract).ok

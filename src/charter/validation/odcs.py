@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -130,11 +131,23 @@ def _table_spec(contract: Contract, name: str | None) -> TableSpec:
     for prop in obj.properties:
         _quality(prop.quality, prop, obj, rules, skipped)
         for nested in list(prop.walk())[1:]:
-            for entry in nested.quality:
-                skipped.append(
+            if not nested.quality:
+                continue
+            fields = nested.path.split(".")[1:]
+            if nested.element or any(not f or "[" in f or "{" in f for f in fields):
+                skipped += [
                     f"property '{nested.path}': {entry.metric or entry.type} quality rule "
-                    "not executed: rules on nested fields are not run yet"
-                )
+                    "not executed: rules inside arrays and maps are not run"
+                    for entry in nested.quality
+                ]
+                continue
+            found: list[QualityRule] = []
+            _quality(nested.quality, nested, obj, found, skipped)
+            rules += [
+                replace(rule, column=prop.name, field_path=tuple(fields))
+                for rule in found
+                if rule.metric != SQL_METRIC
+            ]
     _quality(obj.quality, None, obj, rules, skipped)
     skipped += _unchecked_formats(obj)
     _known_columns(rules, {column.name for column in columns}, obj.name)
@@ -334,7 +347,7 @@ def _quality(
     skipped: list[str],
 ) -> None:
     column = prop.name if prop is not None else None
-    where = f"property '{column}'" if column else "schema"
+    where = f"property '{prop.path or prop.name}'" if prop is not None else "schema"
     for entry in entries:
         kind = entry.type
         if kind in UNRUN_QUALITY_TYPES:

@@ -478,12 +478,17 @@ def offending_rows(rule: QualityRule, schema: pl.Schema) -> pl.Expr | None:
     """Rows counted by the rule's metric, as a boolean expression (None for rowCount)."""
     if rule.metric == "rowCount":
         return None
+    column = pl.col(rule.column) if rule.column else None
+    dtype = schema[rule.column] if rule.column else None
+    for field in rule.field_path:  # a rule on a field of a struct column
+        dtype = _inner_dtype(dtype, (("field", field),))
+        column = column.struct.field(field)
     if rule.metric == "duplicateValues":
+        if column is not None and rule.field_path:
+            return column.is_duplicated() & column.is_not_null()
         keys = [rule.column] if rule.column else list(rule.columns or schema.names())
         values = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
         return values.is_duplicated() & pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
-    column = pl.col(rule.column)
-    dtype = schema[rule.column]
     if rule.metric == "nullValues":
         return column.is_null()
     if rule.metric == "missingValues":

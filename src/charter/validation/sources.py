@@ -92,7 +92,7 @@ def null_markers(table: TableSpec) -> dict[str, list[str]]:
     """Per column, the texts its `missingValues` rules list (numbers such as -1 stay values)."""
     markers: dict[str, list[str]] = {}
     for rule in table.rules:
-        if rule.metric == "missingValues" and rule.column is not None:
+        if rule.metric == "missingValues" and rule.column is not None and not rule.field_path:
             texts = [value for value in rule.missing_values if isinstance(value, str)]
             markers.setdefault(rule.column, []).extend(texts)
     return markers

@@ -138,11 +138,13 @@ class QualityRule:
     pattern: str | None = None  # invalidValues: the pattern valid values match
     query: str | None = None  # sql: the query, `{object}`/`{property}` already filled in
     label: str = ""  # sql: the rule's name or description, for the report
+    field_path: tuple[str, ...] = ()  # a rule on a struct field: the fields below `column`
 
     def describe(self) -> str:
         unit = " percent" if self.unit == "percent" else ""
         name = f"sql {self.label!r}" if self.metric == SQL_METRIC and self.label else self.metric
-        return f"{name} {self.threshold.describe()}{unit}"
+        where = f"{'.'.join((self.column or '', *self.field_path))}: " if self.field_path else ""
+        return f"{where}{name} {self.threshold.describe()}{unit}"
 
 
 @dataclass(frozen=True)
