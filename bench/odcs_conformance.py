@@ -1,8 +1,9 @@
 """How far Charter agrees with the ODCS standard, measured on material no one here wrote.
 
-Usage: python bench/odcs_conformance.py CORPUS [--results DIR]
+Usage: python bench/odcs_conformance.py [CORPUS] [--results DIR]
 
-CORPUS is a folder laid out like `../shared/corpus` (see its SOURCES.md):
+CORPUS (default: `../shared/corpus` beside the repository; without it nothing
+is measured) is a folder laid out like it (see its SOURCES.md):
 `odcs/**.yaml` contracts, `odcs-data/<case>/case.json` with a contract, a data
 file and the upstream verdict, and `schemas/bitol-v<version>.json`, the official
 ODCS JSON Schemas. Nothing of it is copied into the project: contracts are
@@ -12,8 +13,9 @@ copied into a scratch project under a temporary folder and measured there.
   against the official schema of each contract's apiVersion (jsonschema). A
   v3.0.x contract is measured as written (Charter refuses it, CON002) and as a
   copy declared v3.1.0, which the v3.1.0 schema judges.
-- **cannot validate**: contracts `charter check` passes whose schema objects
-  `charter validate` cannot compile (it would exit 2): each one is a gap.
+- **cannot validate**: contracts `charter check` reports as not validatable
+  (CON015), and those it passes whose schema objects `charter validate` cannot
+  compile (it would exit 2): each of the latter is a gap.
 - **validate**: `charter validate DATA --contract C` on each case, exit 0 for
   an expected pass, 1 for an expected fail; exit 2 disagrees either way.
 
@@ -33,9 +35,10 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-from harness.machine import machine_facts
+from harness.machine import REPO, machine_facts
 from harness.report import add_results_option, table, write_result
 
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 SCHEMA_CODES = ("CON001", "CON002")
 CHECK_CODES = "CON001,CON002,CON015"
 
@@ -200,10 +203,19 @@ def measure_validate(corpus: Path) -> tuple[list[list[str]], int, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path, help="the corpus folder (see ../shared/corpus)")
+    parser.add_argument(
+        "corpus",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_CORPUS,
+        help=f"the corpus folder (default: {DEFAULT_CORPUS})",
+    )
     add_results_option(parser)
     args = parser.parse_args()
     corpus = args.corpus.resolve()
+    if not (corpus / "odcs-data").is_dir():
+        print(f"no ODCS corpus at {corpus}: nothing measured (pass its folder)")
+        return 0
     root = Path(tempfile.mkdtemp(prefix="charter-odcs-"))
     try:
         check = measure_check(corpus, root / "project")
