@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from charter.formats.contract import OPERATORS
+
 # ODCS logical types that a backend maps to a physical dtype family.
 SCALAR_TYPES = ("string", "integer", "number", "boolean", "date", "timestamp", "time")
 # Logical types that hold other values: fields, items, keys and values (ODCS v3.1, v3.2).
@@ -70,7 +72,7 @@ _COMPARE: dict[str, Callable[[float, Any], bool]] = {
     "mustBeBetween": lambda value, bounds: bounds[0] <= value <= bounds[1],
     "mustNotBeBetween": lambda value, bounds: not bounds[0] <= value <= bounds[1],
 }
-OPERATORS = tuple(_COMPARE)
+assert tuple(_COMPARE) == OPERATORS, "every ODCS operator has its comparison"
 
 _SYMBOLS = {
     "mustBe": "==",
