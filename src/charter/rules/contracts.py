@@ -34,8 +34,7 @@ def _properties(contract: Contract) -> Iterator[Property]:
 
 def _is_draft(contract: Contract) -> bool:
     """`status: draft`: what is left to fill in is one to-do list (CON014), not rule by rule."""
-    data = contract.document.data
-    return isinstance(data, dict) and data.get("status") == "draft"
+    return contract.status == "draft"
 
 
 def _finished_properties(contract: Contract) -> Iterator[Property]:
@@ -319,9 +318,7 @@ def _placeholder_in(value: object) -> bool:
 
 
 def _draft_todos(contract: Contract, prop: Property) -> set[str]:
-    raw = contract.document.data
-    for token in prop.pointer.strip("/").split("/"):
-        raw = raw[int(token)] if isinstance(raw, list) else raw[token]
+    raw = prop.raw
     todos = {
         "describe": not (prop.description or "").strip() or _placeholder_in(prop.description),
         "unit": _needs_unit(prop),
