@@ -351,3 +351,31 @@ def test_quality_rules_on_struct_fields_run_and_inside_lists_are_noted():
         "maps are not run",
     )
     assert validate(people(), contract).ok
+
+
+def test_csv_dates_are_read_in_the_contracts_format(tmp_path):
+    contract = contract_with(
+        [
+            {"name": "day", "logicalType": "date", "logicalTypeOptions": {"format": "dd/MM/yyyy"}},
+            {
+                "name": "at",
+                "logicalType": "timestamp",
+                "logicalTypeOptions": {"format": "yyyy-MM-dd HH:mm:ss.SSS"},
+            },
+        ]
+    )
+    data = tmp_path / "days.csv"
+    data.write_text("day,at\n31/12/2025,2025-12-31 23:59:58.250\n")
+    assert validate(data, contract).ok
+    data.write_text("day,at\n2025-12-31,2025-12-31 23:59:58.250\n")
+    assert [(f.column, f.check) for f in validate(data, contract).failures] == [
+        ("day", "type date")
+    ]
+
+
+def test_date_format_with_letters_charter_cannot_read_is_a_contract_error():
+    contract = contract_with(
+        [{"name": "day", "logicalType": "date", "logicalTypeOptions": {"format": "EEE dd"}}]
+    )
+    with pytest.raises(ContractError, match="date format 'EEE dd' uses 'E'"):
+        validate(pl.DataFrame({"day": [dt.date(2025, 1, 1)]}), contract)

@@ -10,6 +10,7 @@ says, without running anything, why a schema object cannot be validated:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -225,7 +226,57 @@ def _column(prop: Property) -> ColumnSpec:
         items=items if logical_type in (None, "array", "vector") else None,
         key=_column(prop.key) if prop.key is not None and logical_type == "map" else None,
         value=_column(prop.value) if prop.value is not None and logical_type == "map" else None,
+        text_format=_strftime(prop) if logical_type in _TEMPORAL else None,
     )
+
+
+# JDK DateTimeFormatter letters (ODCS `format` of dates and times) as strftime codes.
+_JDK_CODES = {
+    "yyyy": "%Y",
+    "yy": "%y",
+    "MM": "%m",
+    "dd": "%d",
+    "HH": "%H",
+    "hh": "%I",
+    "mm": "%M",
+    "ss": "%S",
+    ".SSSSSS": "%.6f",
+    ".SSS": "%.3f",
+    "SSSSSS": "%6f",
+    "SSS": "%3f",
+    "a": "%p",
+    "XXX": "%:z",
+    "Z": "%z",
+}
+_JDK_TOKEN = re.compile(
+    r"'([^']*)'|("
+    + "|".join(map(re.escape, sorted(_JDK_CODES, key=len, reverse=True)))
+    + ")|([A-Za-z])"
+)
+
+
+def _strftime(prop: Property) -> str | None:
+    """The `format` of a date or time as strftime, for text data (None when there is none)."""
+    pattern = prop.options.get("format")
+    if not isinstance(pattern, str):
+        return None
+    parts = []
+    for match in _JDK_TOKEN.finditer(pattern):
+        literal, code, unknown = match.groups()
+        if unknown:
+            raise _fail(
+                f"property '{prop.path}': date format {pattern!r} uses {unknown!r}, which "
+                "Charter cannot read (yyyy, yy, MM, dd, HH, hh, mm, ss, SSS, a, XXX, Z)",
+                prop.pointer,
+            )
+        parts.append(
+            (match.start(), match.end(), literal if literal is not None else _JDK_CODES[code])
+        )
+    text, last = "", 0
+    for start, end, replacement in parts:
+        text += pattern[last:start].replace("%", "%%") + replacement
+        last = end
+    return text + pattern[last:].replace("%", "%%")
 
 
 def _constraints(prop: Property) -> tuple[Constraint, ...]:

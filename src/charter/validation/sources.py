@@ -8,7 +8,7 @@ import polars as pl
 
 from charter.validation.errors import DataError
 from charter.validation.report import EXAMPLES, Failure
-from charter.validation.spec import TableSpec
+from charter.validation.spec import ColumnSpec, TableSpec
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -78,7 +78,7 @@ def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, lis
         if parser is None or spec.name not in frame.columns:
             continue
         text = frame[spec.name]
-        parsed = parser(text)
+        parsed = parser(text) if spec.text_format is None else _formatted(text, spec)
         bad = text.filter(text.is_not_null() & parsed.is_null())
         if bad.len():
             examples = tuple(bad.unique(maintain_order=True).head(EXAMPLES).to_list())
@@ -86,6 +86,12 @@ def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, lis
         else:
             frame = frame.with_columns(parsed.alias(spec.name))
     return frame, failures
+
+
+def _formatted(text: pl.Series, spec: ColumnSpec) -> pl.Series:
+    """Dates and times written in the contract's own `format` (`dd/MM/yyyy`)."""
+    read = {"date": text.str.to_date, "timestamp": text.str.to_datetime, "time": text.str.to_time}
+    return read[spec.logical_type or ""](spec.text_format, strict=False)
 
 
 def null_markers(table: TableSpec) -> dict[str, list[str]]:

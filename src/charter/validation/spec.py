@@ -167,6 +167,7 @@ class ColumnSpec:
     items: ColumnSpec | None = None
     key: ColumnSpec | None = None
     value: ColumnSpec | None = None
+    text_format: str | None = None  # dates and times written as text: strftime pattern
 
     def describe_type(self) -> str:
         """The logical type with what nests in it: `object{name: string, tags: array<string>}`."""
