@@ -373,9 +373,17 @@ def test_csv_dates_are_read_in_the_contracts_format(tmp_path):
     ]
 
 
-def test_date_format_with_letters_charter_cannot_read_is_a_contract_error():
+def test_date_format_charter_cannot_read_is_noted_and_iso_is_read():
     contract = contract_with(
         [{"name": "day", "logicalType": "date", "logicalTypeOptions": {"format": "EEE dd"}}]
     )
-    with pytest.raises(ContractError, match="date format 'EEE dd' uses 'E'"):
-        validate(pl.DataFrame({"day": [dt.date(2025, 1, 1)]}), contract)
+    report = validate(pl.DataFrame({"day": [dt.date(2025, 1, 1)]}), contract)
+    assert report.ok
+    assert report.skipped == (
+        "property 'day': format 'EEE dd' is not a JDK date pattern (yyyy, MM, dd, HH, mm, ss, "
+        "SSS, a, XXX, Z): text is read as ISO dates",
+    )
+    named = contract_with(
+        [{"name": "day", "logicalType": "date", "logicalTypeOptions": {"format": "date"}}]
+    )
+    assert validate(pl.DataFrame({"day": [dt.date(2025, 1, 1)]}), named).skipped == ()

@@ -163,6 +163,12 @@ def _unchecked_formats(obj: SchemaObject) -> list[str]:
     notes = []
     for prop in obj.walk():
         text_format = prop.options.get("format")
+        temporal = prop.logical_type in _TEMPORAL and isinstance(text_format, str)
+        if temporal and text_format not in ISO_FORMATS and _strftime(prop) is None:
+            notes.append(
+                f"property '{prop.path}': format {text_format!r} is not a JDK date pattern "
+                "(yyyy, MM, dd, HH, mm, ss, SSS, a, XXX, Z): text is read as ISO dates"
+            )
         string = prop.logical_type in (None, "string") and isinstance(text_format, str)
         if string and text_format not in (*STRING_FORMATS, *ADVISORY_FORMATS):
             notes.append(
@@ -230,6 +236,8 @@ def _column(prop: Property) -> ColumnSpec:
     )
 
 
+# Format names that say "ISO 8601", as the JSON Schema formats do.
+ISO_FORMATS = ("date", "date-time", "time", "iso", "ISO-8601")
 # JDK DateTimeFormatter letters (ODCS `format` of dates and times) as strftime codes.
 _JDK_CODES = {
     "yyyy": "%Y",
@@ -256,7 +264,7 @@ _JDK_TOKEN = re.compile(
 
 
 def _strftime(prop: Property) -> str | None:
-    """The `format` of a date or time as strftime, for text data (None when there is none)."""
+    """The `format` of a date or time as strftime, for text data; None: read ISO text."""
     pattern = prop.options.get("format")
     if not isinstance(pattern, str):
         return None
@@ -264,11 +272,7 @@ def _strftime(prop: Property) -> str | None:
     for match in _JDK_TOKEN.finditer(pattern):
         literal, code, unknown = match.groups()
         if unknown:
-            raise _fail(
-                f"property '{prop.path}': date format {pattern!r} uses {unknown!r}, which "
-                "Charter cannot read (yyyy, yy, MM, dd, HH, hh, mm, ss, SSS, a, XXX, Z)",
-                prop.pointer,
-            )
+            return None  # not JDK letters (`date-time`): read as ISO, noted
         parts.append(
             (match.start(), match.end(), literal if literal is not None else _JDK_CODES[code])
         )
