@@ -12,7 +12,12 @@ validated without importing polars and pandera.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers and editors see; at runtime names load on use
+    from charter.validation.errors import ContractError, DataError, ValidationSetupError
+    from charter.validation.report import ContractViolation, Failure, ValidationReport
+    from charter.validation.validator import compile_contract, validate
 
 _EXPORTS = {
     "ContractError": "charter.validation.errors",
