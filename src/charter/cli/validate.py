@@ -32,6 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--schema", default=None, help="schema object to validate against (default: the first)"
     )
+    parser.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="data of the schema object NAME that relationships point to (repeatable)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_project_option(parser)
     parser.set_defaults(handler=run)
@@ -52,8 +59,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    references = dict(item.partition("=")[::2] for item in args.reference)
+    if any(not name or not path for name, path in references.items()):
+        print("charter validate: --reference takes NAME=FILE", file=sys.stderr)
+        return EXIT_ERROR
     try:
-        report = validate(args.data, contract, schema=args.schema)
+        report = validate(args.data, contract, schema=args.schema, references=references)
     except ValidationSetupError as error:
         print(f"charter validate: {error}", file=sys.stderr)
         return EXIT_ERROR
