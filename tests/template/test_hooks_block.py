@@ -12,11 +12,13 @@ import base64
 import secrets
 import shutil
 import string
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import run
+from templating import clean_env
 
 pytestmark = pytest.mark.generated
 
@@ -76,6 +78,21 @@ CASES = [
 ]
 
 
+def commit(project: Path, message: str) -> tuple[int, str]:
+    """`git commit` through the installed hooks; the output may quote binary bytes."""
+    result = subprocess.run(
+        ["git", "commit", "-m", message],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=900,
+        check=False,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
 def hooked(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the default project with its pre-commit hooks installed."""
@@ -98,9 +115,8 @@ def project(hooked: Path):
 def test_the_commit_is_refused(project: Path, change: Callable[[Path], None], hook: str):
     change(project)
     run("git", "add", "-A", cwd=project)
-    commit = run("git", "commit", "-m", "A change the hooks must refuse", cwd=project, check=False)
-    output = commit.stdout + commit.stderr
-    assert commit.returncode == 1, output
+    returncode, output = commit(project, "A change the hooks must refuse")
+    assert returncode == 1, output[-3000:]
     assert f"- hook id: {hook}\n" in output, output[-3000:]
     assert run("git", "rev-list", "--count", "HEAD", cwd=project).stdout.strip() == "1"
 
@@ -110,8 +126,8 @@ def test_a_clean_change_still_commits(project: Path):
     readme = project / "README.md"
     readme.write_text(readme.read_text() + "\nA line about the project.\n")
     run("git", "add", "-A", cwd=project)
-    commit = run("git", "commit", "-m", "Describe the project", cwd=project, check=False)
-    assert commit.returncode == 0, commit.stdout + commit.stderr
+    returncode, output = commit(project, "Describe the project")
+    assert returncode == 0, output
     run("git", "reset", "--quiet", "--hard", "HEAD~1", cwd=project)
 
 
