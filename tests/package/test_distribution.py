@@ -19,10 +19,11 @@ def with_source(tmp_path, source: str):
     ("source", "where"),
     [
         ('charter = { git = "file:///home/ada/charter", rev = "4f1c2e9" }', "file:///home/ada"),
+        ('charter = { git = "./charter", rev = "4f1c2e9" }', "./charter"),
         ('charter = { path = "../charter", editable = true }', "../charter"),
         ('charter = { path = "/opt/charter" }', "/opt/charter"),
     ],
-    ids=["file-url", "relative-path-outside", "absolute-path"],
+    ids=["file-url", "relative-git-path", "relative-path-outside", "absolute-path"],
 )
 def test_a_machine_local_source_warns_and_says_how_to_fix(tmp_path, source, where):
     project = with_source(tmp_path, source)
@@ -38,8 +39,14 @@ def test_a_machine_local_source_warns_and_says_how_to_fix(tmp_path, source, wher
 
 @pytest.mark.parametrize(
     "source",
-    [SHARED, 'charter = { path = "vendor/charter" }', 'charter = "not a table"'],
-    ids=["shared-git", "path-inside-the-project", "not-a-table"],
+    [
+        SHARED,
+        'charter = { git = "ssh://git@git.example.org/ml/charter.git" }',
+        'charter = { git = "git@git.example.org:ml/charter.git" }',
+        'charter = { path = "vendor/charter" }',
+        'charter = "not a table"',
+    ],
+    ids=["https", "ssh", "scp-like", "path-inside-the-project", "not-a-table"],
 )
 def test_a_shared_source_passes(tmp_path, source):
     project = with_source(tmp_path, source)

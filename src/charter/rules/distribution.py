@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from charter.project import Project
 
 _CHARTER_LINE = re.compile(r"^\s*charter\s*=", re.MULTILINE)
+# A git location other machines can reach: a network URL or scp-like `user@host:path`.
+_SHARED_GIT = re.compile(r"^(git\+)?(https?|ssh|git)://|^[\w.-]+@[\w.-]+:")
 
 
 def _local_source(source: object, root: Path) -> str | None:
@@ -27,7 +29,7 @@ def _local_source(source: object, root: Path) -> str | None:
     if not isinstance(source, dict):
         return None
     git = source.get("git")
-    if isinstance(git, str) and git.startswith("file:"):
+    if isinstance(git, str) and not _SHARED_GIT.match(git):
         return git
     path = source.get("path")
     if isinstance(path, str) and not (root / path).resolve().is_relative_to(root.resolve()):
