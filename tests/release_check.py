@@ -39,7 +39,9 @@ def sections(changelog: str) -> list[tuple[str, str | None, str]]:
     """(name, date, body) of every `## [name] - date` section, in order."""
     found = list(HEADING.finditer(changelog))
     ends = [m.start() for m in found[1:]] + [len(changelog)]
-    return [(m["name"], m["date"], changelog[m.end() : end]) for m, end in zip(found, ends)]
+    return [
+        (m["name"], m["date"], changelog[m.end() : end]) for m, end in zip(found, ends, strict=True)
+    ]
 
 
 def problems(changelog: str, tag: str) -> list[str]:
