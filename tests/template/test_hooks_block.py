@@ -136,3 +136,33 @@ def test_a_clean_change_still_commits(project: Path):
 )
 def test_secret_files_are_git_ignored(project: Path, name: str):
     assert run("git", "check-ignore", "--quiet", name, cwd=project, check=False).returncode == 0
+
+
+def test_a_run_manifest_full_of_hashes_is_not_a_secret(project: Path):
+    """Manifests hold commit, lock and data hashes; the same text elsewhere is refused."""
+    hashes = (
+        f'{{"code": {{"commit": "{secrets.token_hex(20)}"}}, '
+        f'"environment": {{"lock_sha256": "{secrets.token_hex(32)}"}}}}\n'
+    )
+    manifest = project / "runs" / "20261201T000000Z-abcdef" / "manifest.json"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(hashes)
+    elsewhere = project / "configs" / "copied.json"
+    elsewhere.write_text(hashes)
+    run("git", "add", "-A", cwd=project)
+    hook = run(
+        "uv",
+        "run",
+        "--frozen",
+        "pre-commit",
+        "run",
+        "detect-secrets",
+        "--files",
+        str(manifest.relative_to(project)),
+        str(elsewhere.relative_to(project)),
+        cwd=project,
+        check=False,
+    )
+    assert hook.returncode == 1, hook.stdout
+    assert "configs/copied.json" in hook.stdout
+    assert "manifest.json" not in hook.stdout
