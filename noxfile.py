@@ -6,6 +6,7 @@
     nox -s docs             build the documentation site (strict)
     nox -s bench            run the benchmarks and record their results
     nox -s fresh            the README's two commands as a newcomer runs them
+    nox -s release_check -- vX.Y.Z   the tag and CHANGELOG.md agree (before tagging)
 
 Sessions install the locked environment with uv (`uv sync --locked`), so the
 tests run against exactly the versions in uv.lock.
@@ -106,6 +107,15 @@ def bench(session: nox.Session) -> None:
             *session.posargs,
             env={"PYTHONHASHSEED": "0"},
         )
+
+
+@nox.session(python=PYTHON)
+def release_check(session: nox.Session) -> None:
+    """Check that a release tag and CHANGELOG.md agree: `nox -s release_check -- vX.Y.Z`."""
+    if len(session.posargs) != 1:
+        session.error("give the tag to release: nox -s release_check -- vX.Y.Z")
+    _sync(session, "test")
+    session.run("python", "tests/release_check.py", *session.posargs)
 
 
 def readme_commands() -> list[str]:

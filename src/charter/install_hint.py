@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from charter.constants import LOCK_FILE
 from charter.project import find_root
 
 
@@ -23,7 +24,7 @@ def install_command(extra: str, start: Path | None = None) -> str:
 
 def is_uv_project(root: Path) -> bool:
     """True when `root` has a uv.lock, or a pyproject.toml with a [tool.uv] table."""
-    if (root / "uv.lock").is_file():
+    if (root / LOCK_FILE).is_file():
         return True
     try:
         data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from charter import gitrepo
+from charter.constants import CARD_NAME, MANIFEST_NAME, STAGES
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
@@ -145,13 +146,13 @@ class Project:
         return self._files("contracts", "*.odcs.yaml", "*.odcs.yml")
 
     def card_files(self) -> list[Path]:
-        return self._files("models", "*/card.md")
+        return self._files("models", f"*/{CARD_NAME}")
 
     def checklist_files(self) -> list[Path]:
         return self._files("checklists", "*.md")
 
     def manifest_files(self) -> list[Path]:
-        return self._files("runs", "*/manifest.json")
+        return self._files("runs", f"*/{MANIFEST_NAME}")
 
     # -- cross-references --------------------------------------------------
 
@@ -335,7 +336,7 @@ def _config_type_ok(key: str, value: Any) -> bool:
     if key in ("select", "ignore"):
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if key == "stage":
-        return value in checklist_format.STAGES
+        return value in STAGES
     return isinstance(value, str)
 
 

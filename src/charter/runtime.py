@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
@@ -45,6 +45,7 @@ __all__ = [
     "Run",
     "RunError",
     "StageError",
+    "StageMain",
     "active_features",
     "atomic_path",
     "build_features",
@@ -191,7 +192,13 @@ def read_params(path: str | Path = PARAMS_FILE, *, require: tuple[str, ...] = ()
 # ------------------------------------------------------------------ stage
 
 
-def stage(function: Callable[[], object]) -> Callable[[list[str] | None], int]:
+class StageMain(Protocol):
+    """A stage's `main()`: no arguments from the command line, an exit code back."""
+
+    def __call__(self, argv: list[str] | None = None) -> int: ...
+
+
+def stage(function: Callable[[], object]) -> StageMain:
     """Turn a stage's body into its `main()`: exit 0 when done, 1 with one line when not.
 
     The stage name is its module's last part; DVC shows the message and stops
@@ -354,7 +361,13 @@ def _transform(feature: Any) -> Any:
     except (ImportError, AttributeError) as error:
         reason = f"has a transform {ref!r} that cannot be imported: {error}"
         raise FeatureError(feature.name, reason) from None
-    return function()
+    import polars as pl  # noqa: PLC0415
+
+    expression = function()
+    if not isinstance(expression, pl.Expr):
+        reason = f"has a transform {ref!r} that returns no polars expression"
+        raise FeatureError(feature.name, reason)
+    return expression
 
 
 def _cast(table: pl.DataFrame, expression: Any, dtype: Any) -> Any:

@@ -20,7 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ANSWERS_FILE = ".copier-answers.yml"
+from charter.constants import ANSWERS_FILE
+
 CACHE_FILE = Path(".git") / "charter-template-check.json"
 DEFAULT_TTL = 24 * 60 * 60
 ERROR_TTL = 60 * 60  # offline: ask again within the hour, not on every commit

@@ -107,3 +107,46 @@ def test_check_speed_records_the_default_and_the_large_project(tmp_path: Path) -
     large = _row(result, "large project, cache off")
     assert 0 < _seconds(warm[1]) < 60
     assert 0 < _seconds(large[1]) < 120
+
+
+CARDS = {
+    "no_front_matter.md": "# A model\n\nNo metadata at all.\n",
+    "empty_block_first.md": "---\n---\nlicense: mit\n---\n# A model\n",
+    "not_a_mapping.md": "---\n- a\n- b\n---\n# A model\n",
+}
+"""Cards written for this test: two the hub reads, one it rejects."""
+
+
+def test_card_corpus_compares_charter_with_huggingface_hub(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    for name, text in CARDS.items():
+        (cards / name).write_text(text)
+    completed = subprocess.run(
+        [sys.executable, str(BENCH / "card_corpus.py"), str(cards), "--results", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result = (tmp_path / "card_corpus.md").read_text(encoding="utf-8")
+    assert "**2 of 2 cards huggingface_hub reads load in Charter**" in result
+    assert "3 of 3 agree" in result
+    rejected = _row(result, "`not_a_mapping.md`")
+    assert rejected[1].startswith("rejects: ValueError")
+    assert rejected[4] == "PRJ001"
+    assert _row(result, "`empty_block_first.md`")[3] == "yes"  # same metadata as the hub's
+    assert "| charter |" in result
+
+
+def test_import_cost_records_help_and_check(tmp_path: Path) -> None:
+    completed = _run_bench("import_cost.py", tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    result = (tmp_path / "import_cost.md").read_text(encoding="utf-8")
+    help_row = _row(result, "`charter --help`")
+    check_row = _row(result, "`charter check`")
+    assert help_row[4] == "none"  # no heavy library behind the help text
+    assert int(check_row[2]) > int(help_row[2])
+    assert re.fullmatch(r"\d+ ms", help_row[1])

@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from charter.formats.source import FormatError
+from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR
+from charter.cli.project_option import add_project_option, load_project, project_root
+from charter.constants import CARD_NAME, MANIFEST_NAME
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,22 +23,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sync.add_argument("model", help="model name (a folder under the models folder) or card.md")
     sync.add_argument("--run", required=True, help="run id or path to its manifest.json")
+    add_project_option(sync)
     sync.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from charter.formats import manifest as manifest_format  # noqa: PLC0415
-    from charter.project import Project, find_root  # noqa: PLC0415
+    from charter.formats.source import FormatError  # noqa: PLC0415
     from charter.runs.card_sync import CardSyncError, sync  # noqa: PLC0415
 
-    root = find_root(Path.cwd())
-    project = Project.load(root)
-    card = _path(args.model, ".md", project.path("models"), "card.md")
-    manifest_path = _path(args.run, ".json", project.path("runs"), "manifest.json")
+    root = project_root(args, "card sync")
+    project = None if root is None else load_project(root, args, "card sync")
+    if project is None:
+        return EXIT_ERROR
+    card = _path(args.model, ".md", project.path("models"), CARD_NAME)
+    manifest_path = _path(args.run, ".json", project.path("runs"), MANIFEST_NAME)
     for path, what in ((card, "model card"), (manifest_path, "run manifest")):
         if not path.is_file():
             print(f"charter card sync: no {what} at {path}", file=sys.stderr)
-            return 2
+            return EXIT_ERROR
     try:
         manifest = manifest_format.load(manifest_path)
     except FormatError as error:
@@ -44,17 +49,17 @@ def run(args: argparse.Namespace) -> int:
             f"{manifest_path}:{error.line}:{error.col}: {error.code} {error.message}",
             file=sys.stderr,
         )
-        return 2
-    uri = _relative(manifest_path, root)
+        return EXIT_ERROR
+    uri = _relative(manifest_path, project.root)
     try:
         result = sync(card, manifest, uri)
     except CardSyncError as error:
         print(f"charter card sync: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     metrics = ", ".join(f"{name}={value}" for name, value in result.metrics.items())
     state = "updated" if result.changed else "already in sync"
-    print(f"{_relative(card, root)}: {state} from {uri} ({metrics})")
-    return 0
+    print(f"{_relative(card, project.root)}: {state} from {uri} ({metrics})")
+    return EXIT_CLEAN
 
 
 def _path(argument: str, suffix: str, folder: Path, file_name: str) -> Path:

@@ -1,8 +1,9 @@
 """`charter check [PATHS]`: run the rules over a project's artifacts and report findings.
 
 Exit 0 when no error-level finding is left, 1 when there is one, 2 for usage or
-internal errors. Options follow ruff: `--select`/`--ignore` take codes or
-prefixes; `[tool.charter]` in pyproject.toml gives defaults.
+internal errors (one line; `--debug` shows the traceback). Options follow ruff:
+`--select`/`--ignore` take codes or prefixes; `[tool.charter]` in
+pyproject.toml gives defaults.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ import os
 import sys
 from pathlib import Path
 
+from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from charter.cli.output import FORMATS, summary, write
-from charter.cli.project_option import add_staged_option, load_project
+from charter.cli.project_option import (
+    add_project_option,
+    add_staged_option,
+    load_project,
+    project_root,
+)
+from charter.constants import STAGES
 from charter.findings import ERROR
-
-STAGES = ("review", "production")
 
 
 def _codes(text: str) -> list[str]:
@@ -48,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="check every file for real (CHARTER_NO_CACHE=1)"
     )
+    add_project_option(parser)
     add_staged_option(parser)
     parser.set_defaults(handler=run)
 
@@ -68,23 +75,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from charter.project import find_root  # noqa: PLC0415 - `charter --help` stays fast
-    from charter.rules import all_rules, check  # noqa: PLC0415
+    from charter.rules import all_rules, check  # noqa: PLC0415 - `charter --help` stays fast
 
     if args.no_cache:
         os.environ["CHARTER_NO_CACHE"] = "1"
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"charter check: {missing[0]}: no such file or folder", file=sys.stderr)
-        return 2
-    root = find_root(args.paths[0] if args.paths else Path.cwd())
-    try:
-        project = load_project(root, args, "check")
-    except Exception as error:  # bad files are findings; anything else is a bug to report
-        print(f"charter check: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
+    root = project_root(args, "check", args.paths[0] if args.paths else None)
+    project = None if root is None else load_project(root, args, "check")
     if project is None:
-        return 2
+        return EXIT_ERROR
     config = project.config
     select = args.select if args.select is not None else (config.select or ["ALL"])
     ignore = [*config.ignore, *(args.ignore or [])]
@@ -92,20 +94,16 @@ def _check(args: argparse.Namespace) -> int:
     for selector in (*select, *ignore):
         if selector != "ALL" and not any(code.startswith(selector) for code in known):
             print(f"charter check: unknown rule selector {selector!r}", file=sys.stderr)
-            return 2
+            return EXIT_ERROR
     stage = args.stage or config.stage
-    try:
-        findings = check(project, select=select, ignore=ignore, stage=stage)
-    except Exception as error:  # a rule crashed: say so plainly, never a traceback
-        print(f"charter check: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 2
+    findings = check(project, select=select, ignore=ignore, stage=stage)
     if args.paths:
         wanted = [p.resolve() for p in args.paths]
         findings = [f for f in findings if any(_within(f.path, w) for w in wanted)]
     write(findings, args.format, sys.stdout)
     if args.format == "text":
         print(summary(findings), file=sys.stderr)
-    return 1 if any(f.severity == ERROR for f in findings) else 0
+    return EXIT_FINDINGS if any(f.severity == ERROR for f in findings) else EXIT_CLEAN
 
 
 def _within(path: Path, folder: Path) -> bool:

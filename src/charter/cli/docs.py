@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from charter.cli.project_option import (
     add_project_option,
     add_staged_option,
     load_project,
     project_root,
 )
-from charter.project import Project
-from charter.views.render import render_views, stale_views, write_views
+
+if TYPE_CHECKING:
+    from charter.project import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,12 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from charter.views.render import render_views, stale_views, write_views  # noqa: PLC0415
+
     root = project_root(args, "docs")
     if root is None:
-        return 2
+        return EXIT_ERROR
     project = load_project(root, args, "docs")
     if project is None or blocked(project):
-        return 2
+        return EXIT_ERROR
     views = render_views(project)
     if args.check:
         stale = stale_views(project, views)
@@ -51,15 +56,15 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{relative(path)}: not staged; run `charter docs`, then `git add` it")
             else:
                 print(f"{relative(path)}: stale; run `charter docs` to refresh it")
-        return 1 if stale else 0
+        return EXIT_FINDINGS if stale else EXIT_CLEAN
     try:
         written = write_views(project, views)
     except OSError as error:
         print(f"charter docs: cannot write the views: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     for path in written:
         print(f"wrote {relative(path)}")
-    return 0
+    return EXIT_CLEAN
 
 
 def blocked(project: Project) -> bool:

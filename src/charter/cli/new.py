@@ -6,13 +6,15 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from charter.cli.project_option import add_project_option, project_root
+from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR
+from charter.cli.project_option import add_project_option, load_project, project_root
+from charter.constants import DATA_SUFFIXES_TEXT, DEFAULT_TASK
 from charter.formats.vocabulary import NULL_MARKERS
-from charter.project import Project
-from charter.scaffold.create import new_contract, new_model
-from charter.scaffold.errors import ScaffoldError
-from charter.scaffold.model_card import DEFAULT_TASK
+
+if TYPE_CHECKING:
+    from charter.project import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DATA",
         type=Path,
         required=True,
-        help="a .csv, .tsv, .parquet or .pq file holding a sample of the data",
+        help=f"a {DATA_SUFFIXES_TEXT} file holding a sample of the data",
     )
     contract.add_argument(
         "--null-values",
@@ -72,24 +74,31 @@ def _markers(text: str) -> tuple[str, ...]:
 
 
 def run_model(args: argparse.Namespace) -> int:
+    from charter.scaffold.create import new_model  # noqa: PLC0415 - `charter --help` stays fast
+
     return _create(args, lambda project: new_model(project, args.name, args.task))
 
 
 def run_contract(args: argparse.Namespace) -> int:
+    from charter.scaffold.create import new_contract  # noqa: PLC0415
+
     return _create(
         args, lambda project: new_contract(project, args.name, args.data, args.null_values)
     )
 
 
 def _create(args: argparse.Namespace, make: Callable[[Project], Path]) -> int:
+    from charter.scaffold.errors import ScaffoldError  # noqa: PLC0415
+
     root = project_root(args, "new")
-    if root is None:
-        return 2
+    project = None if root is None else load_project(root, args, "new")
+    if project is None:
+        return EXIT_ERROR
     try:
-        path = make(Project.load(root))
+        path = make(project)
     except ScaffoldError as error:
         print(f"charter new: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     print(f"wrote {path}")
     print("next: fill in the TODO(...) placeholders, then run `charter check` and `charter docs`")
-    return 0
+    return EXIT_CLEAN

@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from charter.formats.source import FormatError
+from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from charter.cli.project_option import add_project_option, load_project, project_root
+from charter.constants import MANIFEST_NAME
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="rerun a run recorded from a tree with uncommitted changes (at its commit)",
     )
+    add_project_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -30,7 +33,7 @@ def manifest_path(argument: str, runs: Path) -> Path:
     """A run id names <runs>/<id>/manifest.json; anything ending in .json is a path."""
     if argument.endswith(".json"):
         return Path(argument).resolve()
-    return runs / argument / "manifest.json"
+    return runs / argument / MANIFEST_NAME
 
 
 def table(rows: list[tuple[str, str, str, str]]) -> str:
@@ -44,26 +47,29 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from charter.project import Project, find_root  # noqa: PLC0415
+    from charter.formats.source import FormatError  # noqa: PLC0415 - `charter --help` stays fast
     from charter.runs.reproduce import ReproduceError, RerunFailedError, reproduce  # noqa: PLC0415
 
-    root = find_root(Path.cwd())
-    runs = Project.load(root).config.runs
+    root = project_root(args, "reproduce")
+    project = None if root is None else load_project(root, args, "reproduce")
+    if project is None:
+        return EXIT_ERROR
+    root, runs = project.root, project.config.runs
     path = manifest_path(args.run, root / runs)
     if not path.is_file():
         print(f"charter reproduce: no run manifest at {path}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     try:
         outcome = reproduce(root, path, runs_dir=runs, allow_dirty=args.allow_dirty)
     except FormatError as error:
         print(f"{path}:{error.line}:{error.col}: {error.code} {error.message}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     except RerunFailedError as error:
         print(f"charter reproduce: run does not reproduce: {error}", file=sys.stderr)
-        return 1
+        return EXIT_FINDINGS
     except ReproduceError as error:
         print(f"charter reproduce: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     recorded = outcome.recorded
@@ -72,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
             f"run {recorded.run_id} reproduced: {len(recorded.inputs)} input fingerprints, "
             f"{len(recorded.outputs)} output hashes and {len(recorded.metrics)} metrics identical"
         )
-        return 0
+        return EXIT_CLEAN
     rows = [(d.kind, d.name, d.recorded, d.reproduced) for d in outcome.differences]
     print(f"run {recorded.run_id} did not reproduce: {len(rows)} difference(s)\n")
     print(table(rows))
-    return 1
+    return EXIT_FINDINGS

@@ -1,4 +1,4 @@
-"""`charter validate DATA --contract FILE`: check a Parquet or CSV file against its contract."""
+"""`charter validate DATA --contract CONTRACT`: check a Parquet or CSV file against its contract."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from charter.install_hint import install_command
+from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from charter.cli.project_option import add_project_option, load_project, project_root
+from charter.constants import DATA_SUFFIXES_TEXT
+
+CONTRACT_SUFFIXES = (".yaml", ".yml")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,16 +23,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "counts), 2 when the data or the contract cannot be read."
         ),
     )
-    parser.add_argument("data", type=Path, help="a .parquet, .csv or .tsv file")
-    parser.add_argument("--contract", type=Path, required=True, help="an ODCS v3 YAML file")
+    parser.add_argument("data", type=Path, help=f"a {DATA_SUFFIXES_TEXT} file")
+    parser.add_argument(
+        "--contract",
+        required=True,
+        help="an ODCS v3 YAML file, or the id of one of the project's contracts",
+    )
     parser.add_argument(
         "--schema", default=None, help="schema object to validate against (default: the first)"
     )
+    parser.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="data of the schema object NAME that relationships point to (repeatable)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_project_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from charter.install_hint import install_command  # noqa: PLC0415 - `charter --help` stays fast
+
+    contract = contract_path(args)
+    if contract is None:
+        return EXIT_ERROR
     try:  # polars and pandera take ~0.7 s to import; only this command needs them
         from charter.validation import ValidationSetupError, validate  # noqa: PLC0415
     except ImportError as error:
@@ -37,11 +58,42 @@ def run(args: argparse.Namespace) -> int:
             f"with charter's runtime extra; install it with: {install_command('runtime')}",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_ERROR
+    references = dict(item.partition("=")[::2] for item in args.reference)
+    if any(not name or not path for name, path in references.items()):
+        print("charter validate: --reference takes NAME=FILE", file=sys.stderr)
+        return EXIT_ERROR
     try:
-        report = validate(args.data, args.contract, schema=args.schema)
+        report = validate(args.data, contract, schema=args.schema, references=references)
     except ValidationSetupError as error:
         print(f"charter validate: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     print(report.to_json() if args.format == "json" else report.format())
-    return 0 if report.ok else 1
+    return EXIT_CLEAN if report.ok else EXIT_FINDINGS
+
+
+def contract_path(args: argparse.Namespace) -> Path | None:
+    """A file is a file; anything else is a contract id looked up in the project."""
+    given = Path(args.contract)
+    if given.suffix.lower() in CONTRACT_SUFFIXES or given.is_file():
+        return given
+    root = project_root(args, "validate")
+    if root is not None and not (root / "pyproject.toml").is_file():
+        print(
+            f"charter validate: no contract file {args.contract!r}, and no project here to "
+            "look its id up in (give a path to a .yaml file, or --project DIR)",
+            file=sys.stderr,
+        )
+        return None
+    project = None if root is None else load_project(root, args, "validate")
+    if project is None:
+        return None
+    found = project.contract_by_id(args.contract)
+    if found is None:
+        print(
+            f"charter validate: no contract has id {args.contract!r} in "
+            f"{project.path('contracts')} (give a path to a .yaml file, or --project)",
+            file=sys.stderr,
+        )
+        return None
+    return found.path

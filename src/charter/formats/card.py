@@ -9,6 +9,7 @@ whether the card loads, importing it only when called.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache as cache_function
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from charter import cache
-from charter.formats.markdown import Heading, MarkdownFile, parse
+from charter.formats.markdown import Heading, MarkdownFile
+from charter.formats.markdown import parse_card as parse
 from charter.formats.source import Document, read_text
 
 GOVERNANCE_POINTER = "/governance"
@@ -91,10 +93,15 @@ class Card:
     def _hub_error(self) -> str | None:
         from huggingface_hub import ModelCard  # noqa: PLC0415 - heavy import, only on a miss
 
+        hub_logger = logging.getLogger("huggingface_hub")
+        level = hub_logger.level
+        hub_logger.setLevel(logging.ERROR)  # "metadata block was not found" is MOD002's to say
         try:
             ModelCard.load(self.path)
         except Exception as error:  # any rejection is the finding
             return f"{type(error).__name__}: {error}".splitlines()[0]
+        finally:
+            hub_logger.setLevel(level)
         return None
 
     def _strings(self, key: str) -> list[tuple[str, str]]:

@@ -13,8 +13,6 @@ from typing import Any
 
 from charter.formats.source import Document, FormatError, load_yaml, pointer_join
 
-API_VERSION = "charter/v1"
-
 
 @dataclass(frozen=True)
 class Source:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter.constants import STAGES
 from charter.formats.markdown import MarkdownFile, parse
 from charter.formats.source import Document, read_text
-
-STAGES = ("review", "production")
 
 
 @dataclass

@@ -17,7 +17,6 @@ from typing import Any
 from charter.formats.schema import SchemaProblem, schema_text, validate
 from charter.formats.source import Document, FormatError, parse_yaml, read_text
 
-API_VERSION = "charter/v1"
 SCHEMA_FILE = "run-manifest.schema.json"
 INVALID = "RUN001"
 """Code of a manifest that is not JSON or breaks the schema."""

@@ -1,7 +1,10 @@
 """Split Markdown artifacts into YAML front matter and body, and list their headings.
 
 Model cards and checklists share this shape. Front matter positions are shifted
-so that they are line numbers of the whole file.
+so that they are line numbers of the whole file. Checklists are Charter's own
+files and must have front matter (`parse`); model cards are read the way
+huggingface_hub reads them (`parse_card`), so that every card the Hub accepts
+loads and what Charter asks beyond it is a finding, not a parse failure.
 """
 
 from __future__ import annotations
@@ -10,8 +13,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter import cache
 from charter.formats.source import Document, FormatError, parse_yaml
 
+_HUB_BLOCK = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
+"""huggingface_hub's `REGEX_YAML_BLOCK` (the Hub server's too): where a card's metadata is."""
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BLANK_YAML = re.compile(r"(?:[ \t]*(?:#[^\r\n]*|---|\.\.\.)?[ \t]*(?:\r\n|\r|\n|$))*")
+"""YAML text that holds no document: blank lines, comments and document markers only."""
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 
@@ -30,6 +39,8 @@ class MarkdownFile:
     front_matter: Document
     body_line: int
     """1-based line where the body (after the closing `---`) starts."""
+    has_front_matter: bool = True
+    """False for a card without a metadata block (huggingface_hub reads it as empty)."""
 
     @property
     def body(self) -> str:
@@ -64,3 +75,36 @@ def parse(text: str, path: Path) -> MarkdownFile:
     if not isinstance(document.data, dict):
         raise FormatError("front matter must be a YAML mapping", 2, 1)
     return MarkdownFile(path=path, text=text, front_matter=document, body_line=end + 2)
+
+
+def parse_card(text: str, path: Path) -> MarkdownFile:
+    """Find and read a model card's metadata exactly where huggingface_hub does.
+
+    The Hub's expression takes the first `---` ... `---` block at the top (after
+    any whitespace); a card without one, or whose block is never closed, has
+    empty metadata, and an empty `---` line before the real block is read as a
+    YAML document marker. Raises `FormatError` only where the Hub fails too:
+    invalid YAML or metadata that is not a mapping.
+    """
+    match = _HUB_BLOCK.search(text)
+    if match is None:
+        empty = Document(path=path, data={}, digest=cache.digest("no front matter"))
+        return MarkdownFile(path, text, empty, body_line=1, has_front_matter=False)
+    block = match.group(2)
+    offset = _breaks(text, match.start(2))
+    body_line = _breaks(text, match.start(3)) + 3  # the closing `---` is on the next line
+    if _BLANK_YAML.fullmatch(block):
+        empty = Document(path=path, data={}, digest=cache.digest("empty front matter"))
+        return MarkdownFile(path, text, empty, body_line=body_line)
+    document = parse_yaml(block, path, line_offset=offset)
+    if document.data is None:
+        document.data = {}
+    if not isinstance(document.data, dict):
+        line, col = document.position("")
+        raise FormatError("front matter must be a YAML mapping", line, col)
+    return MarkdownFile(path=path, text=text, front_matter=document, body_line=body_line)
+
+
+def _breaks(text: str, end: int) -> int:
+    """Line breaks before `end`, counted as YAML and `str.splitlines` count them."""
+    return len(_LINE_BREAK.findall(text, 0, end))

@@ -15,8 +15,9 @@ import pkgutil
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from charter.constants import STAGES
 from charter.findings import Finding
-from charter.rules.registry import RULES, STAGES, Rule
+from charter.rules.registry import RULES, Rule
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

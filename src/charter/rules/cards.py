@@ -16,24 +16,36 @@ if TYPE_CHECKING:
 
 REQUIRED_SECTIONS = {
     "Model Details": ("model details",),
-    "Intended Use": ("intended use", "uses", "intended uses"),
-    "Factors": ("factors",),
-    "Metrics": ("metrics",),
-    "Evaluation Data": ("evaluation data", "testing data"),
-    "Training Data": ("training data",),
-    "Quantitative Analyses": ("quantitative analyses", "results"),
-    "Ethical Considerations": ("ethical considerations",),
+    "Intended Use": ("intended use", "uses", "intended uses", "intended uses and limitations"),
+    "Factors": ("factors", "testing data, factors and metrics"),
+    "Metrics": ("metrics", "testing data, factors and metrics"),
+    "Evaluation Data": (
+        "evaluation data",
+        "testing data",
+        "testing data, factors and metrics",
+        "training and evaluation data",
+    ),
+    "Training Data": ("training data", "training and evaluation data"),
+    "Quantitative Analyses": ("quantitative analyses", "results", "evaluation results"),
+    "Ethical Considerations": ("ethical considerations", "bias, risks, and limitations"),
     "Caveats and Recommendations": (
         "caveats and recommendations",
         "bias, risks, and limitations",
         "recommendations",
     ),
 }
-"""Mitchell et al. (2019) sections -> accepted headings (Hugging Face template names too)."""
+"""Mitchell et al. (2019) sections -> accepted headings.
+
+Besides Mitchell's names: the headings of huggingface_hub's default model-card
+template (its "Bias, Risks, and Limitations" covers both ethical considerations
+and caveats) and of the cards transformers' Trainer writes.
+"""
 
 
 def _normal(title: str) -> str:
-    return re.sub(r"\s+", " ", title.replace("&", "and")).strip().lower()
+    """Compare headings loosely: case, spacing, `&`, the template's "[optional]" marks."""
+    title = re.sub(r"\[optional\]", "", title, flags=re.IGNORECASE).replace("&", "and")
+    return re.sub(r"\s+", " ", title).strip().lower()
 
 
 @rule("MOD001", "Model card does not load with huggingface_hub")
@@ -48,6 +60,16 @@ def loads_cleanly(project: Project) -> Iterator[Finding]:
 @rule("MOD002", "Model card governance block is missing or invalid")
 def governance_block(project: Project) -> Iterator[Finding]:
     for card in project.cards:
+        if not card.markdown.has_front_matter:
+            yield at_line(
+                card.path,
+                1,
+                1,
+                "MOD002",
+                "card has no front matter (YAML between two '---' lines at the top), so no "
+                "`governance:` mapping (owner, features, contracts, run_manifest)",
+            )
+            continue
         if card.governance is None:
             yield at(
                 card.document,

@@ -27,14 +27,14 @@ OWNER_ROLES = {"owner", "dataowner"}
 
 
 def _properties(contract: Contract) -> Iterator[Property]:
+    """Every property at every depth: object fields, array items, map keys and values."""
     for schema_object in contract.schemas:
-        yield from schema_object.properties
+        yield from schema_object.walk()
 
 
 def _is_draft(contract: Contract) -> bool:
     """`status: draft`: what is left to fill in is one to-do list (CON014), not rule by rule."""
-    data = contract.document.data
-    return isinstance(data, dict) and data.get("status") == "draft"
+    return contract.status == "draft"
 
 
 def _finished_properties(contract: Contract) -> Iterator[Property]:
@@ -125,16 +125,19 @@ def unique_names(project: Project) -> Iterator[Finding]:
                     f"schema object {schema_object.name!r} is defined twice",
                 )
             objects.add(schema_object.name)
-            names: set[str] = set()
-            for prop in schema_object.properties:
-                if prop.name in names:
-                    yield at(
-                        contract.document,
-                        f"{prop.pointer}/name",
-                        "CON005",
-                        f"property {prop.name!r} is defined twice in {schema_object.name!r}",
-                    )
-                names.add(prop.name)
+            parents = [(schema_object.name, schema_object.properties)]
+            parents += [(p.path, p.properties) for p in schema_object.walk() if p.properties]
+            for parent, properties in parents:
+                names: set[str] = set()
+                for prop in properties:
+                    if prop.name in names:
+                        yield at(
+                            contract.document,
+                            f"{prop.pointer}/name",
+                            "CON005",
+                            f"property {prop.name!r} is defined twice in {parent!r}",
+                        )
+                    names.add(prop.name)
 
 
 @rule("CON006", "Personal or confidential property declares no anonymization")
@@ -229,7 +232,7 @@ def vocabulary(project: Project) -> Iterator[Finding]:
 def described(project: Project) -> Iterator[Finding]:
     for contract in project.contracts:
         for prop in _finished_properties(contract):
-            if not (prop.description or "").strip():
+            if not prop.element and not (prop.description or "").strip():
                 yield at(
                     contract.document,
                     prop.pointer,
@@ -315,9 +318,7 @@ def _placeholder_in(value: object) -> bool:
 
 
 def _draft_todos(contract: Contract, prop: Property) -> set[str]:
-    raw = contract.document.data
-    for token in prop.pointer.strip("/").split("/"):
-        raw = raw[int(token)] if isinstance(raw, list) else raw[token]
+    raw = prop.raw
     todos = {
         "describe": not (prop.description or "").strip() or _placeholder_in(prop.description),
         "unit": _needs_unit(prop),
@@ -350,3 +351,71 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
                 "CON014",
                 f"draft, to do ({who}): {what.format(n=columns)}: {names}",
             )
+
+
+def _validation_problems(contract: Contract) -> list[tuple[str, str]]:
+    """(pointer, message) per schema object `charter validate` would refuse to compile."""
+    from charter.validation import odcs  # noqa: PLC0415 - pure Python, no polars or pandera
+
+    return [(pointer, message) for _obj, pointer, message in odcs.problems(contract)]
+
+
+@rule("CON015", "Contract cannot be validated on data")
+def validatable(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        name = schema.ODCS_SCHEMAS.get(contract.api_version or "")
+        if name is None or schema.validate(contract.document, name):
+            continue  # CON001 and CON002 say what is wrong first
+        for pointer, message in _validation_problems(contract):
+            yield at(
+                contract.document,
+                pointer,
+                "CON015",
+                f"`charter validate` cannot check data against this: {message}",
+            )
+
+
+def _resolve(project: Project, contract: Contract, reference: str) -> bool:
+    """Whether `table.column` or an id reference names an existing schema object property."""
+    if "/" in reference:
+        file, _, pointer = reference.rpartition("#") if "#" in reference else ("", "", reference)
+        if "://" in file:
+            return True  # a contract elsewhere on the web: nothing here to compare with
+        target = contract
+        if file:
+            wanted = (contract.path.parent / file).resolve()
+            target = next((c for c in project.contracts if c.path.resolve() == wanted), None)
+            if target is None:
+                return False
+        parts = pointer.strip("/").split("/")
+        if len(parts) < 2 or parts[0] != "schema":
+            return False
+        obj = next((s for s in target.schemas if parts[1] in (s.id, s.name)), None)
+        if obj is None or len(parts) == 2:
+            return obj is not None
+        ids = parts[3::2]
+        props = {p.id or p.name: p for p in obj.walk()}
+        return all(i in props for i in ids)
+    table, _, column = reference.partition(".")
+    candidates = [contract, *(c for c in project.contracts if c is not contract)]
+    for owner in candidates:
+        for obj in owner.schemas:
+            if obj.name == table and obj.find(column) is not None:
+                return True
+    return False
+
+
+@rule("CON016", "Relationship names a schema object or property that does not exist")
+def relationships_resolve(project: Project) -> Iterator[Finding]:
+    for contract in project.contracts:
+        for obj in contract.schemas:
+            for relationship in obj.all_relationships():
+                for reference in relationship.source + relationship.target:
+                    if not _resolve(project, contract, reference):
+                        yield at(
+                            contract.document,
+                            relationship.pointer,
+                            "CON016",
+                            f"relationship names {reference!r}, but no contract in the project "
+                            "has that schema object and property",
+                        )

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from charter.formats.source import Document
     from charter.project import Project
 
-STAGES = ("review", "production")
 
 Check = Callable[["Project"], Iterable[Finding]]
 

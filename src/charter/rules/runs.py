@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charter import gitrepo
+from charter.constants import LOCK_FILE
 from charter.findings import WARNING, Finding
 from charter.formats.manifest import INVALID, params_hash
 from charter.rules.registry import at_line, rule
@@ -16,8 +17,6 @@ from charter.rules.registry import at_line, rule
 if TYPE_CHECKING:
     from charter.formats.manifest import Manifest
     from charter.project import Project
-
-LOCK_FILE = "uv.lock"
 
 
 def _at(manifest: Manifest, pointer: str, code: str, message: str) -> Finding:

@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from charter import gitrepo
+from charter.constants import API_VERSION, LOCK_FILE, MANIFEST_NAME
 from charter.fingerprint import fingerprint, sha256_file
 from charter.formats import manifest as manifest_format
 from charter.formats.source import Document
 from charter.runs import atomic
 from charter.runs.ids import new_run_id, timestamp
 
-MANIFEST_NAME = "manifest.json"
-LOCK_FILE = "uv.lock"
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 """A run id is a folder name: no separators, no leading dot (as the schema says)."""
 
@@ -76,7 +75,7 @@ class Run:
         except gitrepo.GitError as error:
             raise RunError(f"cannot record the code of this run: {error}") from None
         self._record: dict[str, Any] = {
-            "apiVersion": manifest_format.API_VERSION,
+            "apiVersion": API_VERSION,
             "run_id": self.run_id,
             "start_time": timestamp(started),
             "end_time": None,

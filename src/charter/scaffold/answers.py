@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-ANSWERS_FILE = ".copier-answers.yml"
+from charter.constants import ANSWERS_FILE
 
 
 def read_answers(root: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from charter.constants import CARD_NAME
 from charter.formats import schema
 from charter.formats.markdown import parse as parse_markdown
 from charter.formats.source import FormatError, parse_yaml
@@ -67,7 +68,7 @@ def new_model(project: Project, name: str, task: str = DEFAULT_TASK) -> Path:
             f"invalid task {task!r}: use a Hugging Face task id such as 'tabular-regression' "
             "or 'tabular-classification'"
         )
-    target = project.path("models") / name / "card.md"
+    target = project.path("models") / name / CARD_NAME
     if target.exists():
         raise ScaffoldError(f"{target}: a model card named {name!r} already exists")
     answers = read_answers(project.root)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from charter.constants import API_VERSION, DEFAULT_TASK
 from charter.formats.catalog import Catalog, Feature
 from charter.formats.contract import Contract
 
@@ -28,7 +29,6 @@ HF_LICENSES = {
 """Copier's license answer -> the Hugging Face license id; anything else is `other`."""
 
 
-DEFAULT_TASK = "tabular-regression"
 """The worked example's task: a new card is a regressor unless `--task` says otherwise."""
 
 TASK_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -60,7 +60,7 @@ def card_text(
         "pipeline_tag": task,
         "tags": ["charter"],
         "governance": {
-            "apiVersion": "charter/v1",
+            "apiVersion": API_VERSION,
             "owner": owner,
             "features": [feature.key for feature in features],
             "contracts": read,

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
 from charter.formats.vocabulary import NULL_MARKERS
 from charter.scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
     import polars as pl
 
-CSV_SUFFIXES = (".csv", ".tsv")
-PARQUET_SUFFIXES = (".parquet", ".pq")
 
 # A column with at most this many distinct values, each seen on average at
 # least twice, is treated as a code list (an enum) rather than free values.

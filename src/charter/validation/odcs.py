@@ -1,22 +1,32 @@
-"""Read an ODCS v3 contract into the engine-neutral `TableSpec`.
+"""Compile an ODCS v3 contract into the engine-neutral `TableSpec`.
 
-This is the only module that knows ODCS keys. It accepts the contract as a parsed
-mapping or a path, so callers holding a `charter.formats` object pass its data.
+It reads the typed contract of `charter.formats.contract` (the only reader of
+contract files) and decides what of it can be checked on data. It accepts the
+contract as that object, a parsed mapping or a path. `problems(contract)`
+says, without running anything, why a schema object cannot be validated:
+`charter check` reports it (CON015) before `charter validate` would exit 2.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from charter.formats.source import FormatError, load_yaml
+from charter.formats import contract as contract_format
+from charter.formats.contract import Contract, Property, Quality, SchemaObject
+from charter.formats.source import FormatError
 from charter.validation.errors import ContractError
 from charter.validation.spec import (
+    ADVISORY_FORMATS,
     LOGICAL_TYPES,
     METRICS,
-    OPERATORS,
+    NESTED_TYPES,
+    SQL_METRIC,
+    STRING_FORMATS,
     ColumnSpec,
     Constraint,
     QualityRule,
@@ -24,41 +34,51 @@ from charter.validation.spec import (
     Threshold,
 )
 
-# customProperties keys accepted for an allowed-value list before ODCS v3.2's `enum`.
-ENUM_CUSTOM_PROPERTIES = ("enum", "allowedValues", "validValues")
+ENUM_CUSTOM_PROPERTIES = contract_format.ENUM_CUSTOM_PROPERTIES
 # Rule types that are prose or engine-specific code: reported as skipped, never run.
-UNRUN_QUALITY_TYPES = ("text", "sql", "custom")
+UNRUN_QUALITY_TYPES = ("text", "custom")
 _TEMPORAL = ("date", "timestamp", "time")
+_NUMERIC = ("integer", "number")
+# logicalTypeOptions -> the logical types they apply to (ODCS v3.2 schema).
+_OPTION_TYPES = {
+    "pattern": ("string",),
+    "minLength": ("string",),
+    "maxLength": ("string",),
+    "multipleOf": _NUMERIC,
+    "minItems": ("array", "vector"),
+    "maxItems": ("array", "vector"),
+    "uniqueItems": ("array", "vector"),
+    "minProperties": ("object", "map"),
+    "maxProperties": ("object", "map"),
+    "timezone": ("timestamp", "time"),
+}
+_COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
 
 # A mapping, a `charter.formats.contract.Contract`, or a path to a YAML file.
-ContractSource = Mapping[str, Any] | Any | str | Path
+ContractSource = Mapping[str, Any] | Contract | str | Path
 
 
-def load_contract(contract: ContractSource) -> Mapping[str, Any]:
-    """The contract as a mapping: given as one, a parsed `charter.formats` contract, or a path."""
-    if isinstance(contract, Mapping):
+def load_contract(contract: ContractSource) -> Contract:
+    """The typed contract: given as one, as a mapping, or as a path to its file."""
+    if isinstance(contract, Contract):
         return contract
-    document = getattr(contract, "document", None)
-    if document is not None:
-        data, path = document.data, document.path
-    else:
-        path = Path(contract)
-        if not path.is_file():
-            raise ContractError(f"{path}: contract file not found")
-        try:
-            data = load_yaml(path).data
-        except FormatError as error:
-            raise ContractError(f"{path}:{error.line}:{error.col}: {error.message}") from None
-    if not isinstance(data, Mapping):
-        raise ContractError(f"{path}: contract must be a YAML mapping (ODCS v3)")
-    return data
+    if isinstance(contract, Mapping):
+        return contract_format.from_mapping(contract)
+    path = Path(contract)
+    if not path.is_file():
+        raise ContractError(f"{path}: contract file not found")
+    try:
+        return contract_format.load(path)
+    except FormatError as error:
+        if error.line == 1 and error.col == 1 and "mapping" in error.message:
+            raise ContractError(f"{path}: contract must be a YAML mapping (ODCS v3)") from None
+        raise ContractError(f"{path}:{error.line}:{error.col}: {error.message}") from None
 
 
 def contract_path(contract: ContractSource) -> Path | None:
     """The contract's file, when it came from one: messages name it."""
-    document = getattr(contract, "document", None)
-    if document is not None:
-        return document.path
+    if isinstance(contract, Contract):
+        return None if contract.path == contract_format.UNNAMED else contract.path
     return Path(contract) if isinstance(contract, str | Path) else None
 
 
@@ -72,30 +92,90 @@ def located(error: ContractError, contract: ContractSource) -> ContractError:
 
 def table_spec(contract: ContractSource, schema: str | None = None) -> TableSpec:
     """Compile one schema object of the contract (default: the first) into a TableSpec."""
-    data = load_contract(contract)
+    typed = load_contract(contract)
     try:
-        return _table_spec(data, schema)
+        return _table_spec(typed, schema)
     except ContractError as error:
         raise located(error, contract) from None
 
 
-def _table_spec(data: Mapping[str, Any], schema: str | None) -> TableSpec:
-    obj = _schema_object(data, schema)
-    name = str(obj.get("name", ""))
-    properties = _list(obj.get("properties"), f"schema '{name}' properties")
-    columns = tuple(_column(prop, name) for prop in properties)
+def problems(contract: Contract) -> list[tuple[SchemaObject | None, str, str]]:
+    """Why each schema object cannot be validated: (object, pointer, message) per problem.
+
+    Only what `charter validate` refuses; what the official schema refuses is CON001's.
+    """
+    found: list[tuple[SchemaObject | None, str, str]] = []
+    for obj in contract.schemas:
+        try:
+            _table_spec(contract, obj.name)
+        except ContractError as error:
+            found.append((obj, getattr(error, "pointer", None) or obj.pointer, str(error)))
+    return found
+
+
+def _fail(message: str, pointer: str | None = None) -> ContractError:
+    error = ContractError(message)
+    error.pointer = pointer  # type: ignore[attr-defined]
+    return error
+
+
+def _table_spec(contract: Contract, name: str | None) -> TableSpec:
+    obj = _schema_object(contract, name)
+    for problem in contract.problems:
+        if problem.pointer.startswith(f"{obj.pointer}/"):
+            if problem.kind == "no-name":
+                raise _fail(f"{problem.what}: every property needs a 'name'", problem.pointer)
+            raise _fail(f"{problem.what} must be a list of mappings", problem.pointer)
+    columns = tuple(_column(prop) for prop in obj.properties)
     rules: list[QualityRule] = []
     skipped: list[str] = []
-    for prop in properties:
-        _quality(prop.get("quality"), str(prop["name"]), rules, skipped)
-    _quality(obj.get("quality"), None, rules, skipped)
-    _known_columns(rules, {column.name for column in columns}, name)
-    keys = sorted(
-        (prop for prop in properties if prop.get("primaryKey") is True),
-        key=_key_position,
-    )
-    composite = tuple(str(prop["name"]) for prop in keys) if len(keys) > 1 else ()
-    return TableSpec(name, columns, tuple(rules), composite, tuple(skipped))
+    for prop in obj.properties:
+        _quality(prop.quality, prop, obj, rules, skipped)
+        for nested in list(prop.walk())[1:]:
+            if not nested.quality:
+                continue
+            fields = nested.path.split(".")[1:]
+            if nested.element or any(not f or "[" in f or "{" in f for f in fields):
+                skipped += [
+                    f"property '{nested.path}': {entry.metric or entry.type} quality rule "
+                    "not executed: rules inside arrays and maps are not run"
+                    for entry in nested.quality
+                ]
+                continue
+            found: list[QualityRule] = []
+            _quality(nested.quality, nested, obj, found, skipped)
+            rules += [
+                replace(rule, column=prop.name, field_path=tuple(fields))
+                for rule in found
+                if rule.metric != SQL_METRIC
+            ]
+    _quality(obj.quality, None, obj, rules, skipped)
+    skipped += _unchecked_formats(obj)
+    _known_columns(rules, {column.name for column in columns}, obj.name)
+    keys = sorted((prop for prop in obj.properties if prop.primary_key), key=_key_position)
+    composite = tuple(prop.name for prop in keys) if len(keys) > 1 else ()
+    aliases = (obj.physical_name,) if obj.physical_name else ()
+    return TableSpec(obj.name, columns, tuple(rules), composite, tuple(skipped), aliases)
+
+
+def _unchecked_formats(obj: SchemaObject) -> list[str]:
+    """String formats no pattern stands for: ODCS calls `format` context, so they are noted."""
+    notes = []
+    for prop in obj.walk():
+        text_format = prop.options.get("format")
+        temporal = prop.logical_type in _TEMPORAL and isinstance(text_format, str)
+        if temporal and text_format not in ISO_FORMATS and _strftime(prop) is None:
+            notes.append(
+                f"property '{prop.path}': format {text_format!r} is not a JDK date pattern "
+                "(yyyy, MM, dd, HH, mm, ss, SSS, a, XXX, Z): text is read as ISO dates"
+            )
+        string = prop.logical_type in (None, "string") and isinstance(text_format, str)
+        if string and text_format not in (*STRING_FORMATS, *ADVISORY_FORMATS):
+            notes.append(
+                f"property '{prop.path}': format {text_format!r} not checked (Charter "
+                f"checks {', '.join(STRING_FORMATS)}; a `pattern` checks any other)"
+            )
+    return notes
 
 
 def _known_columns(rules: list[QualityRule], names: set[str], table: str) -> None:
@@ -108,50 +188,106 @@ def _known_columns(rules: list[QualityRule], names: set[str], table: str) -> Non
                 )
 
 
-def _key_position(prop: Mapping[str, Any]) -> int:
-    position = prop.get("primaryKeyPosition", -1)
+def _key_position(prop: Property) -> int:
+    position = -1 if prop.primary_key_position is None else prop.primary_key_position
     if not _is_number(position) or isinstance(position, float):
-        raise ContractError(
-            f"property '{prop['name']}': primaryKeyPosition must be a whole number, "
-            f"not {position!r}"
+        raise _fail(
+            f"property '{prop.name}': primaryKeyPosition must be a whole number, not {position!r}",
+            prop.pointer,
         )
     return position
 
 
-def _schema_object(data: Mapping[str, Any], name: str | None) -> Mapping[str, Any]:
-    objects = _list(data.get("schema"), "contract 'schema'")
+def _schema_object(contract: Contract, name: str | None) -> SchemaObject:
+    for problem in contract.problems:
+        if problem.pointer == "/schema":
+            raise _fail(f"{problem.what} must be a list of mappings", "/schema")
+    objects = contract.schemas
     if not objects:
         raise ContractError("contract has no schema objects to validate against")
     if name is None:
         return objects[0]
     for obj in objects:
-        if obj.get("name") == name:
+        if obj.name == name:
             return obj
-    known = ", ".join(str(obj.get("name")) for obj in objects)
+    known = ", ".join(obj.name for obj in objects)
     raise ContractError(f"contract has no schema object named '{name}' (it has: {known})")
 
 
-def _column(prop: Mapping[str, Any], table: str) -> ColumnSpec:
-    name = prop.get("name")
-    if not isinstance(name, str) or not name:
-        raise ContractError(f"schema '{table}': every property needs a 'name'")
-    logical_type = prop.get("logicalType")
-    if logical_type is not None and logical_type not in (*LOGICAL_TYPES, "object", "array"):
-        raise ContractError(f"property '{name}': unknown logicalType '{logical_type}'")
-    key = prop.get("primaryKey") is True
+def _column(prop: Property) -> ColumnSpec:
+    logical_type = prop.logical_type
+    if logical_type is not None and logical_type not in LOGICAL_TYPES:
+        raise _fail(f"property '{prop.path}': unknown logicalType '{logical_type}'", prop.pointer)
+    fields = tuple(_column(child) for child in prop.properties)
+    items = _column(prop.items) if prop.items is not None else None
+    if logical_type == "vector" and items is None:
+        items = ColumnSpec(f"{prop.name}[]", "number", nullable=False)
     return ColumnSpec(
-        name=name,
-        logical_type=logical_type if logical_type in LOGICAL_TYPES else None,
-        nullable=not (prop.get("required") is True or key),
-        unique=prop.get("unique") is True,
-        constraints=_constraints(prop, name, logical_type),
+        name=prop.name,
+        logical_type=logical_type,
+        nullable=not (prop.required or prop.primary_key),
+        unique=prop.unique,
+        constraints=_constraints(prop),
+        fields=fields if logical_type in (None, "object") else (),
+        items=items if logical_type in (None, "array", "vector") else None,
+        key=_column(prop.key) if prop.key is not None and logical_type == "map" else None,
+        value=_column(prop.value) if prop.value is not None and logical_type == "map" else None,
+        text_format=_strftime(prop) if logical_type in _TEMPORAL else None,
     )
 
 
-def _constraints(prop: Mapping[str, Any], name: str, logical_type: Any) -> tuple[Constraint, ...]:
-    options = prop.get("logicalTypeOptions") or {}
-    if not isinstance(options, Mapping):
-        raise ContractError(f"property '{name}': logicalTypeOptions must be a mapping")
+# Format names that say "ISO 8601", as the JSON Schema formats do.
+ISO_FORMATS = ("date", "date-time", "time", "iso", "ISO-8601")
+# JDK DateTimeFormatter letters (ODCS `format` of dates and times) as strftime codes.
+_JDK_CODES = {
+    "yyyy": "%Y",
+    "yy": "%y",
+    "MM": "%m",
+    "dd": "%d",
+    "HH": "%H",
+    "hh": "%I",
+    "mm": "%M",
+    "ss": "%S",
+    ".SSSSSS": "%.6f",
+    ".SSS": "%.3f",
+    "SSSSSS": "%6f",
+    "SSS": "%3f",
+    "a": "%p",
+    "XXX": "%:z",
+    "Z": "%z",
+}
+_JDK_TOKEN = re.compile(
+    r"'([^']*)'|("
+    + "|".join(map(re.escape, sorted(_JDK_CODES, key=len, reverse=True)))
+    + ")|([A-Za-z])"
+)
+
+
+def _strftime(prop: Property) -> str | None:
+    """The `format` of a date or time as strftime, for text data; None: read ISO text."""
+    pattern = prop.options.get("format")
+    if not isinstance(pattern, str):
+        return None
+    parts = []
+    for match in _JDK_TOKEN.finditer(pattern):
+        literal, code, unknown = match.groups()
+        if unknown:
+            return None  # not JDK letters (`date-time`): read as ISO, noted
+        parts.append(
+            (match.start(), match.end(), literal if literal is not None else _JDK_CODES[code])
+        )
+    text, last = "", 0
+    for start, end, replacement in parts:
+        text += pattern[last:start].replace("%", "%%") + replacement
+        last = end
+    return text + pattern[last:].replace("%", "%%")
+
+
+def _constraints(prop: Property) -> tuple[Constraint, ...]:
+    options = prop.options
+    name, logical_type = prop.path, prop.logical_type
+    if prop.options_malformed:
+        raise _fail(f"property '{name}': logicalTypeOptions must be a mapping", prop.pointer)
     found: list[Constraint] = []
     for kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         value = options.get(kind)
@@ -165,34 +301,80 @@ def _constraints(prop: Mapping[str, Any], name: str, logical_type: Any) -> tuple
             found = [c if c.kind != bound else Constraint(flag, c.value) for c in found]
     if options.get("pattern") is not None:
         found.append(Constraint("pattern", str(options["pattern"])))
-    for kind in ("minLength", "maxLength"):
+    for kind in _COUNTS:
         value = options.get(kind)
         if value is None:
             continue
         if not _is_number(value) or isinstance(value, float) or value < 0:
-            raise ContractError(f"property '{name}': {kind} must be a whole number, not {value!r}")
+            raise _fail(
+                f"property '{name}': {kind} must be a whole number, not {value!r}", prop.pointer
+            )
         found.append(Constraint(kind, value))
-    allowed = _enum(prop, name)
-    if allowed is not None:
-        found.append(Constraint("enum", allowed))
+    found += _more_options(prop)
+    if prop.enum is not None:
+        if not prop.enum:
+            raise _fail(f"property '{name}': enum must be a non-empty list", prop.enum_pointer)
+        found.append(Constraint("enum", prop.enum))
     for constraint in found:
-        _fits(constraint.kind, logical_type, name)
+        _fits(constraint.kind, logical_type, name, prop.pointer)
     return tuple(found)
 
 
-def _fits(kind: str, logical_type: Any, name: str) -> None:
+def _more_options(prop: Property) -> list[Constraint]:
+    """multipleOf, uniqueItems, timezone, format, an object's `required` and a vector's size."""
+    options, name = prop.options, prop.path
+    found: list[Constraint] = []
+    multiple = options.get("multipleOf")
+    if multiple is not None:
+        if not _is_number(multiple) or multiple <= 0:
+            raise _fail(
+                f"property '{name}': multipleOf must be a number above 0, not {multiple!r}",
+                prop.pointer,
+            )
+        found.append(Constraint("multipleOf", multiple))
+    if options.get("uniqueItems") is True:
+        found.append(Constraint("uniqueItems", value=True))
+    zone = options.get("timezone")
+    if isinstance(zone, str) and prop.logical_type == "timestamp":
+        found.append(Constraint("timezone", zone))
+    text_format = options.get("format")
+    if text_format in STRING_FORMATS and prop.logical_type in (None, "string"):
+        found.append(Constraint("format", text_format))
+    required = options.get("required")
+    if isinstance(required, list) and prop.logical_type == "object":
+        known = {child.name for child in prop.properties}
+        unknown = [field for field in required if field not in known]
+        if unknown and prop.properties:
+            raise _fail(
+                f"property '{name}': required names {unknown[0]!r}, which is not one of its "
+                "properties",
+                prop.pointer,
+            )
+        found.append(Constraint("requiredFields", tuple(required)))
+    dimensions = options.get("dimensions")
+    if prop.logical_type == "vector" and _is_number(dimensions):
+        found += [Constraint("minItems", dimensions), Constraint("maxItems", dimensions)]
+    return found
+
+
+def _fits(kind: str, logical_type: Any, name: str, pointer: str) -> None:
     """A constraint on the wrong logicalType (maxLength on a number) can never be checked."""
-    if logical_type is None or kind == "enum":
+    if logical_type is None or kind in ("enum", "format", "requiredFields"):
         return
-    text = kind in ("pattern", "minLength", "maxLength")
-    if text and logical_type != "string":
-        raise ContractError(
-            f"property '{name}': {kind} applies to logicalType string, not {logical_type}"
-        )
-    if not text and logical_type not in ("integer", "number", *_TEMPORAL):
-        raise ContractError(
+    if kind in _OPTION_TYPES:
+        allowed = _OPTION_TYPES[kind]
+        if logical_type not in allowed:
+            raise _fail(
+                f"property '{name}': {kind} applies to logicalType {' or '.join(allowed)}, "
+                f"not {logical_type}",
+                pointer,
+            )
+        return
+    if logical_type not in (*_NUMERIC, *_TEMPORAL):
+        raise _fail(
             f"property '{name}': {kind} applies to numbers, dates and times, "
-            f"not to logicalType {logical_type}"
+            f"not to logicalType {logical_type}",
+            pointer,
         )
 
 
@@ -212,58 +394,81 @@ def _bound(value: Any, logical_type: Any, name: str, kind: str) -> Any:
         raise ContractError(f"property '{name}': {kind} '{value}' is not an ISO date") from None
 
 
-def _enum(prop: Mapping[str, Any], name: str) -> tuple[Any, ...] | None:
-    """ODCS v3.2 `enum` (objects with `value`), or a customProperties list before v3.2."""
-    values = prop.get("enum")
-    if values is None:
-        for custom in prop.get("customProperties") or []:
-            if isinstance(custom, Mapping) and custom.get("property") in ENUM_CUSTOM_PROPERTIES:
-                values = custom.get("value")
-                break
-    if values is None:
-        return None
-    if not isinstance(values, list) or not values:
-        raise ContractError(f"property '{name}': enum must be a non-empty list")
-    return tuple(item["value"] if isinstance(item, Mapping) else item for item in values)
-
-
 def _quality(
-    entries: Any, column: str | None, rules: list[QualityRule], skipped: list[str]
+    entries: list[Quality],
+    prop: Property | None,
+    obj: SchemaObject,
+    rules: list[QualityRule],
+    skipped: list[str],
 ) -> None:
-    where = f"property '{column}'" if column else "schema"
-    for entry in _list(entries, f"{where} quality"):
-        kind = entry.get("type", "library")
+    column = prop.name if prop is not None else None
+    where = f"property '{prop.path or prop.name}'" if prop is not None else "schema"
+    for entry in entries:
+        kind = entry.type
         if kind in UNRUN_QUALITY_TYPES:
-            label = entry.get("name") or entry.get("description") or ""
-            skipped.append(f"{where}: {kind} quality rule not executed: {label}".rstrip(": "))
+            skipped.append(f"{where}: {kind} quality rule not executed: {entry.label}".rstrip(": "))
             continue
-        metric = entry.get("metric", entry.get("rule"))
+        if kind == "sql":
+            rules.append(_sql_rule(entry, prop, obj, where))
+            continue
+        metric = entry.metric
         if metric not in METRICS:
-            raise ContractError(f"{where}: unsupported quality metric {metric!r}")
+            raise _fail(f"{where}: unsupported quality metric {metric!r}", entry.pointer)
         if column is None and metric not in ("rowCount", "duplicateValues"):
-            raise ContractError(f"{where}: {metric} applies to a property, not a schema")
+            raise _fail(f"{where}: {metric} applies to a property, not a schema", entry.pointer)
         if column is not None and metric == "rowCount":
-            raise ContractError(f"{where}: rowCount applies to a schema, not a property")
-        rules.append(_rule(entry, metric, column, where))
+            raise _fail(f"{where}: rowCount applies to a schema, not a property", entry.pointer)
+        rules.append(_rule(entry, metric, prop, where))
 
 
-def _rule(entry: Mapping[str, Any], metric: str, column: str | None, where: str) -> QualityRule:
-    conditions = tuple((name, entry[name]) for name in OPERATORS if name in entry)
+def _conditions(entry: Quality, where: str) -> tuple[tuple[str, Any], ...]:
+    conditions = entry.thresholds
     for name, bound in conditions:
-        _threshold(name, bound, f"{where}: {metric}")
+        _threshold(name, bound, where, entry.pointer)
+    return conditions
+
+
+def _sql_rule(entry: Quality, prop: Property | None, obj: SchemaObject, where: str) -> QualityRule:
+    """A `type: sql` rule: its query, placeholders filled, returns the number compared."""
+    query = entry.query
+    if not isinstance(query, str) or not query.strip():
+        raise _fail(f"{where}: sql quality rule needs a `query`", entry.pointer)
+    conditions = _conditions(entry, f"{where}: sql") or (("mustBe", 0),)
+    filled = query.replace("{object}", obj.name).replace("${object}", obj.name)
+    if prop is not None:
+        filled = filled.replace("{property}", prop.name).replace("${property}", prop.name)
+    return QualityRule(
+        metric=SQL_METRIC,
+        threshold=Threshold(conditions),
+        column=prop.name if prop is not None else None,
+        query=filled,
+        label=entry.label,
+    )
+
+
+def _rule(entry: Quality, metric: str, prop: Property | None, where: str) -> QualityRule:
+    conditions = _conditions(entry, f"{where}: {metric}")
     if not conditions:  # no threshold written: none of the counted rows are acceptable
         conditions = (("mustBeGreaterThan", 0),) if metric == "rowCount" else (("mustBe", 0),)
-    arguments = entry.get("arguments") or {}
-    unit = entry.get("unit", "rows")
+    arguments = entry.arguments
+    unit = entry.unit
     if unit not in ("rows", "percent"):
-        raise ContractError(f"{where}: quality unit must be 'rows' or 'percent', not {unit!r}")
+        raise _fail(
+            f"{where}: quality unit must be 'rows' or 'percent', not {unit!r}", entry.pointer
+        )
     valid = arguments.get("validValues")
     if metric == "invalidValues" and valid is None and arguments.get("pattern") is None:
-        raise ContractError(f"{where}: invalidValues needs arguments.validValues or pattern")
+        if prop is None or not prop.enum:  # ODCS 3.2: no arguments means "not in the enum"
+            raise _fail(
+                f"{where}: invalidValues needs arguments.validValues or pattern, or an `enum` "
+                "on the property",
+                entry.pointer,
+            )
+        valid = list(prop.enum)
     return QualityRule(
         metric=metric,
         threshold=Threshold(conditions),
-        column=column,
+        column=prop.name if prop is not None else None,
         unit=unit,
         columns=tuple(arguments.get("properties") or ()),
         missing_values=tuple(v for v in arguments.get("missingValues") or () if v is not None),
@@ -272,25 +477,20 @@ def _rule(entry: Mapping[str, Any], metric: str, column: str | None, where: str)
     )
 
 
-def _threshold(operator: str, bound: Any, where: str) -> None:
+def _threshold(operator: str, bound: Any, where: str, pointer: str) -> None:
     """A threshold compares the measure with numbers: one, or [low, high] for the between ones."""
     if operator.endswith("Between"):
         pair = isinstance(bound, list) and len(bound) == 2 and all(map(_is_number, bound))
         if not pair:
-            raise ContractError(
-                f"{where}: {operator} must be two numbers [low, high], not {bound!r}"
+            raise _fail(
+                f"{where}: {operator} must be two numbers [low, high], not {bound!r}", pointer
             )
     elif not _is_number(bound):
-        raise ContractError(f"{where}: {operator} must be a number, not {bound!r}")
+        raise _fail(f"{where}: {operator} must be a number, not {bound!r}", pointer)
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _list(value: Any, what: str) -> list[Mapping[str, Any]]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ContractError(f"{what} must be a list of mappings")
-    return value
+__all__ = ["NESTED_TYPES", "ContractSource", "load_contract", "problems", "table_spec"]

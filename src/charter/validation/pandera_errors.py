@@ -71,9 +71,18 @@ def _examples(cases: Any) -> tuple[str, ...]:
         return ()
     if cases.width == 1:
         values = cases.to_series().unique(maintain_order=True).head(EXAMPLES)
-        return tuple("null" if value is None else str(value) for value in values)
+        return tuple(_text(value) for value in values)
     rows = cases.unique(maintain_order=True).head(EXAMPLES).rows(named=True)
     return tuple(str(row) for row in rows)
+
+
+def _text(value: Any) -> str:
+    """A failing value as a reader writes it: a list as `[0, 2]`, never a Series repr."""
+    if value is None:
+        return "null"
+    if isinstance(value, pl.Series):
+        return str(value.to_list())
+    return str(value)
 
 
 def _dtype(cases: Any) -> str:

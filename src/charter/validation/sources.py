@@ -6,12 +6,11 @@ from pathlib import Path
 
 import polars as pl
 
+from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
 from charter.validation.errors import DataError
 from charter.validation.report import EXAMPLES, Failure
-from charter.validation.spec import TableSpec
+from charter.validation.spec import ColumnSpec, TableSpec
 
-PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
-CSV_SUFFIXES = (".csv", ".tsv")
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 # How a CSV text column becomes its ODCS logical type; a value that does not parse gives null.
@@ -65,6 +64,11 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
     raise DataError(f"{path}: unknown data format '{suffix}' (expected one of {known})")
 
 
+def read_any(data: Data) -> pl.DataFrame:
+    """Data with no contract of its own to read it by (a referenced dataset): CSV stays text."""
+    return read_frame(data, TableSpec("", ()))[0]
+
+
 def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:
     """Cast text columns to their contract types; report the values that do not parse."""
     failures: list[Failure] = []
@@ -73,7 +77,7 @@ def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, lis
         if parser is None or spec.name not in frame.columns:
             continue
         text = frame[spec.name]
-        parsed = parser(text)
+        parsed = parser(text) if spec.text_format is None else _formatted(text, spec)
         bad = text.filter(text.is_not_null() & parsed.is_null())
         if bad.len():
             examples = tuple(bad.unique(maintain_order=True).head(EXAMPLES).to_list())
@@ -83,11 +87,17 @@ def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, lis
     return frame, failures
 
 
+def _formatted(text: pl.Series, spec: ColumnSpec) -> pl.Series:
+    """Dates and times written in the contract's own `format` (`dd/MM/yyyy`)."""
+    read = {"date": text.str.to_date, "timestamp": text.str.to_datetime, "time": text.str.to_time}
+    return read[spec.logical_type or ""](spec.text_format, strict=False)
+
+
 def null_markers(table: TableSpec) -> dict[str, list[str]]:
     """Per column, the texts its `missingValues` rules list (numbers such as -1 stay values)."""
     markers: dict[str, list[str]] = {}
     for rule in table.rules:
-        if rule.metric == "missingValues" and rule.column is not None:
+        if rule.metric == "missingValues" and rule.column is not None and not rule.field_path:
             texts = [value for value in rule.missing_values if isinstance(value, str)]
             markers.setdefault(rule.column, []).extend(texts)
     return markers

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandera.polars as pa
+import polars as pl
 from pandera.errors import SchemaErrors
 
 from charter.validation.errors import ContractError
-from charter.validation.odcs import ContractSource, located, table_spec
+from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.pandera_errors import failures_from
 from charter.validation.polars_backend import to_pandera
+from charter.validation.relationships import check_relationships
 from charter.validation.report import Failure, ValidationReport
 from charter.validation.sources import Data, read_frame
 from charter.validation.spec import TableSpec
+from charter.validation.sql import run_sql_rules
 
 
 def compile_contract(contract: ContractSource, schema: str | None = None) -> pa.DataFrameSchema:
@@ -25,14 +29,21 @@ def compile_contract(contract: ContractSource, schema: str | None = None) -> pa.
 
 
 def validate(
-    data: Data, contract: ContractSource, *, schema: str | None = None
+    data: Data,
+    contract: ContractSource,
+    *,
+    schema: str | None = None,
+    references: Mapping[str, Data] | None = None,
 ) -> ValidationReport:
     """Check `data` (polars frame, Parquet or CSV path) against the contract.
 
     All checks run (pandera's lazy mode), so one report lists every failure.
+    `references` maps a schema object name to its data, so the contract's
+    `relationships` (foreign keys) to it are checked too.
     Raises ContractError or DataError when either cannot be read.
     """
-    table = table_spec(contract, schema)
+    typed = load_contract(contract)
+    table = table_spec(typed, schema)
     pandera_schema = _compile(table, contract)
     frame, unparsed = read_frame(data, table)
     try:
@@ -41,9 +52,14 @@ def validate(
         failures = unparsed + failures_from(errors, frame.height, {f.column for f in unparsed})
     else:
         failures = unparsed
-    failures = _in_contract_order(failures, table)
+    failures = _every_undocumented_column(failures, frame, table)
+    sql_failures, sql_skipped = run_sql_rules(table, frame)
+    obj = typed.schema(table.name) or typed.schemas[0]
+    key_failures, key_skipped = check_relationships(obj, frame, references or {})
+    failures = _in_contract_order(failures + sql_failures + key_failures, table)
     source = str(data) if isinstance(data, str | Path) else None
-    return ValidationReport(table.name, frame.height, failures, table.skipped, source)
+    skipped = table.skipped + tuple(sql_skipped) + tuple(key_skipped)
+    return ValidationReport(table.name, frame.height, failures, skipped, source)
 
 
 def _compile(table: TableSpec, contract: ContractSource) -> pa.DataFrameSchema:
@@ -51,6 +67,16 @@ def _compile(table: TableSpec, contract: ContractSource) -> pa.DataFrameSchema:
         return to_pandera(table)
     except ContractError as error:
         raise located(error, contract) from None
+
+
+def _every_undocumented_column(
+    failures: list[Failure], frame: pl.DataFrame, table: TableSpec
+) -> list[Failure]:
+    """One failure per column the contract does not list (pandera names only the first)."""
+    check = "column not in the contract"
+    known = {spec.name for spec in table.columns}
+    extra = [Failure(c, check, frame.height) for c in frame.columns if c not in known]
+    return [f for f in failures if f.check != check] + extra
 
 
 def _in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failure]:

@@ -7,10 +7,10 @@ handling, classification, PII status and description, plus who owns the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
-from charter.formats.contract import Contract
+from charter.formats.contract import Contract, Property, SchemaObject
 from charter.views.markdown import cell, code, notice, page, table
 
 HEADERS = (
@@ -62,86 +62,87 @@ def render(contracts: Iterable[tuple[str, Contract]], source: str) -> str:
 
 
 def contract_section(relpath: str, contract: Contract) -> list[str]:
-    data = contract.document.data if isinstance(contract.document.data, Mapping) else {}
     lines: list[str] = []
-    for obj in _objects(data):
-        lines += [f"## {cell(obj.get('name', '(unnamed)'))}", ""]
+    for obj in sorted(contract.schemas, key=lambda obj: obj.name):
+        lines += [f"## {cell(obj.name)}", ""]
         lines.append(
-            f"Contract {code(data.get('id', ''))} version {cell(data.get('version', '?'))}, "
-            f"status {cell(data.get('status', '?'))}, in {code(relpath)}."
+            f"Contract {code(contract.id or '')} version {cell(contract.version or '?')}, "
+            f"status {cell(contract.status or '?')}, in {code(relpath)}."
         )
         lines.append("")
-        lines.extend(_description(data, obj))
-        lines.extend(_team(data))
-        rows = [property_row(prop) for prop in _mappings(obj.get("properties"))]
+        lines.extend(_description(contract, obj))
+        lines.extend(_team(contract))
+        rows = [property_row(prop) for prop in obj.walk()]
         lines.extend(table(HEADERS, rows))
         lines.append("")
         lines.extend(quality_rules(obj))
     return lines
 
 
-def quality_rules(obj: Mapping[str, Any]) -> list[str]:
+def quality_rules(obj: SchemaObject) -> list[str]:
     """The dataset-level quality rules (row count, duplicates, ...) as a list under the table."""
     items = []
-    for rule in _mappings(obj.get("quality")):
-        name = rule.get("metric") or rule.get("name") or rule.get("type") or "rule"
-        arguments = rule.get("arguments")
-        columns = arguments.get("properties") if _is_mapping(arguments) else None
+    for rule in obj.quality:
+        name = rule.metric or rule.raw.get("name") or rule.raw.get("type") or "rule"
+        columns = rule.arguments.get("properties")
         of = f" of {', '.join(code(c) for c in columns)}" if isinstance(columns, list) else ""
+        written = dict(rule.thresholds)
         bound = next(
-            (f" {words} {cell(rule[key])}" for key, words in OPERATOR_WORDS if key in rule), ""
+            (f" {words} {cell(written[key])}" for key, words in OPERATOR_WORDS if key in written),
+            "",
         )
-        about = f": {cell(rule['description'])}" if rule.get("description") else ""
+        about = f": {cell(rule.description)}" if rule.description else ""
         items.append(f"- {code(name)}{of}{bound}{about}")
     return ["**Quality rules:**", "", *items, ""] if items else []
 
 
-def property_row(prop: Mapping[str, Any]) -> list[str]:
-    """One table row; empty cells mean the contract says nothing there."""
+def property_row(prop: Property) -> list[str]:
+    """One table row; empty cells mean the contract says nothing there.
+
+    A nested field, item, key or value is a row of its own, named by its place
+    (`address.city`, `tags[]`, `prefs{value}`).
+    """
     return [
-        code(prop.get("name", ""), in_table=True),
-        cell(prop.get("logicalType", "")),
-        "yes" if prop.get("required") or prop.get("primaryKey") else "no",
-        cell(custom_property(prop, "unit")),
+        code(prop.path or prop.name, in_table=True),
+        cell(prop.logical_type or ""),
+        "yes" if prop.required or prop.primary_key else "no",
+        cell(prop.custom.get("unit")),
         "; ".join(constraints(prop)),
-        cell(custom_property(prop, "missingValues")),
-        cell(prop.get("classification", "")),
+        cell(prop.custom.get("missingValues")),
+        cell(prop.classification or ""),
         cell(_pii(prop)),
-        cell(prop.get("description", "")),
+        cell(prop.description or ""),
     ]
 
 
-def constraints(prop: Mapping[str, Any]) -> list[str]:
+def constraints(prop: Property) -> list[str]:
     """Keys, ranges, patterns and code lists, in a fixed order, each already escaped."""
     found = []
-    if prop.get("primaryKey"):
+    if prop.primary_key:
         found.append("primary key")
-    if prop.get("unique"):
+    if prop.unique:
         found.append("unique")
-    options = prop.get("logicalTypeOptions")
-    if _is_mapping(options):
-        for key, word in OPTION_WORDS:
-            if key in options:
-                found.append(f"{word} {code(options[key], in_table=True)}")
+    for key, word in OPTION_WORDS:
+        if key in prop.options:
+            found.append(f"{word} {code(prop.options[key], in_table=True)}")
     for valid in valid_values(prop):
         found.append("one of " + ", ".join(code(v, in_table=True) for v in valid))
     return found
 
 
-def valid_values(prop: Mapping[str, Any]) -> list[list[Any]]:
+def valid_values(prop: Property) -> list[list[Any]]:
     """Code lists, said either way ODCS v3.1.0 allows: a custom property or a quality rule."""
-    lists = [custom_property(prop, "validValues")]
-    for rule in _mappings(prop.get("quality")):
-        if rule.get("metric") == "invalidValues":
-            arguments = rule.get("arguments")
-            lists.append(arguments.get("validValues") if _is_mapping(arguments) else None)
+    lists = [prop.custom.get("validValues")]
+    for rule in prop.quality:
+        if rule.metric == "invalidValues":
+            lists.append(rule.arguments.get("validValues"))
     return [values for values in lists if isinstance(values, list)]
 
 
-def _pii(prop: Mapping[str, Any]) -> str:
+def _pii(prop: Property) -> str:
     """`category / anonymization`, or `not personal` when both say none."""
-    category = custom_property(prop, "piiCategory")
-    anonymization = custom_property(prop, "anonymization")
+    category = prop.custom.get("piiCategory")
+    anonymization = prop.custom.get("anonymization")
     if category is None and anonymization is None:
         return ""
     if category == "none" and anonymization in (None, "none"):
@@ -149,48 +150,19 @@ def _pii(prop: Mapping[str, Any]) -> str:
     return f"{category or 'unstated'} / {anonymization or 'no anonymization'}"
 
 
-def _description(data: Mapping[str, Any], obj: Mapping[str, Any]) -> list[str]:
+def _description(contract: Contract, obj: SchemaObject) -> list[str]:
     lines = []
-    if obj.get("description"):
-        lines += [cell(obj["description"]), ""]
-    about = data.get("description")
-    if _is_mapping(about):
-        for key in ("purpose", "usage", "limitations"):
-            if about.get(key):
-                lines += [f"**{key.capitalize()}:** {cell(about[key])}", ""]
+    if obj.description:
+        lines += [cell(obj.description), ""]
+    for key in ("purpose", "usage", "limitations"):
+        if contract.description.get(key):
+            lines += [f"**{key.capitalize()}:** {cell(contract.description[key])}", ""]
     return lines
 
 
-def _team(data: Mapping[str, Any]) -> list[str]:
-    team = data.get("team")
-    members = team.get("members") if _is_mapping(team) else team
-    people = [
-        f"{cell(m.get('username', ''))} ({cell(m.get('role', 'member'))})"
-        for m in _mappings(members)
-    ]
+def _team(contract: Contract) -> list[str]:
+    people = [f"{cell(m.username)} ({cell(m.role or 'member')})" for m in contract.team]
     if not people:
         return []
-    name = f"{cell(team['name'])}: " if _is_mapping(team) and team.get("name") else ""
+    name = f"{cell(contract.team_name)}: " if contract.team_name else ""
     return [f"**Team:** {name}{', '.join(people)}", ""]
-
-
-def _objects(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    objects = _mappings(data.get("schema"))
-    return sorted(objects, key=lambda obj: str(obj.get("name", "")))
-
-
-def custom_property(element: Mapping[str, Any], name: str) -> Any:
-    """The value of the ODCS `customProperties` entry `name`, or None."""
-    for entry in _mappings(element.get("customProperties")):
-        if entry.get("property") == name:
-            return entry.get("value")
-    return None
-
-
-def _mappings(value: object) -> list[Mapping[str, Any]]:
-    """The mappings in a list; nothing for anything else (schema errors are CON001's job)."""
-    return [item for item in value if _is_mapping(item)] if isinstance(value, list) else []
-
-
-def _is_mapping(value: object) -> bool:
-    return isinstance(value, Mapping)

@@ -285,3 +285,12 @@ def test_mod010_card_and_run_disagree(project: Path):
         ]
     )
     assert {f.code for f in findings} == {"MOD010"}
+
+
+def test_sync_with_project_from_another_folder(project: Path, tmp_path: Path):
+    run_id = next((project / "runs").iterdir()).name
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = charter("card", "sync", "scorer", "--run", run_id, "--project", project, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert f"governance/models/scorer/card.md: updated from runs/{run_id}" in result.stdout

@@ -93,3 +93,12 @@ def test_project_in_a_subfolder_of_the_repository_reproduces(tmp_path: Path):
     result = charter("reproduce", manifest.parent.name, cwd=project)
     assert result.returncode == 0, result.stderr
     assert "identical" in result.stdout
+
+
+def test_project_option_reproduces_from_another_folder(project: Path, tmp_path: Path):
+    manifest = run_pipeline(project)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = charter("reproduce", manifest.parent.name, "--project", project, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "identical" in result.stdout

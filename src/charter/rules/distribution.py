@@ -1,0 +1,71 @@
+"""PRJ: can teammates and CI install the project's `charter`?
+
+A project generated from a template on the local disk pins `charter` to a
+`file://` URL (or a path) that only that machine resolves: `uv sync` fails on
+every other laptop and in CI, long after the copy that caused it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from charter.findings import WARNING, Finding
+from charter.rules.registry import at_line, rule
+
+if TYPE_CHECKING:
+    from charter.project import Project
+
+_CHARTER_LINE = re.compile(r"^\s*charter\s*=", re.MULTILINE)
+# A git location other machines can reach: a network URL or scp-like `user@host:path`.
+_SHARED_GIT = re.compile(r"^(git\+)?(https?|ssh|git)://|^[\w.-]+@[\w.-]+:")
+
+
+def _local_source(source: object, root: Path) -> str | None:
+    """The machine-local location `source` installs charter from, if it is one."""
+    if not isinstance(source, dict):
+        return None
+    git = source.get("git")
+    if isinstance(git, str) and not _SHARED_GIT.match(git):
+        return git
+    path = source.get("path")
+    if isinstance(path, str) and not (root / path).resolve().is_relative_to(root.resolve()):
+        return path
+    return None
+
+
+def _line(text: str) -> int:
+    """Line of the `charter = ...` entry under [tool.uv.sources] (1 if not found)."""
+    start = text.find("[tool.uv.sources]")
+    match = _CHARTER_LINE.search(text, max(start, 0))
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+@rule("PRJ012", "charter is installed from a path only this machine has", severity=WARNING)
+def local_charter_source(project: Project) -> Iterator[Finding]:
+    pyproject = project.root / "pyproject.toml"
+    try:
+        text = pyproject.read_text("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return  # PRJ005 reports an unreadable pyproject.toml
+    source: object = data
+    for key in ("tool", "uv", "sources", "charter"):
+        source = source.get(key) if isinstance(source, dict) else None
+    local = _local_source(source, project.root)
+    if local is None:
+        return
+    yield at_line(
+        pyproject,
+        _line(text),
+        1,
+        "PRJ012",
+        f"charter is installed from {local}, which teammates' machines and CI cannot "
+        "resolve: set `_src_path` in .copier-answers.yml to the shared template "
+        "repository (for example https://git.example.org/ml/charter.git) and run "
+        "`copier update --defaults --trust`, or point [tool.uv.sources] charter there "
+        "and run `uv lock`",
+    )
