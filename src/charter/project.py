@@ -41,7 +41,7 @@ from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
 from charter.formats.python_source import module_file, top_level_names
-from charter.formats.source import FormatError, parse_yaml, read_text
+from charter.formats.source import FormatError, Kind, parse_yaml, read_text
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycache__"}
@@ -69,12 +69,12 @@ class Config:
 
 @dataclass(frozen=True)
 class LoadProblem:
-    """A file or setting that could not be read; reported by the PRJ rules."""
+    """A file or setting that could not be read; the rule for its `kind` reports it."""
 
     path: Path
     line: int
     col: int
-    code: str
+    kind: Kind
     message: str
 
 
@@ -269,11 +269,11 @@ class Project:
             if not conflicts:  # a parse error caused by markers says nothing new
                 self._problem(path, error)
         except (ValueError, TypeError) as error:
-            self.problems.append(LoadProblem(path, 1, 1, "PRJ001", f"cannot load: {error}"))
+            self.problems.append(LoadProblem(path, 1, 1, Kind.UNREADABLE, f"cannot load: {error}"))
         return None
 
     def _problem(self, path: Path, error: FormatError) -> None:
-        self.problems.append(LoadProblem(path, error.line, error.col, error.code, error.message))
+        self.problems.append(LoadProblem(path, error.line, error.col, error.kind, error.message))
 
 
 def find_root(start: Path) -> Path:
@@ -295,25 +295,33 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
         data = tomllib.loads(pyproject.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         problems.append(
-            LoadProblem(pyproject, 1, 1, "PRJ005", f"cannot read pyproject.toml: {error}")
+            LoadProblem(pyproject, 1, 1, Kind.CONFIGURATION, f"cannot read pyproject.toml: {error}")
         )
         return config
     table = data.get("tool", {}).get("charter", {})
     if not isinstance(table, dict):
-        problems.append(LoadProblem(pyproject, 1, 1, "PRJ005", "[tool.charter] must be a table"))
+        problems.append(
+            LoadProblem(pyproject, 1, 1, Kind.CONFIGURATION, "[tool.charter] must be a table")
+        )
         return config
     known = {f.name: f for f in fields(Config)}
     for key, value in table.items():
         line = _toml_key_line(pyproject, key)
         if key not in known:
             problems.append(
-                LoadProblem(pyproject, line, 1, "PRJ005", f"unknown [tool.charter] key {key!r}")
+                LoadProblem(
+                    pyproject, line, 1, Kind.CONFIGURATION, f"unknown [tool.charter] key {key!r}"
+                )
             )
         elif not _config_type_ok(key, value):
             expected = "a list of strings" if key in ("select", "ignore") else "a string"
             problems.append(
                 LoadProblem(
-                    pyproject, line, 1, "PRJ005", f"[tool.charter] {key} must be {expected}"
+                    pyproject,
+                    line,
+                    1,
+                    Kind.CONFIGURATION,
+                    f"[tool.charter] {key} must be {expected}",
                 )
             )
         else:
@@ -324,7 +332,7 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
                         pyproject,
                         line,
                         1,
-                        "PRJ005",
+                        Kind.CONFIGURATION,
                         f"[tool.charter] {key}: {value!r} does not exist",
                     )
                 )

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from charter.formats.source import FormatError
+from charter.rules.registry import code_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         manifest = manifest_format.load(manifest_path)
     except FormatError as error:
         print(
-            f"{manifest_path}:{error.line}:{error.col}: {error.code} {error.message}",
+            f"{manifest_path}:{error.line}:{error.col}: {code_of(error.kind)} {error.message}",
             file=sys.stderr,
         )
         return 2

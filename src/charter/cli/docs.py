@@ -13,6 +13,7 @@ from charter.cli.project_option import (
     project_root,
 )
 from charter.project import Project
+from charter.rules.registry import code_of
 from charter.views.render import render_views, stale_views, write_views
 
 
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
 def blocked(project: Project) -> bool:
     """Views of half-readable artifacts would silently drop content: refuse and say why."""
     problems = [
-        f"{relative(p.path)}:{p.line}:{p.col}: {p.code} {p.message}" for p in project.problems
+        f"{relative(p.path)}:{p.line}:{p.col}: {code_of(p.kind)} {p.message}"
+        for p in project.problems
     ]
     problems += [
         f"{relative(c.path)}:{c.line}:1: PRJ003 conflict marker {c.marker!r}"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from charter.formats.source import FormatError
+from charter.rules.registry import code_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,7 +57,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         outcome = reproduce(root, path, runs_dir=runs, allow_dirty=args.allow_dirty)
     except FormatError as error:
-        print(f"{path}:{error.line}:{error.col}: {error.code} {error.message}", file=sys.stderr)
+        print(
+            f"{path}:{error.line}:{error.col}: {code_of(error.kind)} {error.message}",
+            file=sys.stderr,
+        )
         return 2
     except RerunFailedError as error:
         print(f"charter reproduce: run does not reproduce: {error}", file=sys.stderr)

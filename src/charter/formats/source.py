@@ -11,6 +11,7 @@ never a bare exception.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,26 @@ CACHE_VERSION = "3"
 """Bump when `Document` or the parsing changes, so cached documents are not reused."""
 
 
-class FormatError(Exception):
-    """An artifact that cannot be read at all; carries the position of the problem."""
+class Kind(StrEnum):
+    """What sort of load problem: the rules layer alone turns a kind into a rule code."""
 
-    def __init__(self, message: str, line: int = 1, col: int = 1, *, code: str = "PRJ001"):
+    UNREADABLE = "unreadable"
+    DUPLICATE_KEY = "duplicate key"
+    CONFIGURATION = "configuration"
+    INVALID_MANIFEST = "invalid manifest"
+
+
+class FormatError(Exception):
+    """An artifact that cannot be read at all; carries the position and kind of the problem."""
+
+    def __init__(
+        self, message: str, line: int = 1, col: int = 1, *, kind: Kind = Kind.UNREADABLE
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.col = col
-        self.code = code
+        self.kind = kind
 
 
 @dataclass
@@ -187,7 +199,7 @@ class _Builder:
                     f"duplicate key {key!r} (first defined on line {keys[child][0]})",
                     line,
                     col,
-                    code="PRJ002",
+                    kind=Kind.DUPLICATE_KEY,
                 )
             mark = key_node.start_mark
             keys[child] = (mark.line + line_base, mark.column + 1)

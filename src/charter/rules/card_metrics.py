@@ -49,13 +49,13 @@ def metrics_match_run(project: Project) -> Iterator[Finding]:
             if name not in shown:
                 where = "/model-index" if "/model-index" in card.document.values else ""
                 message = f"metric {name!r} of {card.run_manifest} is missing from the card"
-                yield at(card.document, where or GOVERNANCE_POINTER, "MOD009", f"{message}; {fix}")
+                yield at(card.document, where or GOVERNANCE_POINTER, f"{message}; {fix}")
             elif name not in recorded:
                 message = f"metric {name!r} is not in {card.run_manifest}"
-                yield at(card.document, pointer, "MOD009", f"{message}; {fix}")
+                yield at(card.document, pointer, f"{message}; {fix}")
             elif not _same(value, recorded[name]):
                 message = f"{name} is {value} in the card but {recorded[name]} in the run"
-                yield at(card.document, pointer, "MOD009", f"{message}; {fix}")
+                yield at(card.document, pointer, f"{message}; {fix}")
 
 
 @rule("MOD010", "Model card's model, features or contracts differ from its run's")
@@ -67,7 +67,6 @@ def card_matches_run(project: Project) -> Iterator[Finding]:
             yield at(
                 card.document,
                 f"{GOVERNANCE_POINTER}/run_manifest",
-                "MOD010",
                 f"{run} trained {trained}, not {card.name}; point the card at a run of "
                 f"{card.name} with `charter card sync {card.name} --run RUN`",
             )
@@ -84,12 +83,11 @@ def _differences(
     for name, pointer in listed:
         if name not in used:
             message = f"{key[:-1]} {name!r} is listed, but {run} did not use it"
-            yield at(card.document, pointer, "MOD010", f"{message}; remove it or rerun with it")
+            yield at(card.document, pointer, f"{message}; remove it or rerun with it")
     for name in sorted(set(used) - names):
         message = f"{run} used {key[:-1]} {name!r}, which the card does not list"
         yield at(
             card.document,
             f"{GOVERNANCE_POINTER}/{key}",
-            "MOD010",
             f"{message}; add it to governance.{key}",
         )

@@ -40,9 +40,7 @@ def _normal(title: str) -> str:
 def loads_cleanly(project: Project) -> Iterator[Finding]:
     for card in project.cards:
         if card.hub_error is not None:
-            yield at_line(
-                card.path, 1, 1, "MOD001", f"huggingface_hub rejects the card: {card.hub_error}"
-            )
+            yield at_line(card.path, 1, 1, f"huggingface_hub rejects the card: {card.hub_error}")
 
 
 @rule("MOD002", "Model card governance block is missing or invalid")
@@ -52,7 +50,6 @@ def governance_block(project: Project) -> Iterator[Finding]:
             yield at(
                 card.document,
                 first_mention(card.document, "governance"),
-                "MOD002",
                 "front matter has no `governance:` mapping (owner, features, contracts, "
                 "run_manifest)",
             )
@@ -61,7 +58,7 @@ def governance_block(project: Project) -> Iterator[Finding]:
         for problem in schema.validate(
             card.document, schema.CARD_GOVERNANCE_SCHEMA, data=block, base=GOVERNANCE_POINTER
         ):
-            yield at_line(card.path, problem.line, problem.col, "MOD002", problem.message)
+            yield at_line(card.path, problem.line, problem.col, problem.message)
 
 
 @rule("MOD003", "Model card lacks a required section")
@@ -74,7 +71,6 @@ def required_sections(project: Project) -> Iterator[Finding]:
                     card.path,
                     card.markdown.body_line,
                     1,
-                    "MOD003",
                     f"no '{section}' section (Mitchell et al. 2019); add a heading for it",
                 )
 
@@ -87,7 +83,6 @@ def no_placeholders(project: Project) -> Iterator[Finding]:
                 card.path,
                 placeholder.line,
                 placeholder.col,
-                "MOD004",
                 f"placeholder {placeholder.text!r} must be filled in before production",
             )
 
@@ -97,7 +92,7 @@ def features_exist(project: Project) -> Iterator[Finding]:
     for card in project.cards:
         for key, pointer in card.features:
             if project.feature_by_key(key) is None:
-                yield at(card.document, pointer, "MOD005", f"feature {key!r} is not in the catalog")
+                yield at(card.document, pointer, f"feature {key!r} is not in the catalog")
 
 
 @rule("MOD006", "Model card uses a feature that is not active")
@@ -109,7 +104,6 @@ def features_active(project: Project) -> Iterator[Finding]:
                 yield at(
                     card.document,
                     pointer,
-                    "MOD006",
                     f"feature {key!r} has status {feature.status!r}; a model may only use "
                     "active features",
                 )
@@ -120,7 +114,7 @@ def contracts_exist(project: Project) -> Iterator[Finding]:
     for card in project.cards:
         for contract_id, pointer in card.contracts:
             if project.contract_by_id(contract_id) is None:
-                yield at(card.document, pointer, "MOD007", f"no contract has id {contract_id!r}")
+                yield at(card.document, pointer, f"no contract has id {contract_id!r}")
 
 
 @rule("MOD008", "Model card's run_manifest does not exist")
@@ -135,4 +129,4 @@ def run_manifest_exists(project: Project) -> Iterator[Finding]:
             message = (
                 f"run manifest {manifest!r} does not exist (paths are relative to the project root)"
             )
-        yield at(card.document, f"{GOVERNANCE_POINTER}/run_manifest", "MOD008", message)
+        yield at(card.document, f"{GOVERNANCE_POINTER}/run_manifest", message)

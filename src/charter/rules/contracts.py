@@ -68,7 +68,7 @@ def schema_valid(project: Project) -> Iterator[Finding]:
         if name is None:
             continue  # CON002 says why
         for problem in schema.validate(contract.document, name):
-            yield at_line(contract.path, problem.line, problem.col, "CON001", problem.message)
+            yield at_line(contract.path, problem.line, problem.col, problem.message)
 
 
 @rule("CON002", "Contract apiVersion has no vendored ODCS schema")
@@ -79,7 +79,6 @@ def api_version(project: Project) -> Iterator[Finding]:
             yield at(
                 contract.document,
                 first_mention(contract.document, "apiVersion"),
-                "CON002",
                 f"apiVersion {contract.api_version!r} is not supported (use one of {supported})",
             )
 
@@ -92,7 +91,6 @@ def owner_in_team(project: Project) -> Iterator[Finding]:
             yield at(
                 contract.document,
                 first_mention(contract.document, "team"),
-                "CON003",
                 "no team member has role 'owner': name who approves changes to this contract",
             )
 
@@ -105,9 +103,7 @@ def unique_contract_id(project: Project) -> Iterator[Finding]:
             continue
         if contract.id in seen:
             first = seen[contract.id].path.name
-            yield at(
-                contract.document, "/id", "CON004", f"id {contract.id!r} is also used by {first}"
-            )
+            yield at(contract.document, "/id", f"id {contract.id!r} is also used by {first}")
         else:
             seen[contract.id] = contract
 
@@ -121,7 +117,6 @@ def unique_names(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     f"{schema_object.pointer}/name",
-                    "CON005",
                     f"schema object {schema_object.name!r} is defined twice",
                 )
             objects.add(schema_object.name)
@@ -131,7 +126,6 @@ def unique_names(project: Project) -> Iterator[Finding]:
                     yield at(
                         contract.document,
                         f"{prop.pointer}/name",
-                        "CON005",
                         f"property {prop.name!r} is defined twice in {schema_object.name!r}",
                     )
                 names.add(prop.name)
@@ -150,7 +144,6 @@ def anonymization_declared(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON006",
                     f"property {prop.name!r} is {reason} but declares no `anonymization` "
                     "custom property",
                 )
@@ -169,7 +162,6 @@ def anonymization_strength(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     _custom_pointer(prop, "anonymization"),
-                    "CON007",
                     f"personal data classified {prop.classification or 'unclassified'} needs "
                     f"anonymization of at least {needed} ({', '.join(allowed)}), not {method!r}",
                 )
@@ -183,7 +175,6 @@ def numeric_unit(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON008",
                     f"{prop.logical_type} property {prop.name!r} declares no `unit` custom "
                     "property (UCUM, e.g. 'kg/m2', '1' for ratios, '{code}' for codes)",
                 )
@@ -197,7 +188,6 @@ def missing_value_handling(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON009",
                     f"optional property {prop.name!r} declares no `missingValues` custom "
                     "property: say what the pipeline does with nulls",
                 )
@@ -211,7 +201,6 @@ def vocabulary(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     f"{prop.pointer}/classification",
-                    "CON010",
                     f"classification {prop.classification!r} is not one of "
                     f"{', '.join(CLASSIFICATIONS)}",
                 )
@@ -220,7 +209,6 @@ def vocabulary(project: Project) -> Iterator[Finding]:
                     yield at(
                         contract.document,
                         _custom_pointer(prop, name),
-                        "CON010",
                         f"{name} {prop.custom[name]!r} is not one of {', '.join(words)}",
                     )
 
@@ -233,7 +221,6 @@ def described(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON011",
                     f"property {prop.name!r} has no description: say what it means and how it "
                     "is measured",
                 )
@@ -252,7 +239,6 @@ def primary_key_constraints(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON012",
                     f"primary key {prop.name!r} must also be "
                     f"{' and '.join(f'`{flag}: true`' for flag in missing)}",
                 )
@@ -270,7 +256,6 @@ def range_not_empty(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     f"{prop.pointer}/logicalTypeOptions/minimum",
-                    "CON013",
                     f"property {prop.name!r}: minimum {low} is above maximum {high}: no value "
                     "can pass",
                 )
@@ -347,6 +332,5 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
             yield at(
                 contract.document,
                 props[0].pointer,
-                "CON014",
                 f"draft, to do ({who}): {what.format(n=columns)}: {names}",
             )

@@ -58,7 +58,6 @@ def version_bumped(project: Project) -> Iterator[Finding]:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/version",
-                "FEA008",
                 f"{feature.key}: {' and '.join(changes)} changed since the last commit: "
                 f"bump `version` to {feature.version + 1} so records citing {feature.key} "
                 "keep their meaning",

@@ -27,7 +27,7 @@ def schema_valid(project: Project) -> Iterator[Finding]:
     if project.catalog is None:
         return
     for problem in schema.validate(project.catalog.document, schema.CATALOG_SCHEMA):
-        yield at_line(project.catalog.path, problem.line, problem.col, "FEA001", problem.message)
+        yield at_line(project.catalog.path, problem.line, problem.col, problem.message)
 
 
 @rule("FEA002", "Feature source does not resolve to a contract property")
@@ -45,7 +45,7 @@ def source_resolves(project: Project) -> Iterator[Finding]:
                     why = f"contract {source.contract!r} has several schema objects: name one"
             else:
                 why = f"contract {source.contract!r} has no property {source.property!r}"
-            yield at(catalog.document, source.pointer, "FEA002", f"{feature.key}: {why}")
+            yield at(catalog.document, source.pointer, f"{feature.key}: {why}")
 
 
 @rule("FEA003", "Join key is not a primary key of the feature's source contract")
@@ -59,7 +59,6 @@ def join_keys_are_primary(project: Project) -> Iterator[Finding]:
                     yield at(
                         catalog.document,
                         f"{feature.pointer}/joinKeys/{index}",
-                        "FEA003",
                         f"{feature.key}: join key {key!r} is not a primary key of contract "
                         f"{contract_id!r}",
                     )
@@ -73,7 +72,6 @@ def unique_name_version(project: Project) -> Iterator[Finding]:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/version",
-                "FEA004",
                 f"{feature.key} is defined twice: bump the version when the logic changes",
             )
         seen.add(feature.key)
@@ -97,7 +95,6 @@ def anonymization_inherited(project: Project) -> Iterator[Finding]:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/anonymization" if feature.anonymization else feature.pointer,
-                "FEA005",
                 f"{feature.key} reads personal data ({names}): declare `anonymization` "
                 f"at least as strong as its sources ({allowed})",
             )
@@ -114,7 +111,6 @@ def transform_resolves(project: Project) -> Iterator[Finding]:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/transform/ref",
-                "FEA006",
                 f"{feature.key}: transform {ref!r}: {status.value} (looked under src/)",
             )
 
@@ -128,6 +124,5 @@ def owner_and_description(project: Project) -> Iterator[Finding]:
                 yield at(
                     catalog.document,
                     pointer if pointer in catalog.document.values else feature.pointer,
-                    "FEA007",
                     f"{feature.key} has no {field}",
                 )

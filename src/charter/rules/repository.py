@@ -8,27 +8,21 @@ from typing import TYPE_CHECKING
 from charter.findings import WARNING, Finding
 from charter.formats import schema
 from charter.formats.card import PLACEHOLDER
-from charter.formats.source import pointer_join
-from charter.rules.registry import RULES, at, at_line, rule
+from charter.formats.source import Kind, pointer_join
+from charter.rules.registry import RULES, at, at_line, problems_of, rule
 
 if TYPE_CHECKING:
     from charter.project import Project
 
 
-def _problems(project: Project, code: str) -> Iterator[Finding]:
-    for p in project.problems:
-        if p.code == code:
-            yield at_line(p.path, p.line, p.col, code, p.message)
-
-
 @rule("PRJ001", "Artifact file cannot be read or parsed")
 def unreadable_file(project: Project) -> Iterator[Finding]:
-    return _problems(project, "PRJ001")
+    return problems_of(project, Kind.UNREADABLE)
 
 
 @rule("PRJ002", "Duplicate key in a YAML mapping")
 def duplicate_key(project: Project) -> Iterator[Finding]:
-    return _problems(project, "PRJ002")
+    return problems_of(project, Kind.DUPLICATE_KEY)
 
 
 @rule("PRJ003", "Conflict marker left in a governance artifact")
@@ -38,7 +32,6 @@ def conflict_marker(project: Project) -> Iterator[Finding]:
             conflict.path,
             conflict.line,
             1,
-            "PRJ003",
             f"conflict marker {conflict.marker!r}: resolve the `copier update` conflict, "
             "keep the lines you want and delete the markers",
         )
@@ -51,7 +44,6 @@ def rejected_hunk(project: Project) -> Iterator[Finding]:
             path,
             1,
             1,
-            "PRJ004",
             "`copier update` could not apply this change: merge it into the file by hand, "
             "then delete the .rej file",
         )
@@ -59,7 +51,7 @@ def rejected_hunk(project: Project) -> Iterator[Finding]:
 
 @rule("PRJ005", "Invalid [tool.charter] configuration")
 def configuration(project: Project) -> Iterator[Finding]:
-    return _problems(project, "PRJ005")
+    return problems_of(project, Kind.CONFIGURATION)
 
 
 @rule("PRJ006", "Checklist front matter is invalid or names an unknown rule", severity=WARNING)
@@ -67,10 +59,10 @@ def checklist_front_matter(project: Project) -> Iterator[Finding]:
     for checklist in project.checklists:
         document = checklist.document
         for problem in schema.validate(document, schema.CHECKLIST_SCHEMA):
-            yield at_line(checklist.path, problem.line, problem.col, "PRJ006", problem.message)
+            yield at_line(checklist.path, problem.line, problem.col, problem.message)
         for code, pointer in checklist.rules:
             if not any(known.startswith(code) for known in RULES):
-                yield at(document, pointer, "PRJ006", f"no rule code starts with {code!r}")
+                yield at(document, pointer, f"no rule code starts with {code!r}")
 
 
 def _strings(data: object, pointer: str = "") -> Iterator[tuple[str, str]]:
@@ -96,6 +88,5 @@ def no_placeholders(project: Project) -> Iterator[Finding]:
                 yield at(
                     document,
                     pointer,
-                    "PRJ007",
                     f"placeholder {match.group(0)!r} must be filled in before production",
                 )

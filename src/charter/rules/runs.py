@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from charter import gitrepo
 from charter.findings import WARNING, Finding
-from charter.formats.manifest import INVALID, params_hash
-from charter.rules.registry import at_line, rule
+from charter.formats.manifest import params_hash
+from charter.formats.source import Kind
+from charter.rules.registry import at_line, problems_of, rule
 
 if TYPE_CHECKING:
     from charter.formats.manifest import Manifest
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
 LOCK_FILE = "uv.lock"
 
 
-def _at(manifest: Manifest, pointer: str, code: str, message: str) -> Finding:
+def _at(manifest: Manifest, pointer: str, message: str) -> Finding:
     line, col = manifest.position(pointer)
-    return at_line(manifest.path, line, col, code, message)
+    return at_line(manifest.path, line, col, message)
 
 
 @cache
@@ -45,9 +46,7 @@ def _commits_and_locks(project: Project) -> tuple[dict[str, bool], dict[str, byt
 
 @rule("RUN001", "Run manifest is not valid JSON or does not match its schema")
 def manifest_valid(project: Project) -> Iterator[Finding]:
-    for problem in project.problems:
-        if problem.code == INVALID:
-            yield at_line(problem.path, problem.line, problem.col, INVALID, problem.message)
+    return problems_of(project, Kind.INVALID_MANIFEST)
 
 
 @rule("RUN002", "Run manifest's commit is not in the repository")
@@ -58,7 +57,6 @@ def commit_exists(project: Project) -> Iterator[Finding]:
             yield _at(
                 manifest,
                 "/code/commit",
-                "RUN002",
                 f"commit {manifest.commit[:12]} is not in this repository: the run's code "
                 "cannot be checked out (rebased away, or never pushed?)",
             )
@@ -80,21 +78,20 @@ def lock_matches_commit(project: Project) -> Iterator[Finding]:
                 f"environment.lock_sha256 differs from {LOCK_FILE} at commit "
                 f"{manifest.commit[:12]}: the run used an environment that commit does not pin"
             )
-        yield _at(manifest, "/environment/lock_sha256", "RUN003", message)
+        yield _at(manifest, "/environment/lock_sha256", message)
 
 
 @rule("RUN004", "Run manifest does not record its seeds and parameters faithfully")
 def seeds_and_params(project: Project) -> Iterator[Finding]:
     for manifest in project.manifests:
         if not manifest.seeds:
-            yield _at(manifest, "/seeds", "RUN004", "no seeds recorded: the run cannot be rerun")
+            yield _at(manifest, "/seeds", "no seeds recorded: the run cannot be rerun")
         if not manifest.params:
-            yield _at(manifest, "/params", "RUN004", "no parameters recorded")
+            yield _at(manifest, "/params", "no parameters recorded")
         elif params_hash(manifest.params) != manifest.params_hash:
             yield _at(
                 manifest,
                 "/params_hash",
-                "RUN004",
                 "params_hash does not match params: the parameters were edited after the run",
             )
 
@@ -107,7 +104,6 @@ def features_exist(project: Project) -> Iterator[Finding]:
                 yield _at(
                     manifest,
                     f"/features/{index}",
-                    "RUN005",
                     f"feature {key!r} is not in the feature catalog",
                 )
 
@@ -120,7 +116,6 @@ def contracts_exist(project: Project) -> Iterator[Finding]:
                 yield _at(
                     manifest,
                     f"/inputs/{index}/contract/id",
-                    "RUN006",
                     f"input {item.name!r} names contract {item.contract.id!r}, which no "
                     "contract in the project has as its id",
                 )
@@ -133,7 +128,6 @@ def recorded_clean(project: Project) -> Iterator[Finding]:
             yield _at(
                 manifest,
                 "/code/dirty",
-                "RUN007",
                 "the run's code differs from its commit, so `charter reproduce` cannot rerun it "
                 "faithfully; commit first, then run again",
             )
@@ -147,7 +141,6 @@ def run_id_matches_folder(project: Project) -> Iterator[Finding]:
             yield _at(
                 manifest,
                 "/run_id",
-                "RUN008",
                 f"run_id {manifest.run_id!r} differs from its folder {folder!r}",
             )
 
@@ -161,7 +154,6 @@ def features_active(project: Project) -> Iterator[Finding]:
                 yield _at(
                     manifest,
                     f"/features/{index}",
-                    "RUN009",
                     f"the run trained on feature {key!r}, which has status {feature.status!r}; "
                     "a model may only be trained on active features",
                 )

@@ -29,7 +29,6 @@ def template_behind(project: Project) -> Iterator[Finding]:
         project.root / ANSWERS_FILE,
         _commit_line(project),
         1,
-        "PRJ010",
         f"the project follows template {status.current}, but {status.latest} is out: "
         "run `copier update --trust` to adopt the newer standards",
     )
@@ -44,6 +43,5 @@ def template_unknown(project: Project) -> Iterator[Finding]:
         project.root / ANSWERS_FILE,
         _commit_line(project),
         1,
-        "PRJ011",
         f"could not tell whether a newer template release exists ({status.error})",
     )
