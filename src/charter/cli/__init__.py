@@ -10,9 +10,9 @@ import argparse
 import sys
 
 from charter import __version__
-from charter.cli import card, check, docs, new, reproduce, validate
+from charter.cli import card, check, docs, new, reproduce, rule, validate
 
-SUBCOMMANDS = [check, validate, docs, new, card, reproduce]
+SUBCOMMANDS = [check, validate, docs, new, card, reproduce, rule]
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from charter.findings import Finding
     from charter.project import Project
 
-_NOT_RULES = {"registry"}
+_NOT_RULES = {"registry", "pages"}
 
 
 def all_rules() -> dict[str, Rule]:

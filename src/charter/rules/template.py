@@ -22,6 +22,41 @@ def _commit_line(project: Project) -> int:
 
 @rule("PRJ010", "Project is behind the newest release of its template", severity=WARNING)
 def template_behind(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Whether the template the project was generated from (`_src_path` and
+    `_commit` in `.copier-answers.yml`) has a newer release, as
+    `copier check-update` reports it. The answer is cached in `.git/` for a day
+    (`CHARTER_TEMPLATE_CHECK_TTL` seconds; `-1` turns the check off).
+
+    ## Why it matters
+
+    The template carries the team's standards: the rules, the hooks, the formats
+    of the governance files. A project that stays behind keeps being checked
+    against old standards.
+
+    ## Example
+
+    Fails (`.copier-answers.yml`):
+
+    ```yaml
+    _commit: v1.2.0
+    _src_path: https://git.example.org/ml/charter.git
+    # the template has released v1.3.0
+    ```
+
+    Passes:
+
+    ```yaml
+    _commit: v1.3.0
+    _src_path: https://git.example.org/ml/charter.git
+    ```
+
+    ## How to fix
+
+    Run `copier update --trust` on a clean working tree, resolve any conflicts
+    (see [PRJ003](PRJ003.md) and [PRJ004](PRJ004.md)), run the checks and commit.
+    """
     status = check_for_update(project.root)
     if status is None or status.error or not status.update_available:
         return
@@ -36,6 +71,38 @@ def template_behind(project: Project) -> Iterator[Finding]:
 
 @rule("PRJ011", "Could not tell whether the template has a newer release", severity=WARNING)
 def template_unknown(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    That `copier check-update` could answer [PRJ010](PRJ010.md)'s question. It
+    reports when the template's repository could not be reached or read (offline,
+    a moved repository, a broken `.copier-answers.yml`). Offline answers are
+    retried within the hour, never on every commit.
+
+    ## Why it matters
+
+    Silence here would look like "up to date". A warning says the question is
+    open.
+
+    ## Example
+
+    Fails (`.copier-answers.yml`):
+
+    ```yaml
+    _src_path: https://git.example.org/ml/charter-old-name.git   # moved
+    ```
+
+    Passes:
+
+    ```yaml
+    _src_path: https://git.example.org/ml/charter.git
+    ```
+
+    ## How to fix
+
+    Check the network and that `_src_path` in `.copier-answers.yml` still points
+    at the template repository. Set `CHARTER_TEMPLATE_CHECK_TTL=-1` to turn the
+    check off on machines that are always offline.
+    """
     status = check_for_update(project.root)
     if status is None or status.error is None:
         return
