@@ -60,7 +60,8 @@ def page(rule: Rule) -> str:
 def index(rules: dict[str, Rule]) -> str:
     """The rule index: one table per family, in the order of `FAMILIES`."""
     parts = [INDEX_INTRO]
-    for prefix, family in FAMILIES.items():
+    others = {r.family: r.family for r in rules.values() if r.family not in FAMILIES}
+    for prefix, family in {**FAMILIES, **dict(sorted(others.items()))}.items():
         members = [r for r in rules.values() if r.family == prefix]
         if not members:
             continue
@@ -115,7 +116,7 @@ def describe(rule: Rule) -> dict[str, str]:
         "severity": rule.severity,
         "stage": rule.stage,
         "family": rule.family,
-        "family_name": FAMILIES[rule.family],
+        "family_name": FAMILIES.get(rule.family, rule.family),
         "explanation": rule.doc,
     }
 
