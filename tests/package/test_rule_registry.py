@@ -62,3 +62,17 @@ def test_the_engine_stamps_the_code_and_severity() -> None:
 def test_every_problem_kind_is_reported_by_a_registered_rule() -> None:
     assert set(PROBLEM_CODES) == set(Kind)
     assert set(PROBLEM_CODES.values()) <= set(all_rules())
+
+
+def test_rules_import_only_formats_and_project() -> None:
+    """Rules sit above formats and project, beside runs and views: they import neither."""
+    below = ("charter.runs", "charter.views", "charter.validation", "charter.scaffold")
+    imports = {}
+    for path in sorted((PACKAGE / "rules").glob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        names = [
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        ] + [a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names]
+        if bad := [n for n in names if n.startswith(below)]:
+            imports[path.name] = bad
+    assert imports == {}

@@ -34,8 +34,19 @@ class Placeholder:
     col: int
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One metric of a `model-index` result; `pointer` locates its value."""
+
+    type: str
+    value: Any
+    pointer: str
+
+
 @dataclass
 class Card:
+    """The card, read once: its `model-index` metrics and `governance:` block, typed."""
+
     path: Path
     markdown: MarkdownFile
 
@@ -52,6 +63,41 @@ class Card:
     def governance(self) -> dict[str, Any] | None:
         value = self.markdown.front_matter.data.get("governance")
         return value if isinstance(value, dict) else None
+
+    @property
+    def owner(self) -> str | None:
+        """The owner as written (MOD002 reports one that is not a string)."""
+        value = (self.governance or {}).get("owner")
+        return None if value is None else value if isinstance(value, str) else str(value)
+
+    @property
+    def pipeline_tag(self) -> str | None:
+        value = self.markdown.front_matter.data.get("pipeline_tag")
+        return value if isinstance(value, str) else None
+
+    @property
+    def model_index(self) -> Any:
+        """The raw `model-index` value (card sync rewrites it, keeping what it does not know)."""
+        return self.markdown.front_matter.data.get("model-index")
+
+    @cached_property
+    def metrics(self) -> list[Metric]:
+        """Every metric with a `type` in the model-index, in card order."""
+        found = []
+        index = self.model_index
+        for m, model in enumerate(index if isinstance(index, list) else []):
+            results = model.get("results") if isinstance(model, dict) else None
+            for r, result in enumerate(results if isinstance(results, list) else []):
+                metrics = result.get("metrics") if isinstance(result, dict) else None
+                for k, metric in enumerate(metrics if isinstance(metrics, list) else []):
+                    if isinstance(metric, dict) and isinstance(metric.get("type"), str):
+                        pointer = f"/model-index/{m}/results/{r}/metrics/{k}/value"
+                        found.append(Metric(metric["type"], metric.get("value"), pointer))
+        return found
+
+    def metric_values(self) -> dict[str, tuple[Any, str]]:
+        """`type -> (value, pointer)`; a type listed twice counts once, the last entry."""
+        return {metric.type: (metric.value, metric.pointer) for metric in self.metrics}
 
     @property
     def features(self) -> list[tuple[str, str]]:
@@ -116,6 +162,11 @@ def _hub_version() -> str:
         return "missing"
 
 
+def from_text(text: str, path: Path) -> Card:
+    """The card a text would be at `path` (`FormatError` for broken front matter)."""
+    return Card(path=path, markdown=parse(text, path))
+
+
 def load(path: Path) -> Card:
     """Parse a card (raises `FormatError` for unreadable text or broken front matter)."""
-    return Card(path=path, markdown=parse(read_text(path), path))
+    return from_text(read_text(path), path)

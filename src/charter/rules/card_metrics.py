@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from charter.findings import Finding
 from charter.formats.card import GOVERNANCE_POINTER
 from charter.rules.registry import at, rule
-from charter.runs.card_sync import card_metrics
 
 if TYPE_CHECKING:
     from charter.formats.card import Card
@@ -88,7 +87,7 @@ def metrics_match_run(project: Project) -> Iterator[Finding]:
     as it is.
     """
     for card, manifest in _cards_with_runs(project):
-        shown = card_metrics(card.document.data)
+        shown = card.metric_values()
         recorded = manifest.metrics
         fix = f"run `charter card sync {card.name} --run {manifest.run_id}`"
         for name in sorted(shown.keys() | recorded.keys()):
