@@ -76,3 +76,32 @@ def test_rules_import_only_formats_and_project() -> None:
         if bad := [n for n in names if n.startswith(below)]:
             imports[path.name] = bad
     assert imports == {}
+
+
+IO_CALLS = {"read_text", "read_bytes", "open", "is_file", "exists", "run", "stat", "glob"}
+
+
+def test_rules_do_no_file_or_git_io_of_their_own() -> None:
+    """Rules ask `Project`, which reads each file and starts git once per invocation."""
+    calls = {}
+    for path in sorted((PACKAGE / "rules").glob("*.py")):
+        if path.name == "pages.py":  # writes docs/rules/, runs no rule
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        found = [
+            (node.lineno, node.func.attr)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in IO_CALLS
+        ]
+        imports = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and node.module in ("charter", "subprocess")
+            and any(a.name == "gitrepo" for a in node.names)
+        ]
+        if found or imports:
+            calls[path.name] = found + imports
+    assert calls == {}

@@ -380,7 +380,7 @@ def run_manifest_exists(project: Project) -> Iterator[Finding]:
         manifest = card.run_manifest
         if manifest is None or project.sees(project.root / manifest):
             continue
-        if (project.root / manifest).is_file():  # only with --staged: git does not track it
+        if project.on_disk(project.root / manifest):  # only with --staged: git does not track it
             message = f"run manifest {manifest!r} is not committed: `git add` it with the card"
         else:
             message = (

@@ -105,7 +105,7 @@ def version_bumped(project: Project) -> Iterator[Finding]:
         if path is not None and old.transform_ref == feature.transform_ref:
             symbol = (feature.transform_ref or "").partition(":")[2]
             previous = committed.get(path)
-            current = function_shape(path.read_bytes(), symbol)
+            current = function_shape(project.source_bytes(path), symbol)
             if previous is not None and function_shape(previous, symbol) != current:
                 changes.append(f"the code of {feature.transform_ref}")
         if changes:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from charter import gitrepo
 from charter.findings import WARNING, Finding
 from charter.formats.manifest import params_hash
 from charter.formats.source import Kind
@@ -24,24 +21,6 @@ LOCK_FILE = "uv.lock"
 def _at(manifest: Manifest, pointer: str, message: str) -> Finding:
     line, col = manifest.position(pointer)
     return at_line(manifest.path, line, col, message)
-
-
-@cache
-def _repository(root: Path) -> Path | None:
-    return gitrepo.toplevel(root)
-
-
-def _commits_and_locks(project: Project) -> tuple[dict[str, bool], dict[str, bytes | None]]:
-    """Which recorded commits exist, and uv.lock at each (one git process for all runs)."""
-    top = _repository(project.root)
-    if top is None:
-        return {}, {}
-    lock = (project.root.resolve() / LOCK_FILE).relative_to(top.resolve()).as_posix()
-    commits = sorted({manifest.commit for manifest in project.manifests})
-    names = [name for c in commits for name in (f"{c}^{{commit}}", f"{c}:{lock}")]
-    found = gitrepo.read_objects(project.root, names)
-    exists = {c: found[f"{c}^{{commit}}"] is not None for c in commits}
-    return exists, {c: found[f"{c}:{lock}"] for c in commits}
 
 
 @rule("RUN001", "Run manifest is not valid JSON or does not match its schema")
@@ -129,7 +108,7 @@ def commit_exists(project: Project) -> Iterator[Finding]:
     pipeline again on a commit that is shared and commit the new manifest; delete
     the run whose code no longer exists.
     """
-    exists, _locks = _commits_and_locks(project)
+    exists, _locks = project.run_commits(LOCK_FILE)
     for manifest in project.manifests:
         if manifest.commit in exists and not exists[manifest.commit]:
             yield _at(
@@ -179,7 +158,7 @@ def lock_matches_commit(project: Project) -> Iterator[Finding]:
     Commit the lock file change, run the pipeline again, commit the new manifest
     and delete the old run.
     """
-    exists, locks = _commits_and_locks(project)
+    exists, locks = project.run_commits(LOCK_FILE)
     for manifest in project.manifests:
         if not exists.get(manifest.commit):
             continue  # outside git, or RUN002 says so

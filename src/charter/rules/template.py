@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from charter.findings import WARNING, Finding
 from charter.rules.registry import at_line, rule
-from charter.template_updates import ANSWERS_FILE, check_for_update
+from charter.template_updates import ANSWERS_FILE
 
 if TYPE_CHECKING:
     from charter.project import Project
-
-
-def _commit_line(project: Project) -> int:
-    text = (project.root / ANSWERS_FILE).read_text("utf-8")
-    match = re.search(r"^_commit:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 @rule("PRJ010", "Project is behind the newest release of its template", severity=WARNING)
@@ -57,12 +50,12 @@ def template_behind(project: Project) -> Iterator[Finding]:
     Run `copier update --trust` on a clean working tree, resolve any conflicts
     (see [PRJ003](PRJ003.md) and [PRJ004](PRJ004.md)), run the checks and commit.
     """
-    status = check_for_update(project.root)
+    status = project.template_status()
     if status is None or status.error or not status.update_available:
         return
     yield at_line(
         project.root / ANSWERS_FILE,
-        _commit_line(project),
+        project.answers_commit_line(),
         1,
         f"the project follows template {status.current}, but {status.latest} is out: "
         "run `copier update --trust` to adopt the newer standards",
@@ -103,12 +96,12 @@ def template_unknown(project: Project) -> Iterator[Finding]:
     at the template repository. Set `CHARTER_TEMPLATE_CHECK_TTL=-1` to turn the
     check off on machines that are always offline.
     """
-    status = check_for_update(project.root)
+    status = project.template_status()
     if status is None or status.error is None:
         return
     yield at_line(
         project.root / ANSWERS_FILE,
-        _commit_line(project),
+        project.answers_commit_line(),
         1,
         f"could not tell whether a newer template release exists ({status.error})",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -157,3 +158,21 @@ def test_many_runs_with_known_and_unknown_commits(honest: Path, tmp_path: Path):
         )
     codes = [f.code for f in check(Project.load(root), select=["RUN002", "RUN003"])]
     assert codes == ["RUN002"] * 30
+
+
+def test_run002_and_run003_share_one_git_process(
+    honest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Project asks git once per invocation; the rules ask Project (real git, counted)."""
+    log = tmp_path / "git.log"
+    shim = tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    real = shutil.which("git")
+    shim.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    project = Project.load(honest)
+    assert check(project, select=["RUN002", "RUN003"]) == []
+    calls = log.read_text().splitlines()
+    assert [c for c in calls if c.startswith("cat-file")] == ["cat-file --batch"]
+    assert len([c for c in calls if c.startswith("rev-parse")]) <= 1
