@@ -41,7 +41,7 @@ from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
 from charter.formats.python_source import module_file, top_level_names
-from charter.formats.source import FormatError, Kind, parse_yaml, read_text
+from charter.formats.source import FormatError, Kind, read_text
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycache__"}
@@ -279,8 +279,7 @@ class Project:
         if committed is None:
             return None
         try:
-            document = parse_yaml(committed.decode("utf-8"), catalog_path)
-            return catalog_format.from_document(document)
+            return catalog_format.parse(committed.decode("utf-8"), catalog_path)
         except (FormatError, UnicodeDecodeError):
             return None
 

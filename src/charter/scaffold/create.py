@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from charter.formats import card as card_format
 from charter.formats import schema
-from charter.formats.markdown import parse as parse_markdown
 from charter.formats.source import FormatError, parse_yaml
 from charter.formats.vocabulary import CLASSIFICATIONS, NULL_MARKERS
 from charter.project import Project
@@ -114,12 +114,11 @@ def _check_contract(text: str, target: Path) -> None:
 
 def _check_card(text: str, target: Path) -> None:
     try:
-        markdown = parse_markdown(text, target)
+        card = card_format.from_text(text, target)
     except FormatError as error:
         raise ScaffoldError(f"internal error: the card stub does not parse: {error}") from None
-    block = markdown.front_matter.data["governance"]
     problems = schema.validate(
-        markdown.front_matter, schema.CARD_GOVERNANCE_SCHEMA, data=block, base="/governance"
+        card.document, schema.CARD_GOVERNANCE_SCHEMA, data=card.governance, base="/governance"
     )
     if problems:
         raise ScaffoldError(
