@@ -11,7 +11,6 @@ Any module in `charter.rules` (not starting with `_`) is imported by
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -63,6 +62,8 @@ class Rule:
     @property
     def doc(self) -> str:
         """The rule's documentation: its function's docstring, dedented."""
+        import inspect  # noqa: PLC0415 - only `charter rule` and the docs need it
+
         return inspect.cleandoc(self.check.__doc__ or "")
 
     def findings(self, project: Project) -> Iterator[Finding]:
