@@ -20,9 +20,44 @@ import yaml
 from charter import cache
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, with the implicit-tag lookup done once per first character.
+
+    PyYAML's C composer calls the pure-Python `resolve` for every scalar; this
+    one gives the same tags (a test compares them) at a third of the cost.
+    Charter adds no path resolvers, so `descend_resolver`/`ascend_resolver`
+    have nothing to do.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                resolvers = _RESOLVERS.get(value[:1], _WILDCARD)
+                for tag, regexp in resolvers:
+                    if regexp.match(value):
+                        return tag
+            return _SCALAR_TAG
+        return _SEQUENCE_TAG if kind is yaml.SequenceNode else _MAPPING_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+_IMPLICIT = _SafeLoader.yaml_implicit_resolvers
+_WILDCARD = list(_IMPLICIT.get(None, []))
+_RESOLVERS = {first: list(rs) + _WILDCARD for first, rs in _IMPLICIT.items() if first is not None}
+"""First character of a plain scalar -> the (tag, pattern) pairs `Resolver.resolve` tries."""
+_SCALAR_TAG = _SafeLoader.DEFAULT_SCALAR_TAG
+_SEQUENCE_TAG = _SafeLoader.DEFAULT_SEQUENCE_TAG
+_MAPPING_TAG = _SafeLoader.DEFAULT_MAPPING_TAG
 
 MAX_BYTES = 5 * 1024 * 1024
 """Governance artifacts are hand-written documents; anything larger is a mistake."""
