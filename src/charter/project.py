@@ -240,6 +240,18 @@ class Project:
         """The working-tree bytes of a project source file, read once."""
         return self._once(("bytes", path), path.read_bytes)
 
+    def pyproject(self) -> tuple[str, dict[str, Any]] | None:
+        """The text and table of the project's pyproject.toml, read once (None: unreadable)."""
+
+        def read() -> tuple[str, dict[str, Any]] | None:
+            try:
+                text = (self.root / "pyproject.toml").read_text("utf-8")
+                return text, tomllib.loads(text)
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                return None  # PRJ005 reports an unreadable pyproject.toml
+
+        return self._once("pyproject", read)
+
     def template_status(self) -> Any:
         """What `copier check-update` says about the project (cached a day), asked once."""
         from charter.template_updates import check_for_update  # noqa: PLC0415 - rarely needed

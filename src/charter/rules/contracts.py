@@ -842,9 +842,9 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
 
 def _validation_problems(contract: Contract) -> list[tuple[str, str]]:
     """(pointer, message) per schema object `charter validate` would refuse to compile."""
-    from charter.validation import odcs  # noqa: PLC0415 - pure Python, no polars or pandera
+    from charter.validation.odcs import problems  # noqa: PLC0415 - pure Python, no engine
 
-    return [(pointer, message) for _obj, pointer, message in odcs.problems(contract)]
+    return [(pointer, message) for _obj, pointer, message in problems(contract)]
 
 
 @rule("CON015", "Contract cannot be validated on data")

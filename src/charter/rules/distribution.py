@@ -8,7 +8,6 @@ every other laptop and in CI, long after the copy that caused it.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,12 +87,11 @@ def local_charter_source(project: Project) -> Iterator[Finding]:
     `uv lock`. Next time, generate from the shared repository:
     `copier copy https://git.example.org/ml/charter.git my-project`.
     """
-    pyproject = project.root / "pyproject.toml"
-    try:
-        text = pyproject.read_text("utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    read = project.pyproject()
+    if read is None:
         return  # PRJ005 reports an unreadable pyproject.toml
+    text, data = read
+    pyproject = project.root / "pyproject.toml"
     source: object = data
     for key in ("tool", "uv", "sources", "charter"):
         source = source.get(key) if isinstance(source, dict) else None

@@ -41,7 +41,6 @@ def manifest_valid(project: Project) -> Iterator[Finding]:
 
     ```json
     {
-      "apiVersion": "charter/v1",
       "run_id": "20261126T143900Z-1a2b3c",
       "inputs": [{"name": "patients", "fingerprint": "md5:9e107d9d372bb6826bd81d3542a419d6"}]
     }
