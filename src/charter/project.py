@@ -42,7 +42,7 @@ from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
 from charter.formats.python_source import module_file, top_level_names
-from charter.formats.source import FormatError, parse_yaml, read_text
+from charter.formats.source import FormatError, Kind, read_text
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycache__"}
@@ -70,12 +70,12 @@ class Config:
 
 @dataclass(frozen=True)
 class LoadProblem:
-    """A file or setting that could not be read; reported by the PRJ rules."""
+    """A file or setting that could not be read; the rule for its `kind` reports it."""
 
     path: Path
     line: int
     col: int
-    code: str
+    kind: Kind
     message: str
 
 
@@ -110,6 +110,8 @@ class Project:
     """With `staged=True`, the files git tracks or has staged; None: the whole tree."""
     _names: dict[Path, set[str] | None] = field(default_factory=dict, repr=False)
     _by_id: dict[str | None, contract_format.Contract] | None = field(default=None, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Answers that cost a git call or a file read, asked once per load (rules share them)."""
 
     @classmethod
     def load(cls, root: Path, *, staged: bool = False) -> Project:
@@ -136,6 +138,10 @@ class Project:
         if self.tracked is None:
             return path.is_file()
         return Path(os.path.normpath(path)) in self.tracked and path.is_file()
+
+    def on_disk(self, path: Path) -> bool:
+        """Whether `path` is a file in the working tree, tracked or not."""
+        return path.is_file()
 
     def _files(self, setting: str, *patterns: str) -> list[Path]:
         folder = self.path(setting)
@@ -202,13 +208,74 @@ class Project:
         path = module_file([self.root / "src", self.root], module)
         return path if path is not None and self.sees(path) else None
 
+    def _once(self, key: Any, compute: Any) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def git_toplevel(self) -> Path | None:
+        """The top of the git checkout holding the project, or None (one git call, once)."""
+        return self._once("toplevel", lambda: gitrepo.toplevel(self.root))
+
+    def run_commits(self, lock_file: str) -> tuple[dict[str, bool], dict[str, bytes | None]]:
+        """Which commits the run manifests record exist, and `lock_file` at each.
+
+        One git process for every run, shared by the rules that ask (RUN002, RUN003);
+        two empty mappings outside git.
+        """
+        return self._once(("run_commits", lock_file), lambda: self._run_commits(lock_file))
+
+    def _run_commits(self, lock_file: str) -> tuple[dict[str, bool], dict[str, bytes | None]]:
+        top = self.git_toplevel()
+        if top is None:
+            return {}, {}
+        lock = (self.root / lock_file).relative_to(top.resolve()).as_posix()
+        commits = sorted({manifest.commit for manifest in self.manifests})
+        names = [name for c in commits for name in (f"{c}^{{commit}}", f"{c}:{lock}")]
+        found = gitrepo.read_objects(self.root, names)
+        exists = {c: found[f"{c}^{{commit}}"] is not None for c in commits}
+        return exists, {c: found[f"{c}:{lock}"] for c in commits}
+
+    def source_bytes(self, path: Path) -> bytes:
+        """The working-tree bytes of a project source file, read once."""
+        return self._once(("bytes", path), path.read_bytes)
+
+    def pyproject(self) -> tuple[str, dict[str, Any]] | None:
+        """The text and table of the project's pyproject.toml, read once (None: unreadable)."""
+
+        def read() -> tuple[str, dict[str, Any]] | None:
+            try:
+                text = (self.root / "pyproject.toml").read_text("utf-8")
+                return text, tomllib.loads(text)
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                return None  # PRJ005 reports an unreadable pyproject.toml
+
+        return self._once("pyproject", read)
+
+    def template_status(self) -> Any:
+        """What `copier check-update` says about the project (cached a day), asked once."""
+        from charter.template_updates import check_for_update  # noqa: PLC0415 - rarely needed
+
+        return self._once("template", lambda: check_for_update(self.root))
+
+    def answers_commit_line(self) -> int:
+        """The line of `_commit:` in the Copier answers file (1 when absent)."""
+        from charter.template_updates import ANSWERS_FILE  # noqa: PLC0415
+
+        def line() -> int:
+            text = (self.root / ANSWERS_FILE).read_text("utf-8")
+            match = re.search(r"^_commit:", text, re.MULTILINE)
+            return text.count("\n", 0, match.start()) + 1 if match else 1
+
+        return self._once("answers line", line)
+
     def at_head(self, paths: list[Path]) -> dict[Path, bytes | None] | None:
         """What `paths` held in the last commit (one git call); None outside git.
 
         Lets rules compare the working tree with what was committed, for
         example whether a feature's logic changed without a version bump.
         """
-        top = gitrepo.toplevel(self.root)
+        top = self.git_toplevel()
         if top is None:
             return None
         names = {p: f"HEAD:{p.resolve().relative_to(top.resolve()).as_posix()}" for p in paths}
@@ -225,8 +292,7 @@ class Project:
         if committed is None:
             return None
         try:
-            document = parse_yaml(committed.decode("utf-8"), catalog_path)
-            return catalog_format.from_document(document)
+            return catalog_format.parse(committed.decode("utf-8"), catalog_path)
         except (FormatError, UnicodeDecodeError):
             return None
 
@@ -270,11 +336,11 @@ class Project:
             if not conflicts:  # a parse error caused by markers says nothing new
                 self._problem(path, error)
         except (ValueError, TypeError) as error:
-            self.problems.append(LoadProblem(path, 1, 1, "PRJ001", f"cannot load: {error}"))
+            self.problems.append(LoadProblem(path, 1, 1, Kind.UNREADABLE, f"cannot load: {error}"))
         return None
 
     def _problem(self, path: Path, error: FormatError) -> None:
-        self.problems.append(LoadProblem(path, error.line, error.col, error.code, error.message))
+        self.problems.append(LoadProblem(path, error.line, error.col, error.kind, error.message))
 
 
 def find_root(start: Path) -> Path:
@@ -296,25 +362,33 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
         data = tomllib.loads(pyproject.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         problems.append(
-            LoadProblem(pyproject, 1, 1, "PRJ005", f"cannot read pyproject.toml: {error}")
+            LoadProblem(pyproject, 1, 1, Kind.CONFIGURATION, f"cannot read pyproject.toml: {error}")
         )
         return config
     table = data.get("tool", {}).get("charter", {})
     if not isinstance(table, dict):
-        problems.append(LoadProblem(pyproject, 1, 1, "PRJ005", "[tool.charter] must be a table"))
+        problems.append(
+            LoadProblem(pyproject, 1, 1, Kind.CONFIGURATION, "[tool.charter] must be a table")
+        )
         return config
     known = {f.name: f for f in fields(Config)}
     for key, value in table.items():
         line = _toml_key_line(pyproject, key)
         if key not in known:
             problems.append(
-                LoadProblem(pyproject, line, 1, "PRJ005", f"unknown [tool.charter] key {key!r}")
+                LoadProblem(
+                    pyproject, line, 1, Kind.CONFIGURATION, f"unknown [tool.charter] key {key!r}"
+                )
             )
         elif not _config_type_ok(key, value):
             expected = "a list of strings" if key in ("select", "ignore") else "a string"
             problems.append(
                 LoadProblem(
-                    pyproject, line, 1, "PRJ005", f"[tool.charter] {key} must be {expected}"
+                    pyproject,
+                    line,
+                    1,
+                    Kind.CONFIGURATION,
+                    f"[tool.charter] {key} must be {expected}",
                 )
             )
         else:
@@ -325,7 +399,7 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
                         pyproject,
                         line,
                         1,
-                        "PRJ005",
+                        Kind.CONFIGURATION,
                         f"[tool.charter] {key}: {value!r} does not exist",
                     )
                 )

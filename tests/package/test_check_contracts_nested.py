@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from checking import copy_good, edit, findings
 
 CONTRACT = "governance/contracts/visits.odcs.yaml"
@@ -95,6 +96,7 @@ INVALID_VALUES = """      - name: status
 """
 
 
+@pytest.mark.fails_with("CON015")
 def test_con015_what_validate_cannot_run_is_a_check_finding(tmp_path: Path) -> None:
     project = with_nested(tmp_path, INVALID_VALUES)
     exit_code, found = findings(project)
@@ -157,6 +159,7 @@ def test_con016_relationship_to_an_existing_property_passes(tmp_path: Path) -> N
     assert findings(with_relationship(tmp_path, "patients.patient_id")) == (0, [])
 
 
+@pytest.mark.fails_with("CON016")
 def test_con016_relationship_to_a_missing_property(tmp_path: Path) -> None:
     exit_code, found = findings(with_relationship(tmp_path, "patients.id"))
     assert exit_code == 1

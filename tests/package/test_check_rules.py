@@ -73,6 +73,7 @@ def test_defect_is_caught_with_its_code(
     assert exit_code == (1 if severity == "error" else 0)
 
 
+@pytest.mark.fails_with("CON004")
 def test_con004_duplicate_contract_id(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     contracts = project / "governance/contracts"
@@ -83,6 +84,7 @@ def test_con004_duplicate_contract_id(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.fails_with("MOD004")
 def test_mod004_placeholder_only_binding_at_production(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     edit(project / CARD, "One clinic only.", "TODO(model-owner): limitations.")
@@ -92,6 +94,7 @@ def test_mod004_placeholder_only_binding_at_production(tmp_path: Path) -> None:
     assert [(f["code"], f["line"], f["col"]) for f in found] == [("MOD004", 62, 1)]
 
 
+@pytest.mark.fails_with("PRJ007")
 def test_prj007_placeholder_in_contract_only_binding_at_production(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     edit(project / CONTRACT, "Row key of a visit.", "TODO(data-owner) what is a visit?")
@@ -110,6 +113,7 @@ def test_checklist_pulls_a_production_rule_forward_by_full_code_only(tmp_path: P
     assert codes(project) == {"MOD004"}
 
 
+@pytest.mark.fails_with("PRJ004")
 def test_prj004_rej_file_anywhere_in_the_project(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     (project / "src/clinic/features.py.rej").write_text("@@ -1 +1 @@\n")

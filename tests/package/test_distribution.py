@@ -15,6 +15,7 @@ def with_source(tmp_path, source: str):
     return project
 
 
+@pytest.mark.fails_with("PRJ012")
 @pytest.mark.parametrize(
     ("source", "where"),
     [

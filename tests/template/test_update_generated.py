@@ -50,6 +50,7 @@ def charter_rev(project) -> str:
     return pyproject["tool"]["uv"]["sources"]["charter"]["rev"]
 
 
+@pytest.mark.fails_with("PRJ010")
 def test_charter_check_warns_that_a_newer_template_is_out(old_project):
     result = template_check(old_project, "PRJ010")
     assert result.returncode == 0, result.stdout + result.stderr  # a warning never fails
@@ -71,6 +72,7 @@ def test_update_moves_the_pin_and_refreshes_the_lock(old_project, history):
     assert "PRJ010" not in result.stdout
 
 
+@pytest.mark.fails_with("PRJ011")
 def test_charter_check_says_when_it_cannot_tell(generated_project, tmp_path):
     """Offline (here: a template path that no longer exists) is a warning, not a failure."""
     project = tmp_path / "p"

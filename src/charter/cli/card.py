@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from charter.formats import manifest as manifest_format  # noqa: PLC0415
     from charter.formats.source import FormatError  # noqa: PLC0415
+    from charter.rules.registry import code_of  # noqa: PLC0415
     from charter.runs.card_sync import CardSyncError, sync  # noqa: PLC0415
 
     root = project_root(args, "card sync")
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         manifest = manifest_format.load(manifest_path)
     except FormatError as error:
         print(
-            f"{manifest_path}:{error.line}:{error.col}: {error.code} {error.message}",
+            f"{manifest_path}:{error.line}:{error.col}: {code_of(error.kind)} {error.message}",
             file=sys.stderr,
         )
         return EXIT_ERROR

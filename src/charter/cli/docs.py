@@ -69,8 +69,11 @@ def run(args: argparse.Namespace) -> int:
 
 def blocked(project: Project) -> bool:
     """Views of half-readable artifacts would silently drop content: refuse and say why."""
+    from charter.rules.registry import code_of  # noqa: PLC0415 - `charter --help` stays fast
+
     problems = [
-        f"{relative(p.path)}:{p.line}:{p.col}: {p.code} {p.message}" for p in project.problems
+        f"{relative(p.path)}:{p.line}:{p.col}: {code_of(p.kind)} {p.message}"
+        for p in project.problems
     ]
     problems += [
         f"{relative(c.path)}:{c.line}:1: PRJ003 conflict marker {c.marker!r}"

@@ -48,6 +48,7 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from charter.formats.source import FormatError  # noqa: PLC0415 - `charter --help` stays fast
+    from charter.rules.registry import code_of  # noqa: PLC0415
     from charter.runs.reproduce import ReproduceError, RerunFailedError, reproduce  # noqa: PLC0415
 
     root = project_root(args, "reproduce")
@@ -62,7 +63,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         outcome = reproduce(root, path, runs_dir=runs, allow_dirty=args.allow_dirty)
     except FormatError as error:
-        print(f"{path}:{error.line}:{error.col}: {error.code} {error.message}", file=sys.stderr)
+        print(
+            f"{path}:{error.line}:{error.col}: {code_of(error.kind)} {error.message}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except RerunFailedError as error:
         print(f"charter reproduce: run does not reproduce: {error}", file=sys.stderr)

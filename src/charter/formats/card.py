@@ -9,7 +9,6 @@ whether the card loads, importing it only when called.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache as cache_function
@@ -18,10 +17,17 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from charter import cache
 from charter.formats.markdown import Heading, MarkdownFile
 from charter.formats.markdown import parse_card as parse
 from charter.formats.source import Document, read_text
+
+try:
+    from yaml import CSafeLoader as _CLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _CLoader  # type: ignore[assignment]
 
 GOVERNANCE_POINTER = "/governance"
 
@@ -36,8 +42,19 @@ class Placeholder:
     col: int
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One metric of a `model-index` result; `pointer` locates its value."""
+
+    type: str
+    value: Any
+    pointer: str
+
+
 @dataclass
 class Card:
+    """The card, read once: its `model-index` metrics and `governance:` block, typed."""
+
     path: Path
     markdown: MarkdownFile
 
@@ -54,6 +71,41 @@ class Card:
     def governance(self) -> dict[str, Any] | None:
         value = self.markdown.front_matter.data.get("governance")
         return value if isinstance(value, dict) else None
+
+    @property
+    def owner(self) -> str | None:
+        """The owner as written (MOD002 reports one that is not a string)."""
+        value = (self.governance or {}).get("owner")
+        return None if value is None else value if isinstance(value, str) else str(value)
+
+    @property
+    def pipeline_tag(self) -> str | None:
+        value = self.markdown.front_matter.data.get("pipeline_tag")
+        return value if isinstance(value, str) else None
+
+    @property
+    def model_index(self) -> Any:
+        """The raw `model-index` value (card sync rewrites it, keeping what it does not know)."""
+        return self.markdown.front_matter.data.get("model-index")
+
+    @cached_property
+    def metrics(self) -> list[Metric]:
+        """Every metric with a `type` in the model-index, in card order."""
+        found = []
+        index = self.model_index
+        for m, model in enumerate(index if isinstance(index, list) else []):
+            results = model.get("results") if isinstance(model, dict) else None
+            for r, result in enumerate(results if isinstance(results, list) else []):
+                metrics = result.get("metrics") if isinstance(result, dict) else None
+                for k, metric in enumerate(metrics if isinstance(metrics, list) else []):
+                    if isinstance(metric, dict) and isinstance(metric.get("type"), str):
+                        pointer = f"/model-index/{m}/results/{r}/metrics/{k}/value"
+                        found.append(Metric(metric["type"], metric.get("value"), pointer))
+        return found
+
+    def metric_values(self) -> dict[str, tuple[Any, str]]:
+        """`type -> (value, pointer)`; a type listed twice counts once, the last entry."""
+        return {metric.type: (metric.value, metric.pointer) for metric in self.metrics}
 
     @property
     def features(self) -> list[tuple[str, str]]:
@@ -82,27 +134,15 @@ class Card:
 
     @cached_property
     def hub_error(self) -> str | None:
-        """Why `huggingface_hub.ModelCard.load` rejects the card, or None (offline).
+        """Why `huggingface_hub.ModelCard.load` rejects the card, or None.
 
-        The library takes about 0.3 s to import, so the answer is cached by the
-        card's text and the library's version.
+        The answer is cached by the card's text and the library's version.
         """
-        key = cache.digest("hub", self.markdown.text, _hub_version())
+        key = cache.digest("hub-data", self.markdown.text, _hub_version())
         return cache.remember(key, self._hub_error)
 
     def _hub_error(self) -> str | None:
-        from huggingface_hub import ModelCard  # noqa: PLC0415 - heavy import, only on a miss
-
-        hub_logger = logging.getLogger("huggingface_hub")
-        level = hub_logger.level
-        hub_logger.setLevel(logging.ERROR)  # "metadata block was not found" is MOD002's to say
-        try:
-            ModelCard.load(self.path)
-        except Exception as error:  # any rejection is the finding
-            return f"{type(error).__name__}: {error}".splitlines()[0]
-        finally:
-            hub_logger.setLevel(level)
-        return None
+        return hub_load_error(self.markdown.text)
 
     def _strings(self, key: str) -> list[tuple[str, str]]:
         values = (self.governance or {}).get(key)
@@ -115,6 +155,47 @@ class Card:
         ]
 
 
+HUB_YAML_BLOCK = re.compile(
+    r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))"
+)
+"""`huggingface_hub.repocard.REGEX_YAML_BLOCK` (a test keeps the two equal)."""
+
+
+def hub_load_error(text: str) -> str | None:
+    """Why `huggingface_hub.ModelCard(text)` fails, or None; its steps, with its own classes.
+
+    `ModelCard` splits the front matter with `HUB_YAML_BLOCK`, reads it with
+    `yaml.safe_load`, requires a mapping and builds `ModelCardData` (which
+    checks the model-index). Importing the whole library costs 0.3 s, its
+    `repocard_data` module 0.05 s; libyaml reads the block, and pure-Python
+    PyYAML (what the library uses) confirms any rejection.
+    """
+    from huggingface_hub.repocard_data import ModelCardData  # noqa: PLC0415 - on a cache miss
+
+    try:
+        ModelCardData(**_hub_metadata(text), ignore_metadata_errors=False)
+    except Exception as error:  # any rejection is the finding
+        return f"{type(error).__name__}: {error}".splitlines()[0]
+    return None
+
+
+def _hub_metadata(text: str) -> dict[str, Any]:
+    """The front matter as `ModelCard` reads it: {} without one, ValueError if not a mapping."""
+    match = HUB_YAML_BLOCK.search(text)
+    if match is None:
+        return {}
+    block = match.group(2)
+    try:
+        data = yaml.load(block, Loader=_CLoader)
+    except yaml.YAMLError:
+        data = yaml.safe_load(block)  # raises the library's own error, or agrees
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError("repo card metadata block should be a dict")
+    return data
+
+
 @cache_function
 def _hub_version() -> str:
     try:
@@ -123,6 +204,11 @@ def _hub_version() -> str:
         return "missing"
 
 
+def from_text(text: str, path: Path) -> Card:
+    """The card a text would be at `path` (`FormatError` for broken front matter)."""
+    return Card(path=path, markdown=parse(text, path))
+
+
 def load(path: Path) -> Card:
     """Parse a card (raises `FormatError` for unreadable text or broken front matter)."""
-    return Card(path=path, markdown=parse(read_text(path), path))
+    return from_text(read_text(path), path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.formats.source import Document, FormatError, load_yaml, pointer_join
+from charter.formats.source import Document, FormatError, load_yaml, parse_yaml, pointer_join
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,11 @@ class Catalog:
 
 def load(path: Path) -> Catalog:
     return from_document(load_yaml(path))
+
+
+def parse(text: str, path: Path) -> Catalog:
+    """The catalog a text would be at `path` (for example as committed at HEAD)."""
+    return from_document(parse_yaml(text, path))
 
 
 def from_document(document: Document) -> Catalog:

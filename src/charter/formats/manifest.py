@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from charter.formats.schema import SchemaProblem, schema_text, validate
-from charter.formats.source import Document, FormatError, parse_yaml, read_text
+from charter.formats.source import Document, FormatError, Kind, parse_yaml, read_text
 
 SCHEMA_FILE = "run-manifest.schema.json"
-INVALID = "RUN001"
-"""Code of a manifest that is not JSON or breaks the schema."""
 
 
 @dataclass(frozen=True)
@@ -142,12 +140,12 @@ def params_hash(params: dict[str, Any]) -> str:
 
 
 def parse(text: str, path: Path) -> Manifest:
-    """Parse manifest text; raise FormatError (code RUN001) at the first problem."""
+    """Parse manifest text; raise FormatError (kind INVALID_MANIFEST) at the first problem."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FormatError(
-            f"not valid JSON: {error.msg}", error.lineno, error.colno, code=INVALID
+            f"not valid JSON: {error.msg}", error.lineno, error.colno, kind=Kind.INVALID_MANIFEST
         ) from None
     document = _positions(text, path)
     problems = schema_problems(data, document)
@@ -155,7 +153,10 @@ def parse(text: str, path: Path) -> Manifest:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise FormatError(
-            f"not a valid run manifest: {first.message}{more}", first.line, first.col, code=INVALID
+            f"not a valid run manifest: {first.message}{more}",
+            first.line,
+            first.col,
+            kind=Kind.INVALID_MANIFEST,
         )
     return Manifest(path=path, data=data, document=document)
 

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from charter.constants import STAGES
-from charter.findings import Finding
-from charter.rules.registry import RULES, Rule
+from charter.rules.registry import RULES, Rule, code_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from charter.findings import Finding
     from charter.project import Project
 
-_NOT_RULES = {"registry"}
+_NOT_RULES = {"registry", "pages"}
 
 
 def all_rules() -> dict[str, Rule]:
@@ -71,14 +70,8 @@ def check(
     findings: list[Finding] = []
     for code, rule in rules.items():
         if code in binding and matches(code, select) and not matches(code, ignore):
-            findings.extend(replace(f, severity=rule.severity) for f in rule.check(project))
-    for problem in project.problems:  # load problems no rule claims (e.g. a new family's)
-        claimed = problem.code in rules or matches(problem.code, ignore)
-        if not claimed and matches(problem.code, select):
-            findings.append(
-                Finding(problem.path, problem.line, problem.col, problem.code, problem.message)
-            )
+            findings.extend(rule.findings(project))
     return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code, f.message))
 
 
-__all__ = ["Rule", "all_rules", "binding_codes", "check", "matches"]
+__all__ = ["Rule", "all_rules", "binding_codes", "check", "code_of", "matches"]

@@ -63,57 +63,213 @@ def _custom_pointer(prop: Property, name: str) -> str:
 
 @rule("CON001", "Contract does not match the official ODCS JSON Schema")
 def schema_valid(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    A data contract validates against the official ODCS JSON Schema of its `apiVersion` (v3.1.0 or v3.2.0, vendored in charter). Unknown keys are errors and point at the key itself.
+
+    ## Why it matters
+
+    The contract is the data dictionary every other tool reads: runtime validation, the docs, datacontract-cli, a data catalog. A key the standard does not know (`unit:` instead of a custom property, a typo such as `requried:`) is silently ignored by all of them.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: weight
+            logicalType: number
+            unit: kg
+            requried: true
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: weight
+            logicalType: number
+            required: true
+            customProperties:
+              - property: unit
+                value: kg
+    ```
+
+    ## How to fix
+
+    Read the message: it names the JSON path and what the schema expected. Charter's own words (unit, missing values, PII category, anonymization) go in `customProperties`; see [the contract format](../formats/contract.md).
+    """
     for contract in project.contracts:
         name = schema.ODCS_SCHEMAS.get(contract.api_version or "")
         if name is None:
             continue  # CON002 says why
         for problem in schema.validate(contract.document, name):
-            yield at_line(contract.path, problem.line, problem.col, "CON001", problem.message)
+            yield at_line(contract.path, problem.line, problem.col, problem.message)
 
 
 @rule("CON002", "Contract apiVersion has no vendored ODCS schema")
 def api_version(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The contract's `apiVersion` is one whose official schema charter ships: `v3.1.0` or `v3.2.0`.
+
+    ## Why it matters
+
+    Without a schema for the version the contract claims, nothing can tell whether it is valid ODCS.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+    apiVersion: v3.0.2
+    kind: DataContract
+    ```
+
+    Passes:
+
+    ```yaml
+    apiVersion: v3.1.0
+    kind: DataContract
+    ```
+
+    ## How to fix
+
+    Move the contract to v3.1.0 (the generated contracts use it) or v3.2.0. The differences from v3.0.x are small: `team` became an object with `members`.
+    """
     supported = ", ".join(schema.ODCS_SCHEMAS)
     for contract in project.contracts:
         if contract.api_version not in schema.ODCS_SCHEMAS:
             yield at(
                 contract.document,
                 first_mention(contract.document, "apiVersion"),
-                "CON002",
                 f"apiVersion {contract.api_version!r} is not supported (use one of {supported})",
             )
 
 
 @rule("CON003", "Contract team has no owner")
 def owner_in_team(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The contract's team has a member with role `owner` (or `data owner`).
+
+    ## Why it matters
+
+    Somebody must approve changes to a data dictionary and answer questions about it. An ownerless contract drifts.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+    team:
+      name: Clinic data
+      members:
+        - username: "@alice"
+          role: steward
+    ```
+
+    Passes:
+
+    ```yaml
+    team:
+      name: Clinic data
+      members:
+        - username: "@alice"
+          role: owner
+    ```
+
+    ## How to fix
+
+    Add the data owner (the generated contract takes it from the `data_owner` answer) with `role: owner`.
+    """
     for contract in project.contracts:
         roles = {re.sub(r"[^a-z]", "", (m.role or "").lower()) for m in contract.team}
         if not roles & OWNER_ROLES:
             yield at(
                 contract.document,
                 first_mention(contract.document, "team"),
-                "CON003",
                 "no team member has role 'owner': name who approves changes to this contract",
             )
 
 
 @rule("CON004", "Contract id is used by another contract")
 def unique_contract_id(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    No two contracts in the project share an `id`.
+
+    ## Why it matters
+
+    Features, model cards and run manifests refer to contracts by id; with two contracts of the same id a reference can mean either.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+    # visits.odcs.yaml
+    id: visits
+    # visits_2025.odcs.yaml
+    id: visits
+    ```
+
+    Passes:
+
+    ```yaml
+    # visits.odcs.yaml
+    id: visits
+    # visits_2025.odcs.yaml
+    id: visits_2025
+    ```
+
+    ## How to fix
+
+    Give the newer contract its own id, or delete the stale copy.
+    """
     seen: dict[str, Contract] = {}
     for contract in project.contracts:
         if contract.id is None:
             continue
         if contract.id in seen:
             first = seen[contract.id].path.name
-            yield at(
-                contract.document, "/id", "CON004", f"id {contract.id!r} is also used by {first}"
-            )
+            yield at(contract.document, "/id", f"id {contract.id!r} is also used by {first}")
         else:
             seen[contract.id] = contract
 
 
 @rule("CON005", "Schema object or property name is not unique")
 def unique_names(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Within a contract, schema object names are unique, and property names are unique within their schema object.
+
+    ## Why it matters
+
+    Two definitions of one column contradict each other; validators and the generated data dictionary pick one at random.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+        properties:
+          - name: age
+            logicalType: integer
+          - name: age
+            logicalType: number
+    ```
+
+    Passes:
+
+    ```yaml
+        properties:
+          - name: age
+            logicalType: integer
+    ```
+
+    ## How to fix
+
+    Delete or rename the duplicate.
+    """
     for contract in project.contracts:
         objects: set[str] = set()
         for schema_object in contract.schemas:
@@ -121,7 +277,6 @@ def unique_names(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     f"{schema_object.pointer}/name",
-                    "CON005",
                     f"schema object {schema_object.name!r} is defined twice",
                 )
             objects.add(schema_object.name)
@@ -134,7 +289,6 @@ def unique_names(project: Project) -> Iterator[Finding]:
                         yield at(
                             contract.document,
                             f"{prop.pointer}/name",
-                            "CON005",
                             f"property {prop.name!r} is defined twice in {parent!r}",
                         )
                     names.add(prop.name)
@@ -142,6 +296,42 @@ def unique_names(project: Project) -> Iterator[Finding]:
 
 @rule("CON006", "Personal or confidential property declares no anonymization")
 def anonymization_declared(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every property that is personal data (custom property `piiCategory` other than `none`) or classified `confidential` or `restricted` declares an `anonymization` custom property. In a contract with `status: draft`, [CON014](CON014.md) lists it instead, as part of the draft's to-do list.
+
+    ## Why it matters
+
+    A privacy reviewer signs off how each sensitive column is protected. A sensitive column without a declared anonymization has not been reviewed.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: age
+            classification: confidential
+            customProperties:
+              - property: piiCategory
+                value: quasi-identifier
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: age
+            classification: confidential
+            customProperties:
+              - property: piiCategory
+                value: quasi-identifier
+              - property: anonymization
+                value: generalization
+    ```
+
+    ## How to fix
+
+    Ask the privacy reviewer which method applies (vocabulary in [the contract format](../formats/contract.md)). For a confidential column that holds no personal data, `none` is a valid declaration.
+    """
     for contract in project.contracts:
         for prop in _finished_properties(contract):
             if _needs_anonymization(prop):
@@ -153,7 +343,6 @@ def anonymization_declared(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON006",
                     f"property {prop.name!r} is {reason} but declares no `anonymization` "
                     "custom property",
                 )
@@ -161,6 +350,42 @@ def anonymization_declared(project: Project) -> Iterator[Finding]:
 
 @rule("CON007", "Anonymization is weaker than the classification requires")
 def anonymization_strength(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The declared anonymization is strong enough for the column: personal data needs at least strength 1 (`pseudonymization`, `masking`), and personal data classified `restricted` at least strength 2 (`generalization`, `aggregation`, `suppression`).
+
+    ## Why it matters
+
+    How strict the privacy rules are follows the data's classification (the `data_sensitivity` answer sets the default). Pseudonymized data is still personal data under the GDPR; restricted data needs more.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+            classification: restricted
+            customProperties:
+              - property: piiCategory
+                value: quasi-identifier
+              - property: anonymization
+                value: masking
+    ```
+
+    Passes:
+
+    ```yaml
+            classification: restricted
+            customProperties:
+              - property: piiCategory
+                value: quasi-identifier
+              - property: anonymization
+                value: generalization
+    ```
+
+    ## How to fix
+
+    Strengthen the anonymization in the pipeline and declare it, or, with the privacy reviewer, correct the classification.
+    """
     for contract in project.contracts:
         for prop in _properties(contract):
             method = prop.anonymization
@@ -172,7 +397,6 @@ def anonymization_strength(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     _custom_pointer(prop, "anonymization"),
-                    "CON007",
                     f"personal data classified {prop.classification or 'unclassified'} needs "
                     f"anonymization of at least {needed} ({', '.join(allowed)}), not {method!r}",
                 )
@@ -180,13 +404,43 @@ def anonymization_strength(project: Project) -> Iterator[Finding]:
 
 @rule("CON008", "Numeric property declares no unit")
 def numeric_unit(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every `number` or `integer` property declares a `unit` custom property. In a contract with `status: draft`, [CON014](CON014.md) lists it instead, as part of the draft's to-do list.
+
+    ## Why it matters
+
+    A number without a unit is a guess: mg/dL or mmol/L cholesterol differ by a factor of 38. Units are what lets a domain expert check a model's inputs.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: weight
+            logicalType: number
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: weight
+            logicalType: number
+            customProperties:
+              - property: unit
+                value: kg
+    ```
+
+    ## How to fix
+
+    Add the unit, in UCUM where possible (`kg`, `mg/dL`, `mm[Hg]`, `a` for years). Use `1` for dimensionless ratios and an annotation such as `{code}` or `{score}` for coded categories and scores.
+    """
     for contract in project.contracts:
         for prop in _finished_properties(contract):
             if _needs_unit(prop):
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON008",
                     f"{prop.logical_type} property {prop.name!r} declares no `unit` custom "
                     "property (UCUM, e.g. 'kg/m2', '1' for ratios, '{code}' for codes)",
                 )
@@ -194,13 +448,45 @@ def numeric_unit(project: Project) -> Iterator[Finding]:
 
 @rule("CON009", "Optional property declares no missing-value handling")
 def missing_value_handling(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every optional property (not `required: true`, not a primary key) declares a `missingValues` custom property. In a contract with `status: draft`, [CON014](CON014.md) lists it instead, as part of the draft's to-do list.
+
+    ## Why it matters
+
+    What the pipeline does with a null (drop the row, impute the median, keep it) changes the model. It must be a decision written down, not an accident of the code.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: weight
+            logicalType: number
+            required: false
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: weight
+            logicalType: number
+            required: false
+            customProperties:
+              - property: missingValues
+                value: impute-median
+    ```
+
+    ## How to fix
+
+    Declare one of `reject`, `drop-row`, `keep-null`, `impute-mean`, `impute-median`, `impute-mode`, `impute-constant`, or make the property `required: true`.
+    """
     for contract in project.contracts:
         for prop in _finished_properties(contract):
             if _needs_missing_handling(prop):
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON009",
                     f"optional property {prop.name!r} declares no `missingValues` custom "
                     "property: say what the pipeline does with nulls",
                 )
@@ -208,13 +494,44 @@ def missing_value_handling(project: Project) -> Iterator[Finding]:
 
 @rule("CON010", "Classification or custom property value outside Charter's vocabulary")
 def vocabulary(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    `classification` is one of `public`, `internal`, `confidential`, `restricted`, and the custom properties `piiCategory`, `anonymization` and `missingValues` use Charter's vocabulary.
+
+    ## Why it matters
+
+    The privacy rules (CON006, CON007, FEA005) compare these words; a synonym (`secret`, `anonymised`) defeats them silently.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+            classification: secret
+            customProperties:
+              - property: anonymization
+                value: hashed
+    ```
+
+    Passes:
+
+    ```yaml
+            classification: restricted
+            customProperties:
+              - property: anonymization
+                value: pseudonymization
+    ```
+
+    ## How to fix
+
+    Pick the closest word from [the vocabulary](../formats/contract.md).
+    """
     for contract in project.contracts:
         for prop in _properties(contract):
             if prop.classification is not None and prop.classification not in CLASSIFICATIONS:
                 yield at(
                     contract.document,
                     f"{prop.pointer}/classification",
-                    "CON010",
                     f"classification {prop.classification!r} is not one of "
                     f"{', '.join(CLASSIFICATIONS)}",
                 )
@@ -223,20 +540,47 @@ def vocabulary(project: Project) -> Iterator[Finding]:
                     yield at(
                         contract.document,
                         _custom_pointer(prop, name),
-                        "CON010",
                         f"{name} {prop.custom[name]!r} is not one of {', '.join(words)}",
                     )
 
 
 @rule("CON011", "Property has no description")
 def described(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every property has a non-empty `description`. In a contract with `status: draft`, [CON014](CON014.md) lists it instead, as part of the draft's to-do list.
+
+    ## Why it matters
+
+    The contract is the data dictionary: a column without a description forces every reader to ask the data owner.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: s5
+            logicalType: number
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: s5
+            description: Natural log of the serum triglycerides level at baseline.
+            logicalType: number
+    ```
+
+    ## How to fix
+
+    Write what the column means and how it was measured.
+    """
     for contract in project.contracts:
         for prop in _finished_properties(contract):
             if not prop.element and not (prop.description or "").strip():
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON011",
                     f"property {prop.name!r} has no description: say what it means and how it "
                     "is measured",
                 )
@@ -244,6 +588,45 @@ def described(project: Project) -> Iterator[Finding]:
 
 @rule("CON012", "Primary key property is not required and unique")
 def primary_key_constraints(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every property with `primaryKey: true` also says `required: true` and
+    `unique: true`.
+
+    ## Why it matters
+
+    A primary key identifies one row. ODCS keeps the three flags separate, and
+    the runtime validation compiled from the contract checks only what the flags
+    say: a primary key without `unique: true` lets duplicate rows through, and
+    without `required: true` lets rows with no identity through. Features join on
+    primary keys ([FEA003](FEA003.md)), so either mistake duplicates or drops
+    training examples.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: visit_id
+            logicalType: string
+            primaryKey: true
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: visit_id
+            logicalType: string
+            primaryKey: true
+            required: true
+            unique: true
+    ```
+
+    ## How to fix
+
+    Add the missing flags. If the column can really be empty or repeat, it is not
+    a primary key: remove `primaryKey: true` and find the real key.
+    """
     for contract in project.contracts:
         for prop in _properties(contract):
             missing = [
@@ -255,7 +638,6 @@ def primary_key_constraints(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     prop.pointer,
-                    "CON012",
                     f"primary key {prop.name!r} must also be "
                     f"{' and '.join(f'`{flag}: true`' for flag in missing)}",
                 )
@@ -263,6 +645,39 @@ def primary_key_constraints(project: Project) -> Iterator[Finding]:
 
 @rule("CON013", "Property range is empty (minimum above maximum)")
 def range_not_empty(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    When a property's `logicalTypeOptions` give both `minimum` and `maximum`,
+    the minimum is not above the maximum.
+
+    ## Why it matters
+
+    An empty range rejects every value, so the first pipeline run fails on data
+    that is fine; usually the two bounds were swapped or a unit changed on one of
+    them only.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: age
+            logicalType: integer
+            logicalTypeOptions: {minimum: 130, maximum: 0}
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: age
+            logicalType: integer
+            logicalTypeOptions: {minimum: 0, maximum: 130}
+    ```
+
+    ## How to fix
+
+    Swap the bounds, or correct the one that is in the wrong unit.
+    """
     for contract in project.contracts:
         for prop in _properties(contract):
             low, high = prop.options.get("minimum"), prop.options.get("maximum")
@@ -273,7 +688,6 @@ def range_not_empty(project: Project) -> Iterator[Finding]:
                 yield at(
                     contract.document,
                     f"{prop.pointer}/logicalTypeOptions/minimum",
-                    "CON013",
                     f"property {prop.name!r}: minimum {low} is above maximum {high}: no value "
                     "can pass",
                 )
@@ -332,6 +746,80 @@ def _draft_todos(contract: Contract, prop: Property) -> set[str]:
 
 @rule("CON014", "Draft contract has items left to fill in")
 def draft_todo_list(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    A contract with `status: draft` (what `charter new contract` writes) is checked
+    as one short to-do list instead of rule by rule: at most one finding per kind of
+    work left, each naming who does it and the columns concerned.
+
+    | to do | for | the columns that |
+    |---|---|---|
+    | describe | domain expert | have no `description`, or a `TODO(...)` placeholder in it |
+    | give the `unit` | domain expert | are numeric without a `unit` ([CON008](CON008.md)) |
+    | say what the pipeline does with nulls | domain expert | are optional without `missingValues` handling ([CON009](CON009.md)) |
+    | confirm the quality rules | domain expert | have a placeholder in a drafted quality rule (code list, share of missing values) |
+    | confirm the classification | privacy reviewer | have no `classification`, or a placeholder in their `customProperties` |
+    | choose the anonymization | privacy reviewer | are personal or sensitive without `anonymization` ([CON006](CON006.md)) |
+
+    In a draft, [CON006](CON006.md), [CON008](CON008.md), [CON009](CON009.md) and
+    [CON011](CON011.md) stay silent: their work is on this list. Placeholders at the
+    contract level (`description.purpose`, the row-count rule) are reported by
+    [PRJ007](PRJ007.md) at the production stage.
+
+    ## Why it matters
+
+    A contract drafted from a file knows the types, ranges and code lists, but not
+    what the columns mean, their units, or how private they are. One line per kind
+    of work tells the domain expert and the privacy reviewer what is theirs to do;
+    one error per column per rule buries it.
+
+    ## Example
+
+    Fails (`governance/contracts/penguins.odcs.yaml`, as drafted):
+
+    ```yaml
+    status: draft
+    schema:
+      - name: penguins
+        properties:
+          - name: bill_length_mm
+            logicalType: number
+            required: false
+            description: 'TODO(domain-expert): meaning of bill_length_mm, with its unit if it has one.'
+            classification: internal
+    ```
+
+    ```
+    governance/contracts/penguins.odcs.yaml:5:9: CON014 draft, to do (domain expert): describe 1 column (replace the TODO in their `description`): bill_length_mm
+    governance/contracts/penguins.odcs.yaml:5:9: CON014 draft, to do (domain expert): give the `unit` custom property (UCUM) of 1 column: bill_length_mm
+    governance/contracts/penguins.odcs.yaml:5:9: CON014 draft, to do (domain expert): say what the pipeline does with nulls in 1 column (`missingValues` custom property: reject, drop-row, keep-null, impute-...): bill_length_mm
+    ```
+
+    Passes:
+
+    ```yaml
+    status: draft
+    schema:
+      - name: penguins
+        properties:
+          - name: bill_length_mm
+            logicalType: number
+            required: false
+            description: Length of the bill (culmen), measured with calipers.
+            classification: internal
+            customProperties:
+              - property: unit
+                value: mm
+              - property: missingValues
+                value: drop-row
+    ```
+
+    ## How to fix
+
+    Work down the list: write the descriptions, add the custom properties it names,
+    and delete each `TODO(...)` note once its question is answered. When the list is
+    empty, set `status: active`: the contract is then checked rule by rule.
+    """
     for contract in project.contracts:
         if not _is_draft(contract):
             continue
@@ -348,20 +836,61 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
             yield at(
                 contract.document,
                 props[0].pointer,
-                "CON014",
                 f"draft, to do ({who}): {what.format(n=columns)}: {names}",
             )
 
 
 def _validation_problems(contract: Contract) -> list[tuple[str, str]]:
     """(pointer, message) per schema object `charter validate` would refuse to compile."""
-    from charter.validation import odcs  # noqa: PLC0415 - pure Python, no polars or pandera
+    from charter.validation.odcs import problems  # noqa: PLC0415 - pure Python, no engine
 
-    return [(pointer, message) for _obj, pointer, message in odcs.problems(contract)]
+    return [(pointer, message) for _obj, pointer, message in problems(contract)]
 
 
 @rule("CON015", "Contract cannot be validated on data")
 def validatable(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The contract matches the official ODCS schema, and `charter validate` can
+    also compile every schema object of it into checks: every `logicalType` is one
+    ODCS defines, each `logicalTypeOptions` entry suits its type, each quality rule
+    has what it needs (an `invalidValues` rule names `validValues`, a `pattern`, or
+    has an `enum` on its property), thresholds are numbers.
+
+    ## Why it matters
+
+    A contract that passes `charter check` and then makes `charter validate` exit 2
+    stops the pipeline on its first run, far from the edit that caused it. Saying so
+    at review time puts the message next to the line to change.
+
+    ## Example
+
+    Fails (`governance/contracts/orders.odcs.yaml`):
+
+    ```yaml
+          - name: status
+            logicalType: string
+            quality:
+              - metric: invalidValues
+                mustBe: 0
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: status
+            logicalType: string
+            enum: [open, shipped, closed]
+            quality:
+              - metric: invalidValues
+                mustBe: 0
+    ```
+
+    ## How to fix
+
+    Do what the message says: give the rule its arguments, move the option to a
+    property of the type it applies to, or correct the type.
+    """
     for contract in project.contracts:
         name = schema.ODCS_SCHEMAS.get(contract.api_version or "")
         if name is None or schema.validate(contract.document, name):
@@ -370,7 +899,6 @@ def validatable(project: Project) -> Iterator[Finding]:
             yield at(
                 contract.document,
                 pointer,
-                "CON015",
                 f"`charter validate` cannot check data against this: {message}",
             )
 
@@ -407,6 +935,46 @@ def _resolve(project: Project, contract: Contract, reference: str) -> bool:
 
 @rule("CON016", "Relationship names a schema object or property that does not exist")
 def relationships_resolve(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every ODCS `relationships` entry (a foreign key, at property or schema level)
+    names a schema object and property that exist: `table.column` in this contract
+    or in another contract of the project, or a fully qualified id reference
+    (`[file.odcs.yaml#]/schema/ID/properties/ID`). References to contracts on the
+    web are not followed.
+
+    ## Why it matters
+
+    A foreign key to a column that is not there documents a join nobody can make,
+    and `charter validate --reference` cannot check it. Renaming a column in one
+    contract is the usual cause; this finds the other contracts that still point at
+    the old name.
+
+    ## Example
+
+    Fails (`governance/contracts/orders.odcs.yaml`):
+
+    ```yaml
+          - name: customer_id
+            logicalType: integer
+            relationships:
+              - to: customers.customer_number
+    ```
+
+    Passes (the `customers` contract has a property `id`):
+
+    ```yaml
+          - name: customer_id
+            logicalType: integer
+            relationships:
+              - to: customers.id
+    ```
+
+    ## How to fix
+
+    Point the relationship at the property's current name, or add the contract it
+    refers to.
+    """
     for contract in project.contracts:
         for obj in contract.schemas:
             for relationship in obj.all_relationships():
@@ -415,7 +983,6 @@ def relationships_resolve(project: Project) -> Iterator[Finding]:
                         yield at(
                             contract.document,
                             relationship.pointer,
-                            "CON016",
                             f"relationship names {reference!r}, but no contract in the project "
                             "has that schema object and property",
                         )

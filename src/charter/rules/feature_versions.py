@@ -28,6 +28,60 @@ def _logic(feature: Feature) -> tuple:
 
 @rule("FEA008", "Feature logic changed since the last commit but its version did not")
 def version_bumped(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    For every feature whose `name` and `version` were already in the last
+    committed catalog, `charter check` compares what defines its values with that
+    commit:
+
+    - the code of its `transform.ref` function (its syntax tree: formatting,
+      comments and the docstring do not count);
+    - its `sources`, `dtype` and `transform.ref`.
+
+    If any of them changed and the version did not, the feature is reported at its
+    `version`. New features and new versions are not compared. Outside a git
+    repository, or before the first commit, the rule says nothing.
+
+    ## Why it matters
+
+    Model cards and run manifests cite features as `name@version`. If the logic
+    behind `bmi@1` changes quietly, every record citing `bmi@1` now means
+    something else, and a rerun of an old run no longer computes what it
+    recorded. A new version keeps old records true.
+
+    ## Example
+
+    Fails: `src/<package>/features.py` changed
+
+    ```python
+    def age_decade(age):
+        return age // 5          # was: age // 10
+    ```
+
+    while `governance/features/catalog.yaml` still says
+
+    ```yaml
+      - name: age_decade
+        version: 1
+    ```
+
+    Passes:
+
+    ```yaml
+      - name: age_decade
+        version: 2
+    ```
+
+    ## How to fix
+
+    Bump the feature's `version`. While models still use the old logic, keep the
+    old entry (with `status: deprecated`) and its function under a new name, and
+    point the old entry's `transform.ref` at it.
+
+    The comparison is with the last commit, so the rule fires in the pre-commit
+    hook on the commit that changes the logic; CI, which checks committed work,
+    does not see the change again.
+    """
     catalog = project.catalog
     if catalog is None:
         return
@@ -51,14 +105,13 @@ def version_bumped(project: Project) -> Iterator[Finding]:
         if path is not None and old.transform_ref == feature.transform_ref:
             symbol = (feature.transform_ref or "").partition(":")[2]
             previous = committed.get(path)
-            current = function_shape(path.read_bytes(), symbol)
+            current = function_shape(project.source_bytes(path), symbol)
             if previous is not None and function_shape(previous, symbol) != current:
                 changes.append(f"the code of {feature.transform_ref}")
         if changes:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/version",
-                "FEA008",
                 f"{feature.key}: {' and '.join(changes)} changed since the last commit: "
                 f"bump `version` to {feature.version + 1} so records citing {feature.key} "
                 "keep their meaning",

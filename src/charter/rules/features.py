@@ -24,14 +24,76 @@ def _features(project: Project) -> Iterator[tuple[Catalog, Feature]]:
 
 @rule("FEA001", "Feature catalog does not match its JSON Schema")
 def schema_valid(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The feature catalog validates against `feature-catalog.schema.json`: required fields, known keys only, `status` in draft/active/deprecated, a `dtype` from the list, `transform.ref` shaped `package.module:function`.
+
+    ## Why it matters
+
+    The catalog is read by the checker, the docs and the pipeline; a misspelt key is a feature attribute nobody sees.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+      - name: bmi
+        version: 1
+        dtype: float
+        owner: "@ana"
+    ```
+
+    Passes:
+
+    ```yaml
+      - name: bmi
+        version: 1
+        dtype: float64
+        owner: "@ana"
+    ```
+
+    ## How to fix
+
+    Follow the message; the [catalog format](../formats/catalog.md) lists every field.
+    """
     if project.catalog is None:
         return
     for problem in schema.validate(project.catalog.document, schema.CATALOG_SCHEMA):
-        yield at_line(project.catalog.path, problem.line, problem.col, "FEA001", problem.message)
+        yield at_line(project.catalog.path, problem.line, problem.col, problem.message)
 
 
 @rule("FEA002", "Feature source does not resolve to a contract property")
 def source_resolves(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every `sources` entry of a feature names a contract id and a property that exist (and a schema object, when the contract has several).
+
+    ## Why it matters
+
+    This is the lineage from data to model. A feature whose source does not exist reads a column nobody describes, owns or validates.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+        sources:
+          - contract: patients
+            property: glucose
+    ```
+
+    Passes:
+
+    ```yaml
+        sources:
+          - contract: patients
+            property: s6
+    ```
+
+    ## How to fix
+
+    Point the source at the contract property the transform really reads, or add the property to the contract first.
+    """
     for catalog, feature in _features(project):
         for source in feature.sources:
             if project.property_of(source) is not None:
@@ -45,11 +107,37 @@ def source_resolves(project: Project) -> Iterator[Finding]:
                     why = f"contract {source.contract!r} has several schema objects: name one"
             else:
                 why = f"contract {source.contract!r} has no property {source.property!r}"
-            yield at(catalog.document, source.pointer, "FEA002", f"{feature.key}: {why}")
+            yield at(catalog.document, source.pointer, f"{feature.key}: {why}")
 
 
 @rule("FEA003", "Join key is not a primary key of the feature's source contract")
 def join_keys_are_primary(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Each of a feature's `joinKeys` is a primary key (`primaryKey: true`) of every contract the feature reads.
+
+    ## Why it matters
+
+    Join keys identify the entity a feature row belongs to. A join key that is not a primary key can match several rows and silently duplicate training examples.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+        joinKeys: [age]
+    ```
+
+    Passes:
+
+    ```yaml
+        joinKeys: [patient_id]
+    ```
+
+    ## How to fix
+
+    Use the contract's primary key, or mark the column `primaryKey: true` in the contract if it really is one.
+    """
     for catalog, feature in _features(project):
         contracts = {s.contract for s in feature.sources}
         for index, key in enumerate(feature.join_keys):
@@ -59,7 +147,6 @@ def join_keys_are_primary(project: Project) -> Iterator[Finding]:
                     yield at(
                         catalog.document,
                         f"{feature.pointer}/joinKeys/{index}",
-                        "FEA003",
                         f"{feature.key}: join key {key!r} is not a primary key of contract "
                         f"{contract_id!r}",
                     )
@@ -67,13 +154,45 @@ def join_keys_are_primary(project: Project) -> Iterator[Finding]:
 
 @rule("FEA004", "Feature (name, version) is not unique")
 def unique_name_version(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    No two features share the same name and version.
+
+    ## Why it matters
+
+    Models and run manifests pin features as `name@version`. When a feature's logic changes its version must be bumped, so the old and new values never share a name.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+      - name: bmi
+        version: 1
+      - name: bmi
+        version: 1
+    ```
+
+    Passes:
+
+    ```yaml
+      - name: bmi
+        version: 1
+        status: deprecated
+      - name: bmi
+        version: 2
+    ```
+
+    ## How to fix
+
+    Bump the version of the changed feature; keep the old entry (deprecated) while models still use it.
+    """
     seen: set[str] = set()
     for catalog, feature in _features(project):
         if feature.key in seen:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/version",
-                "FEA004",
                 f"{feature.key} is defined twice: bump the version when the logic changes",
             )
         seen.add(feature.key)
@@ -81,6 +200,39 @@ def unique_name_version(project: Project) -> Iterator[Finding]:
 
 @rule("FEA005", "Feature from personal data is less anonymized than its source")
 def anonymization_inherited(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    A feature that reads personal data (a source property with `piiCategory` other than `none`) declares an `anonymization` at least as strong as the strongest of its personal sources, and at least strength 1.
+
+    ## Why it matters
+
+    Derived data inherits the sensitivity of its inputs: a feature must not quietly undo the protection its source column declares.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+      - name: age_decade
+        sources:
+          - contract: patients
+            property: age   # anonymization: generalization
+    ```
+
+    Passes:
+
+    ```yaml
+      - name: age_decade
+        sources:
+          - contract: patients
+            property: age
+        anonymization: generalization
+    ```
+
+    ## How to fix
+
+    Declare the method the transform applies (age in decades is a generalization); if the feature is not that strong, change the transform.
+    """
     for catalog, feature in _features(project):
         personal = [
             prop
@@ -97,7 +249,6 @@ def anonymization_inherited(project: Project) -> Iterator[Finding]:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/anonymization" if feature.anonymization else feature.pointer,
-                "FEA005",
                 f"{feature.key} reads personal data ({names}): declare `anonymization` "
                 f"at least as strong as its sources ({allowed})",
             )
@@ -105,6 +256,34 @@ def anonymization_inherited(project: Project) -> Iterator[Finding]:
 
 @rule("FEA006", "Feature transform.ref does not point at a function in the project")
 def transform_resolves(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    `transform.ref` (`package.module:function`) points at a module under `src/` (or the project root) that defines that name at top level. The module is read with `ast`, never imported.
+
+    ## Why it matters
+
+    The catalog promises which code computes a feature. A stale reference after a rename means the documented logic no longer exists.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+        transform:
+          ref: diabetes_progression.features:age_decades
+    ```
+
+    Passes:
+
+    ```yaml
+        transform:
+          ref: diabetes_progression.features:age_decade
+    ```
+
+    ## How to fix
+
+    Fix the reference or restore the function. The message says whether the module is missing, does not parse, or lacks the name.
+    """
     for catalog, feature in _features(project):
         ref = feature.transform_ref
         if ref is None:
@@ -114,13 +293,42 @@ def transform_resolves(project: Project) -> Iterator[Finding]:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/transform/ref",
-                "FEA006",
                 f"{feature.key}: transform {ref!r}: {status.value} (looked under src/)",
             )
 
 
 @rule("FEA007", "Feature has no owner or no description")
 def owner_and_description(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every feature has a non-blank `owner` and `description`.
+
+    ## Why it matters
+
+    Someone must answer for a feature's meaning and quality, and readers of the catalog must learn what it is without reading code.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+      - name: bmi
+        owner: ""
+        description: ""
+    ```
+
+    Passes:
+
+    ```yaml
+      - name: bmi
+        owner: "@model-owner"
+        description: Body mass index in kg/m2, as measured.
+    ```
+
+    ## How to fix
+
+    Fill in both fields.
+    """
     for catalog, feature in _features(project):
         for field, value in (("owner", feature.owner), ("description", feature.description)):
             if value is None or not value.strip():
@@ -128,6 +336,5 @@ def owner_and_description(project: Project) -> Iterator[Finding]:
                 yield at(
                     catalog.document,
                     pointer if pointer in catalog.document.values else feature.pointer,
-                    "FEA007",
                     f"{feature.key} has no {field}",
                 )

@@ -1,23 +1,46 @@
-"""The rule registry: every rule has a code, a one-line summary, a severity and a stage.
+"""The rule registry: every rule has a code, a summary, a severity, a stage and its docs.
 
-A rule is a function `(project) -> Iterable[Finding]` decorated with `@rule(...)`.
+A rule is a function `(project) -> Iterable[Finding]` decorated with `@rule(...)`;
+its docstring is the rule's documentation page (## What it checks, ## Why it
+matters, ## Example, ## How to fix), so `docs/rules/` is generated from here.
+The rule never names its own code: `Rule.findings` stamps the code and the
+severity on what the function yields, so the two can never disagree.
 Any module in `charter.rules` (not starting with `_`) is imported by
 `all_rules()`, so adding a rule family is adding one module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from charter.constants import STAGES
 from charter.findings import ERROR, Finding
+from charter.formats.source import Kind
 
 if TYPE_CHECKING:
     from charter.formats.source import Document
     from charter.project import Project
 
+
+FAMILIES = {
+    "PRJ": "Project-wide",
+    "CON": "Data contracts (ODCS)",
+    "FEA": "Feature catalog",
+    "MOD": "Model cards",
+    "RUN": "Run manifests",
+}
+"""Charter's code prefixes -> family name, in the order the rule index lists them."""
+
+PROBLEM_CODES = {
+    Kind.UNREADABLE: "PRJ001",
+    Kind.DUPLICATE_KEY: "PRJ002",
+    Kind.CONFIGURATION: "PRJ005",
+    Kind.INVALID_MANIFEST: "RUN001",
+}
+"""The rule that reports each kind of load problem (the loaders know no codes)."""
 
 Check = Callable[["Project"], Iterable[Finding]]
 
@@ -31,6 +54,23 @@ class Rule:
     stage: str = "review"
     """The first stage at which the rule is binding (`production` rules skip at review)."""
 
+    @property
+    def family(self) -> str:
+        """The code's letters: `CON` for CON008, `ACME` for a project's own ACME001."""
+        return self.code.rstrip("0123456789")
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: its function's docstring, dedented."""
+        import inspect  # noqa: PLC0415 - only `charter rule` and the docs need it
+
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    def findings(self, project: Project) -> Iterator[Finding]:
+        """What the check yields, stamped with this rule's code and severity."""
+        for finding in self.check(project):
+            yield replace(finding, code=self.code, severity=self.severity)
+
 
 RULES: dict[str, Rule] = {}
 
@@ -43,20 +83,35 @@ def rule(
     def register(check: Check) -> Check:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
+        if stage not in STAGES:
+            raise ValueError(f"rule {code}: unknown stage {stage!r}")
         RULES[code] = Rule(code, summary, check, severity, stage)
         return check
 
     return register
 
 
-def at(document: Document, pointer: str, code: str, message: str, *, key: bool = False) -> Finding:
+def code_of(kind: Kind) -> str:
+    """The code a load problem of `kind` is reported under."""
+    return PROBLEM_CODES[kind]
+
+
+def at(document: Document, pointer: str, message: str, *, key: bool = False) -> Finding:
     """A finding located at the value (or, with `key`, the key) a JSON pointer names."""
     line, col = document.key_position(pointer) if key else document.position(pointer)
-    return Finding(Path(document.path), line, col, code, message)
+    return Finding(Path(document.path), line, col, "", message)
 
 
-def at_line(path: Path, line: int, col: int, code: str, message: str) -> Finding:
-    return Finding(Path(path), line, col, code, message)
+def at_line(path: Path, line: int, col: int, message: str) -> Finding:
+    """A finding at a known place; the engine fills in the code."""
+    return Finding(Path(path), line, col, "", message)
+
+
+def problems_of(project: Project, kind: Kind) -> Iterator[Finding]:
+    """The project's load problems of one kind, as findings."""
+    for problem in project.problems:
+        if problem.kind == kind:
+            yield at_line(problem.path, problem.line, problem.col, problem.message)
 
 
 def first_mention(document: Document, key: str) -> str:

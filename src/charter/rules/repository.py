@@ -8,37 +8,123 @@ from typing import TYPE_CHECKING
 from charter.findings import WARNING, Finding
 from charter.formats import schema
 from charter.formats.card import PLACEHOLDER
-from charter.formats.source import pointer_join
-from charter.rules.registry import RULES, at, at_line, rule
+from charter.formats.source import Kind, pointer_join
+from charter.rules.registry import RULES, at, at_line, problems_of, rule
 
 if TYPE_CHECKING:
     from charter.project import Project
 
 
-def _problems(project: Project, code: str) -> Iterator[Finding]:
-    for p in project.problems:
-        if p.code == code:
-            yield at_line(p.path, p.line, p.col, code, p.message)
-
-
 @rule("PRJ001", "Artifact file cannot be read or parsed")
 def unreadable_file(project: Project) -> Iterator[Finding]:
-    return _problems(project, "PRJ001")
+    """## What it checks
+
+    Every governance artifact (contracts, the feature catalog, model cards, checklists, run manifests) can be read: it is UTF-8 text, not empty, not binary, at most 5 MB, and its YAML (or front matter) parses.
+
+    ## Why it matters
+
+    A file the checker cannot read is a file no rule can check: a typo in the YAML silently switches off every other rule for that artifact. Reporting it with its line and column makes the fix a one-line edit.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+    schema:
+      - name: visits
+        properties: [
+          - name: visit_id
+    ```
+
+    Passes:
+
+    ```yaml
+    schema:
+      - name: visits
+        properties:
+          - name: visit_id
+    ```
+
+    ## How to fix
+
+    Open the file at the reported line and column; the message says what the parser expected. Binary or huge files do not belong among the governance artifacts: move them out (data goes to `data/`, outside git).
+    """
+    return problems_of(project, Kind.UNREADABLE)
 
 
 @rule("PRJ002", "Duplicate key in a YAML mapping")
 def duplicate_key(project: Project) -> Iterator[Finding]:
-    return _problems(project, "PRJ002")
+    """## What it checks
+
+    No YAML mapping in a governance artifact defines the same key twice.
+
+    ## Why it matters
+
+    YAML parsers keep the last of two equal keys and drop the first without a word. A duplicated `classification` or `unit` means the file says two things and readers see a different one than the tools.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: age
+            classification: restricted
+            logicalType: integer
+            classification: public
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: age
+            classification: restricted
+            logicalType: integer
+    ```
+
+    ## How to fix
+
+    Keep one of the two keys (the message names the line of the first one) and delete the other.
+    """
+    return problems_of(project, Kind.DUPLICATE_KEY)
 
 
 @rule("PRJ003", "Conflict marker left in a governance artifact")
 def conflict_marker(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    No governance artifact holds a merge conflict marker: a line starting with `<<<<<<<`, `=======` or `>>>>>>>`.
+
+    ## Why it matters
+
+    `copier update` merges the new template into your project and exits 0 even when it leaves conflicts in the files. A contract or card with conflict markers is half old, half new; committing it publishes a document nobody wrote.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+    <<<<<<< before updating
+            classification: confidential
+    =======
+            classification: restricted
+    >>>>>>> after updating
+    ```
+
+    Passes:
+
+    ```yaml
+            classification: restricted
+    ```
+
+    ## How to fix
+
+    Resolve the `copier update` conflict: keep the lines you want, delete the three marker lines, then run `charter check` again. `git status` lists the unmerged files.
+    """
     for conflict in project.conflicts:
         yield at_line(
             conflict.path,
             conflict.line,
             1,
-            "PRJ003",
             f"conflict marker {conflict.marker!r}: resolve the `copier update` conflict, "
             "keep the lines you want and delete the markers",
         )
@@ -46,12 +132,38 @@ def conflict_marker(project: Project) -> Iterator[Finding]:
 
 @rule("PRJ004", "Rejected hunk file (*.rej) left in the project")
 def rejected_hunk(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    No `*.rej` file exists anywhere in the project (virtual environments and caches excepted).
+
+    ## Why it matters
+
+    When `copier update` cannot apply a change as a conflict it writes the rejected hunk to `FILE.rej` and moves on. The template change is then silently missing from your file unless someone merges the `.rej` by hand.
+
+    ## Example
+
+    Fails:
+
+    ```text
+    README.md
+    README.md.rej      <- left by copier update
+    ```
+
+    Passes:
+
+    ```text
+    README.md
+    ```
+
+    ## How to fix
+
+    Open the `.rej` file, apply its hunk to the file next to it by hand, then delete the `.rej` file. The generated `.gitignore` and a pre-commit hook keep `.rej` files out of commits.
+    """
     for path in project.rejects:
         yield at_line(
             path,
             1,
             1,
-            "PRJ004",
             "`copier update` could not apply this change: merge it into the file by hand, "
             "then delete the .rej file",
         )
@@ -59,18 +171,84 @@ def rejected_hunk(project: Project) -> Iterator[Finding]:
 
 @rule("PRJ005", "Invalid [tool.charter] configuration")
 def configuration(project: Project) -> Iterator[Finding]:
-    return _problems(project, "PRJ005")
+    """## What it checks
+
+    `[tool.charter]` in `pyproject.toml` is readable and has only known keys of the right type: `contracts`, `features`, `models`, `checklists`, `runs`, `docs` (strings), `select`, `ignore` (lists of codes) and `stage` (`review` or `production`). The artifact locations it names explicitly (`contracts`, `features`, `models`, `checklists`) exist.
+
+    ## Why it matters
+
+    A misspelt key (`contract =` for `contracts =`) is otherwise ignored, and the checker quietly looks for artifacts in the default place.
+
+    ## Example
+
+    Fails (`pyproject.toml`):
+
+    ```toml
+    [tool.charter]
+    contract = "data/contracts"
+    ignore = "MOD004"
+    ```
+
+    Passes:
+
+    ```toml
+    [tool.charter]
+    contracts = "data/contracts"
+    ignore = ["MOD004"]
+    ```
+
+    ## How to fix
+
+    Fix the key name or the value's type at the reported line.
+    """
+    return problems_of(project, Kind.CONFIGURATION)
 
 
 @rule("PRJ006", "Checklist front matter is invalid or names an unknown rule", severity=WARNING)
 def checklist_front_matter(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Each checklist's front matter matches `checklist.schema.json` (apiVersion, kind, stage, rules) and every entry of `rules:` is a known rule code or prefix. This is a warning.
+
+    ## Why it matters
+
+    The `rules:` list is what makes a checklist item automatic: an unknown code there means an item the team believes is enforced is not.
+
+    ## Example
+
+    Fails (`governance/checklists/ready-for-review.md`):
+
+    ```yaml
+    ---
+    apiVersion: charter/v1
+    kind: Checklist
+    stage: review
+    rules: [CON, FEATURES]
+    ---
+    ```
+
+    Passes:
+
+    ```yaml
+    ---
+    apiVersion: charter/v1
+    kind: Checklist
+    stage: review
+    rules: [CON, FEA]
+    ---
+    ```
+
+    ## How to fix
+
+    Use codes and prefixes from the [rule index](index.md).
+    """
     for checklist in project.checklists:
         document = checklist.document
         for problem in schema.validate(document, schema.CHECKLIST_SCHEMA):
-            yield at_line(checklist.path, problem.line, problem.col, "PRJ006", problem.message)
+            yield at_line(checklist.path, problem.line, problem.col, problem.message)
         for code, pointer in checklist.rules:
             if not any(known.startswith(code) for known in RULES):
-                yield at(document, pointer, "PRJ006", f"no rule code starts with {code!r}")
+                yield at(document, pointer, f"no rule code starts with {code!r}")
 
 
 def _strings(data: object, pointer: str = "") -> Iterator[tuple[str, str]]:
@@ -87,6 +265,40 @@ def _strings(data: object, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 @rule("PRJ007", "Template placeholder left in a contract or the catalog", stage="production")
 def no_placeholders(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    At `--stage production`, no string value of a data contract or of the feature
+    catalog contains a template placeholder: `TODO(role)` (Charter's) or
+    `[More Information Needed]`. [MOD004](MOD004.md) does the same for model cards.
+
+    ## Why it matters
+
+    A skeleton contract (`example_pipeline=false`) and `charter new contract`
+    leave questions for the data owner in the descriptions. They are fine while
+    the data is being described; a model in production must not rest on a data
+    dictionary with unanswered questions.
+
+    ## Example
+
+    Fails (`governance/contracts/dataset.odcs.yaml`):
+
+    ```yaml
+    description:
+      purpose: TODO(data-owner) say what this dataset is and who produces it.
+    ```
+
+    Passes:
+
+    ```yaml
+    description:
+      purpose: Daily export of clinic visits from the scheduling system, one row per visit.
+    ```
+
+    ## How to fix
+
+    Answer the placeholder (the role in parentheses says who should) and delete
+    the marker.
+    """
     documents = [c.document for c in project.contracts]
     if project.catalog is not None:
         documents.append(project.catalog.document)
@@ -96,6 +308,5 @@ def no_placeholders(project: Project) -> Iterator[Finding]:
                 yield at(
                     document,
                     pointer,
-                    "PRJ007",
                     f"placeholder {match.group(0)!r} must be filled in before production",
                 )

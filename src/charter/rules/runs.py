@@ -4,60 +4,114 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from charter import gitrepo
 from charter.constants import LOCK_FILE
 from charter.findings import WARNING, Finding
-from charter.formats.manifest import INVALID, params_hash
-from charter.rules.registry import at_line, rule
+from charter.formats.manifest import params_hash
+from charter.formats.source import Kind
+from charter.rules.registry import at_line, problems_of, rule
 
 if TYPE_CHECKING:
     from charter.formats.manifest import Manifest
     from charter.project import Project
 
 
-def _at(manifest: Manifest, pointer: str, code: str, message: str) -> Finding:
+def _at(manifest: Manifest, pointer: str, message: str) -> Finding:
     line, col = manifest.position(pointer)
-    return at_line(manifest.path, line, col, code, message)
-
-
-@cache
-def _repository(root: Path) -> Path | None:
-    return gitrepo.toplevel(root)
-
-
-def _commits_and_locks(project: Project) -> tuple[dict[str, bool], dict[str, bytes | None]]:
-    """Which recorded commits exist, and uv.lock at each (one git process for all runs)."""
-    top = _repository(project.root)
-    if top is None:
-        return {}, {}
-    lock = (project.root.resolve() / LOCK_FILE).relative_to(top.resolve()).as_posix()
-    commits = sorted({manifest.commit for manifest in project.manifests})
-    names = [name for c in commits for name in (f"{c}^{{commit}}", f"{c}:{lock}")]
-    found = gitrepo.read_objects(project.root, names)
-    exists = {c: found[f"{c}^{{commit}}"] is not None for c in commits}
-    return exists, {c: found[f"{c}:{lock}"] for c in commits}
+    return at_line(manifest.path, line, col, message)
 
 
 @rule("RUN001", "Run manifest is not valid JSON or does not match its schema")
 def manifest_valid(project: Project) -> Iterator[Finding]:
-    for problem in project.problems:
-        if problem.code == INVALID:
-            yield at_line(problem.path, problem.line, problem.col, INVALID, problem.message)
+    """## What it checks
+
+    Every `runs/<run-id>/manifest.json` parses as JSON and matches the
+    [run-manifest schema](../formats/run-manifest.md) (`apiVersion: charter/v1`):
+    every field present, no unknown keys, fingerprints as `blake3:<hex>`, hashes as
+    hex, times as UTC ISO 8601.
+
+    ## Why it matters
+
+    A manifest is the only record of what a run used and produced. If it cannot be
+    read, `charter reproduce` cannot rerun the run and `charter card sync` cannot
+    take metrics from it; the other RUN rules cannot check it either.
+
+    ## Example
+
+    ```json
+    {
+      "run_id": "20261126T143900Z-1a2b3c",
+      "inputs": [{"name": "patients", "fingerprint": "md5:9e107d9d372bb6826bd81d3542a419d6"}]
+    }
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:5:48: RUN001 not a valid run manifest: /inputs/0/fingerprint: 'md5:9e10...' does not match '^blake3:[0-9a-f]{64}$' (and 11 more)
+    ```
+
+    ## Fixed
+
+    Manifests are written by the pipeline (`charter.runs.Run.finish`), which
+    validates them before writing; a manifest that fails here was edited by hand
+    or by another tool. Restore it from git:
+
+    ```console
+    git restore runs/20261126T143900Z-1a2b3c/manifest.json
+    ```
+
+    ## How to fix
+
+    Never edit a manifest by hand. Restore the committed version, or delete the
+    run folder and run the pipeline again (`uv run nox -s pipeline`).
+    """
+    return problems_of(project, Kind.INVALID_MANIFEST)
 
 
 @rule("RUN002", "Run manifest's commit is not in the repository")
 def commit_exists(project: Project) -> Iterator[Finding]:
-    exists, _locks = _commits_and_locks(project)
+    """## What it checks
+
+    The commit a manifest records (`code.commit`) exists in the project's git
+    repository. Runs outside a git repository are not checked.
+
+    ## Why it matters
+
+    Rerunning a run means checking out its code. A commit that was rebased away,
+    amended, or made on a machine and never pushed is gone: nobody can see or
+    rerun the code that produced the model.
+
+    ## Example
+
+    ```json
+    "code": {
+      "commit": "3f1c9a7e0000000000000000000000000000dead",
+      "dirty": false,
+      "entry_point": "diabetes_progression.pipeline"
+    }
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:6:15: RUN002 commit 3f1c9a7e0000 is not in this repository: the run's code cannot be checked out (rebased away, or never pushed?)
+    ```
+
+    ## Fixed
+
+    The manifest names a commit that `git cat-file -e <commit>^{commit}` finds,
+    typically because the run was made on a commit that is on the main branch.
+
+    ## How to fix
+
+    Fetch the branch that holds the commit, or, if the commit is lost, run the
+    pipeline again on a commit that is shared and commit the new manifest; delete
+    the run whose code no longer exists.
+    """
+    exists, _locks = project.run_commits(LOCK_FILE)
     for manifest in project.manifests:
         if manifest.commit in exists and not exists[manifest.commit]:
             yield _at(
                 manifest,
                 "/code/commit",
-                "RUN002",
                 f"commit {manifest.commit[:12]} is not in this repository: the run's code "
                 "cannot be checked out (rebased away, or never pushed?)",
             )
@@ -65,7 +119,44 @@ def commit_exists(project: Project) -> Iterator[Finding]:
 
 @rule("RUN003", "Run manifest's lock hash differs from uv.lock at its commit")
 def lock_matches_commit(project: Project) -> Iterator[Finding]:
-    exists, locks = _commits_and_locks(project)
+    """## What it checks
+
+    `environment.lock_sha256` equals the sha256 of `uv.lock` as committed at the
+    run's commit (`git show <commit>:uv.lock`). Later changes to `uv.lock` are
+    fine: history is compared with history.
+
+    ## Why it matters
+
+    The run's commit should pin the environment the run used. If the lock file
+    the run saw differs from the committed one, the run used versions that no
+    commit records (an uncommitted `uv lock` or `uv add`), and rerunning that
+    commit installs something else.
+
+    ## Example
+
+    ```json
+    "environment": {
+      "lock_sha256": "0d5e...e9",
+      "python": "3.11.7",
+      "platform": "linux-x86_64"
+    }
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:11:20: RUN003 environment.lock_sha256 differs from uv.lock at commit 3f1c9a7e52b1: the run used an environment that commit does not pin
+    ```
+
+    ## Fixed
+
+    Commit `uv.lock` first, then run: the manifest then records the commit that
+    holds exactly that lock file.
+
+    ## How to fix
+
+    Commit the lock file change, run the pipeline again, commit the new manifest
+    and delete the old run.
+    """
+    exists, locks = project.run_commits(LOCK_FILE)
     for manifest in project.manifests:
         if not exists.get(manifest.commit):
             continue  # outside git, or RUN002 says so
@@ -79,47 +170,153 @@ def lock_matches_commit(project: Project) -> Iterator[Finding]:
                 f"environment.lock_sha256 differs from {LOCK_FILE} at commit "
                 f"{manifest.commit[:12]}: the run used an environment that commit does not pin"
             )
-        yield _at(manifest, "/environment/lock_sha256", "RUN003", message)
+        yield _at(manifest, "/environment/lock_sha256", message)
 
 
 @rule("RUN004", "Run manifest does not record its seeds and parameters faithfully")
 def seeds_and_params(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    A manifest records at least one seed (`seeds`) and its parameters (`params`),
+    and `params_hash` is the sha256 of those parameters as canonical JSON (sorted
+    keys, no spaces), so parameters edited after the run are detected.
+
+    ## Why it matters
+
+    `charter reproduce` reruns a run with exactly the recorded parameters and
+    seeds. Without seeds a rerun draws different random numbers; with edited
+    parameters it reruns something that never ran.
+
+    ## Example
+
+    ```json
+    "params": {"split": {"test_size": 0.25}, "model": {"alpha": 0.5, "solver": "cholesky"}},
+    "params_hash": "sha256:abb23254649de6a0b8ac439d159cac26c9b2e8d639e7d4c3d5fcce52e59375a7",
+    "seeds": {}
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:44:3: RUN004 params_hash does not match params: the parameters were edited after the run
+    runs/20261126T143900Z-1a2b3c/manifest.json:45:12: RUN004 no seeds recorded: the run cannot be rerun
+    ```
+
+    ## Fixed
+
+    ```yaml
+    # configs/pipeline.yaml
+    seeds:
+      split: 20241126
+      model: 0
+    ```
+
+    ## How to fix
+
+    Give every source of randomness a seed in `configs/pipeline.yaml` under
+    `seeds:`, change parameters there (never in a manifest), and run again.
+    """
     for manifest in project.manifests:
         if not manifest.seeds:
-            yield _at(manifest, "/seeds", "RUN004", "no seeds recorded: the run cannot be rerun")
+            yield _at(manifest, "/seeds", "no seeds recorded: the run cannot be rerun")
         if not manifest.params:
-            yield _at(manifest, "/params", "RUN004", "no parameters recorded")
+            yield _at(manifest, "/params", "no parameters recorded")
         elif params_hash(manifest.params) != manifest.params_hash:
             yield _at(
                 manifest,
                 "/params_hash",
-                "RUN004",
                 "params_hash does not match params: the parameters were edited after the run",
             )
 
 
 @rule("RUN005", "Run manifest names a feature the catalog does not define")
 def features_exist(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Each entry of the manifest's `features` (`name@version`) is a feature of
+    `governance/features/catalog.yaml` with that name and version.
+
+    ## Why it matters
+
+    The manifest says which feature definitions the model was trained on. A
+    feature that is not in the catalog has no owner, no documented source and no
+    privacy review; a version missing from the catalog means the definition the
+    run used was changed without a version bump.
+
+    ## Example
+
+    ```json
+    "features": ["age_decade@2", "bmi@1"]
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:31:5: RUN005 feature 'age_decade@2' is not in the feature catalog
+    ```
+
+    ## Fixed
+
+    ```yaml
+    features:
+      - name: age_decade
+        version: 2
+        # ...
+    ```
+
+    ## How to fix
+
+    Add the feature (or its new version) to the catalog. If a feature was renamed
+    or retired, keep its old entry with `status: deprecated` rather than deleting it,
+    so old runs still resolve.
+    """
     for manifest in project.manifests:
         for index, key in enumerate(manifest.features):
             if project.feature_by_key(key) is None:
                 yield _at(
                     manifest,
                     f"/features/{index}",
-                    "RUN005",
                     f"feature {key!r} is not in the feature catalog",
                 )
 
 
 @rule("RUN006", "Run manifest names a contract the project does not have")
 def contracts_exist(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Each input's `contract.id` is the `id` of a data contract under
+    `governance/contracts/`.
+
+    ## Why it matters
+
+    The contract is the data dictionary the input was validated against: its
+    units, its personal-data classification, its owner. A run whose contract is
+    gone cannot be reviewed.
+
+    ## Example
+
+    ```json
+    "inputs": [{"name": "patients", "contract": {"id": "patient-records", "version": "1.0.0"}}]
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:22:17: RUN006 input 'patients' names contract 'patient-records', which no contract in the project has as its id
+    ```
+
+    ## Fixed
+
+    ```yaml
+    # governance/contracts/patients.odcs.yaml
+    id: patients
+    ```
+
+    ## How to fix
+
+    Restore the contract, or, if it was renamed, keep its old `id`. Contracts
+    evolve by `version`, not by `id`.
+    """
     for manifest in project.manifests:
         for index, item in enumerate(manifest.inputs):
             if item.contract is not None and project.contract_by_id(item.contract.id) is None:
                 yield _at(
                     manifest,
                     f"/inputs/{index}/contract/id",
-                    "RUN006",
                     f"input {item.name!r} names contract {item.contract.id!r}, which no "
                     "contract in the project has as its id",
                 )
@@ -127,12 +324,44 @@ def contracts_exist(project: Project) -> Iterator[Finding]:
 
 @rule("RUN007", "Run was recorded from a tree with uncommitted changes", severity=WARNING)
 def recorded_clean(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The manifest's `code.dirty` is false: when the run started, no tracked file
+    differed from the commit and no new untracked file existed (the runs folder
+    aside). This rule is a warning: it never fails `charter check`.
+
+    ## Why it matters
+
+    A dirty run used code that no commit holds, so `charter reproduce` refuses it
+    unless given `--allow-dirty`, and even then reruns the commit, not the code
+    that ran.
+
+    ## Example
+
+    ```json
+    "code": {"commit": "3f1c9a7e52b1...", "dirty": true, "entry_point": "diabetes_progression.pipeline"}
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:7:14: RUN007 the run's code differs from its commit, so `charter reproduce` cannot rerun it faithfully; commit first, then run again
+    ```
+
+    ## Fixed
+
+    ```json
+    "code": {"commit": "8a2d...", "dirty": false, "entry_point": "diabetes_progression.pipeline"}
+    ```
+
+    ## How to fix
+
+    Commit (or stash) your changes, run the pipeline again, and commit the new
+    manifest. Delete exploratory dirty runs instead of committing them.
+    """
     for manifest in project.manifests:
         if manifest.dirty:
             yield _at(
                 manifest,
                 "/code/dirty",
-                "RUN007",
                 "the run's code differs from its commit, so `charter reproduce` cannot rerun it "
                 "faithfully; commit first, then run again",
             )
@@ -140,19 +369,82 @@ def recorded_clean(project: Project) -> Iterator[Finding]:
 
 @rule("RUN008", "Run manifest's run_id differs from its folder name")
 def run_id_matches_folder(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    `runs/<folder>/manifest.json` has `run_id` equal to `<folder>`.
+
+    ## Why it matters
+
+    People and tools name runs by folder (`charter reproduce <run-id>`,
+    `charter card sync MODEL --run <run-id>`, links from model cards). A copied or
+    renamed folder whose manifest says otherwise makes two names for one run, or
+    one name for two.
+
+    ## Example
+
+    ```text
+    runs/best-model/manifest.json:3:13: RUN008 run_id '20261126T143900Z-1a2b3c' differs from its folder 'best-model'
+    ```
+
+    ## Fixed
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json   with "run_id": "20261126T143900Z-1a2b3c"
+    ```
+
+    ## How to fix
+
+    Rename the folder back to its run id. Point at a run you like from the model
+    card (`charter card sync`) instead of renaming it.
+    """
     for manifest in project.manifests:
         folder = manifest.path.parent.name
         if manifest.run_id != folder:
             yield _at(
                 manifest,
                 "/run_id",
-                "RUN008",
                 f"run_id {manifest.run_id!r} differs from its folder {folder!r}",
             )
 
 
 @rule("RUN009", "Run manifest lists a feature that is not active")
 def features_active(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every feature in the manifest's `features` (`name@version`) has
+    `status: active` in `governance/features/catalog.yaml`. Features the catalog
+    does not define at all are RUN005's business.
+
+    ## Why it matters
+
+    Only active features may feed a model: draft ones are not reviewed yet and
+    deprecated ones are on their way out. A run that trained on one of them
+    produced a model the catalog does not stand behind, even when the model card
+    lists only active features (MOD006 checks the card, this rule checks what the
+    run really built).
+
+    ## Example
+
+    Fails (`runs/20261126T143900Z-1a2b3c/manifest.json`, with `bmi@1` set to
+    `status: deprecated` in the catalog):
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:31:5: RUN009 the run trained on feature 'bmi@1', which has status 'deprecated'; a model may only be trained on active features
+    ```
+
+    Passes: every feature the run lists is active.
+
+    ```json
+    "features": ["age_decade@1", "mean_arterial_pressure@1"]
+    ```
+
+    ## How to fix
+
+    Build only active features (the template's `feature_table.active_features`
+    does) and run the pipeline again; then point the card at the new run with
+    `charter card sync MODEL --run RUN`. If the feature should feed models, review
+    it and set `status: active` in the catalog.
+    """
     for manifest in project.manifests:
         for index, key in enumerate(manifest.features):
             feature = project.feature_by_key(key)
@@ -160,7 +452,6 @@ def features_active(project: Project) -> Iterator[Finding]:
                 yield _at(
                     manifest,
                     f"/features/{index}",
-                    "RUN009",
                     f"the run trained on feature {key!r}, which has status {feature.status!r}; "
                     "a model may only be trained on active features",
                 )

@@ -2,34 +2,61 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from charter.findings import WARNING, Finding
 from charter.rules.registry import at_line, rule
-from charter.template_updates import ANSWERS_FILE, check_for_update
+from charter.template_updates import ANSWERS_FILE
 
 if TYPE_CHECKING:
     from charter.project import Project
 
 
-def _commit_line(project: Project) -> int:
-    text = (project.root / ANSWERS_FILE).read_text("utf-8")
-    match = re.search(r"^_commit:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
-
-
 @rule("PRJ010", "Project is behind the newest release of its template", severity=WARNING)
 def template_behind(project: Project) -> Iterator[Finding]:
-    status = check_for_update(project.root)
+    """## What it checks
+
+    Whether the template the project was generated from (`_src_path` and
+    `_commit` in `.copier-answers.yml`) has a newer release, as
+    `copier check-update` reports it. The answer is cached in `.git/` for a day
+    (`CHARTER_TEMPLATE_CHECK_TTL` seconds; `-1` turns the check off).
+
+    ## Why it matters
+
+    The template carries the team's standards: the rules, the hooks, the formats
+    of the governance files. A project that stays behind keeps being checked
+    against old standards.
+
+    ## Example
+
+    Fails (`.copier-answers.yml`):
+
+    ```yaml
+    _commit: v1.2.0
+    _src_path: https://git.example.org/ml/charter.git
+    # the template has released v1.3.0
+    ```
+
+    Passes:
+
+    ```yaml
+    _commit: v1.3.0
+    _src_path: https://git.example.org/ml/charter.git
+    ```
+
+    ## How to fix
+
+    Run `copier update --trust` on a clean working tree, resolve any conflicts
+    (see [PRJ003](PRJ003.md) and [PRJ004](PRJ004.md)), run the checks and commit.
+    """
+    status = project.template_status()
     if status is None or status.error or not status.update_available:
         return
     yield at_line(
         project.root / ANSWERS_FILE,
-        _commit_line(project),
+        project.answers_commit_line(),
         1,
-        "PRJ010",
         f"the project follows template {status.current}, but {status.latest} is out: "
         "run `copier update --trust` to adopt the newer standards",
     )
@@ -37,13 +64,44 @@ def template_behind(project: Project) -> Iterator[Finding]:
 
 @rule("PRJ011", "Could not tell whether the template has a newer release", severity=WARNING)
 def template_unknown(project: Project) -> Iterator[Finding]:
-    status = check_for_update(project.root)
+    """## What it checks
+
+    That `copier check-update` could answer [PRJ010](PRJ010.md)'s question. It
+    reports when the template's repository could not be reached or read (offline,
+    a moved repository, a broken `.copier-answers.yml`). Offline answers are
+    retried within the hour, never on every commit.
+
+    ## Why it matters
+
+    Silence here would look like "up to date". A warning says the question is
+    open.
+
+    ## Example
+
+    Fails (`.copier-answers.yml`):
+
+    ```yaml
+    _src_path: https://git.example.org/ml/charter-old-name.git   # moved
+    ```
+
+    Passes:
+
+    ```yaml
+    _src_path: https://git.example.org/ml/charter.git
+    ```
+
+    ## How to fix
+
+    Check the network and that `_src_path` in `.copier-answers.yml` still points
+    at the template repository. Set `CHARTER_TEMPLATE_CHECK_TTL=-1` to turn the
+    check off on machines that are always offline.
+    """
+    status = project.template_status()
     if status is None or status.error is None:
         return
     yield at_line(
         project.root / ANSWERS_FILE,
-        _commit_line(project),
+        project.answers_commit_line(),
         1,
-        "PRJ011",
         f"could not tell whether a newer template release exists ({status.error})",
     )

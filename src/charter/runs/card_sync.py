@@ -25,7 +25,7 @@ import yaml
 
 from charter.formats import card as card_format
 from charter.formats.manifest import Manifest
-from charter.formats.source import Document, FormatError
+from charter.formats.source import FormatError
 from charter.runs import atomic
 
 _TOP_LEVEL_KEY = re.compile(r"^[^\s#\-]")
@@ -42,21 +42,6 @@ class SyncResult:
     path: Path
     changed: bool
     metrics: dict[str, float]
-
-
-def card_metrics(front_matter: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-    """`type -> (value, JSON pointer of the value)` for every metric in the model-index."""
-    found: dict[str, tuple[Any, str]] = {}
-    index = front_matter.get("model-index")
-    for m, model in enumerate(index if isinstance(index, list) else []):
-        results = model.get("results") if isinstance(model, dict) else None
-        for r, result in enumerate(results if isinstance(results, list) else []):
-            metrics = result.get("metrics") if isinstance(result, dict) else None
-            for k, metric in enumerate(metrics if isinstance(metrics, list) else []):
-                if isinstance(metric, dict) and isinstance(metric.get("type"), str):
-                    pointer = f"/model-index/{m}/results/{r}/metrics/{k}/value"
-                    found[metric["type"]] = (metric.get("value"), pointer)
-    return found
 
 
 def check_belongs(model_name: str, manifest: Manifest) -> None:
@@ -149,22 +134,16 @@ def _merged(existing: Any, metrics: dict[str, float]) -> list[dict[str, Any]]:
 
 def sync_text(text: str, path: Path, manifest: Manifest, manifest_uri: str) -> str:
     """The card text with model-index and governance.run_manifest taken from `manifest`."""
-    card = card_format.Card(path=path, markdown=card_format.parse(text, path))
-    front = card.markdown.front_matter.data
+    card = card_format.from_text(text, path)
     lines = text.splitlines(keepends=True)
     end = card.markdown.body_line - 2  # index of the closing '---'
-    in_place = _metric_values_in_place(lines, card.markdown.front_matter, manifest.metrics)
+    in_place = _metric_values_in_place(lines, card, manifest.metrics)
     if in_place is not None:
         lines = in_place
     else:
-        task = front.get("pipeline_tag")
         contracts = [contract for contract, _ in card.contracts]
         index = synced_model_index(
-            front.get("model-index"),
-            card.name,
-            manifest,
-            task if isinstance(task, str) else None,
-            contracts,
+            card.model_index, card.name, manifest, card.pipeline_tag, contracts
         )
         block = yaml.dump(
             {"model-index": index}, Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True
@@ -182,10 +161,11 @@ class _IndentedDumper(yaml.SafeDumper):
 
 
 def _metric_values_in_place(
-    lines: list[str], front: Document, metrics: dict[str, float]
+    lines: list[str], card: card_format.Card, metrics: dict[str, float]
 ) -> list[str] | None:
     """Rewrite only the value scalars when the card already lists exactly these metrics."""
-    shown = card_metrics(front.data)
+    front = card.document
+    shown = card.metric_values()
     if set(shown) != set(metrics) or not all(p in front.values for _, p in shown.values()):
         return None
     lines = list(lines)

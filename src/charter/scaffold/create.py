@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 from charter.constants import CARD_NAME
+from charter.formats import card as card_format
 from charter.formats import schema
-from charter.formats.markdown import parse as parse_markdown
 from charter.formats.source import FormatError, parse_yaml
 from charter.formats.vocabulary import CLASSIFICATIONS, NULL_MARKERS
 from charter.project import Project
@@ -115,12 +115,11 @@ def _check_contract(text: str, target: Path) -> None:
 
 def _check_card(text: str, target: Path) -> None:
     try:
-        markdown = parse_markdown(text, target)
+        card = card_format.from_text(text, target)
     except FormatError as error:
         raise ScaffoldError(f"internal error: the card stub does not parse: {error}") from None
-    block = markdown.front_matter.data["governance"]
     problems = schema.validate(
-        markdown.front_matter, schema.CARD_GOVERNANCE_SCHEMA, data=block, base="/governance"
+        card.document, schema.CARD_GOVERNANCE_SCHEMA, data=card.governance, base="/governance"
     )
     if problems:
         raise ScaffoldError(

@@ -8,7 +8,6 @@ itself holds the detail.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from charter.formats.card import Card
 from charter.views.markdown import cell, code, notice, page, table
@@ -32,14 +31,13 @@ def render(cards: Iterable[tuple[str, Card]], source: str, links: Mapping[str, s
 
 
 def card_row(relpath: str, card: Card, target: str) -> list[str]:
-    governance = card.governance or {}
     return [
         code(card.name, in_table=True),
-        cell(governance.get("owner", "")),
+        cell(card.owner),
         status(card),
         ", ".join(code(name, in_table=True) for name, _ in card.features),
         ", ".join(code(name, in_table=True) for name, _ in card.contracts),
-        cell("; ".join(metrics(card.document.data))),
+        cell("; ".join(metrics(card))),
         code(card.run_manifest, in_table=True) if card.run_manifest else "no run yet",
         f"[{cell(relpath)}](<{target}>)",
     ]
@@ -53,19 +51,6 @@ def status(card: Card) -> str:
     return "filled in"
 
 
-def metrics(front_matter: Mapping[str, Any]) -> list[str]:
+def metrics(card: Card) -> list[str]:
     """`type = value` for each metric of each `model-index` result, in card order."""
-    found = []
-    for model in _list(front_matter.get("model-index")):
-        for result in _list(model.get("results")):
-            for metric in _list(result.get("metrics")):
-                if "type" not in metric:
-                    continue
-                value = metric.get("value")
-                shown = "not synced" if value is None else value
-                found.append(f"{metric['type']} = {shown}")
-    return found
-
-
-def _list(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+    return [f"{m.type} = {'not synced' if m.value is None else m.value}" for m in card.metrics]

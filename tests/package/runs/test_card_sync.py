@@ -108,6 +108,7 @@ def test_synced_card_loads_with_huggingface_hub(project: Path):
     assert result.metric_type == "score"
 
 
+@pytest.mark.fails_with("MOD009")
 def test_mod009_fails_until_the_card_is_synced(project: Path):
     run_id = next((project / "runs").iterdir()).name
     card = project / "governance" / "models" / "scorer" / "card.md"
@@ -259,6 +260,7 @@ def test_mod010_passes_for_a_card_synced_from_its_own_run(project: Path):
     assert check(Project.load(project), select=["MOD010"]) == []
 
 
+@pytest.mark.fails_with("MOD010")
 def test_mod010_card_and_run_disagree(project: Path):
     run_id = edit_manifest(project, lambda d: d.update(models=["other"]))
     card = project / "governance" / "models" / "scorer" / "card.md"

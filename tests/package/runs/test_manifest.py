@@ -9,7 +9,7 @@ import pytest
 from mini_project import make, run_pipeline
 
 from charter.formats import manifest as manifest_format
-from charter.formats.source import FormatError
+from charter.formats.source import FormatError, Kind
 from charter.runs import Run, RunError
 
 
@@ -69,7 +69,7 @@ def test_schema_error_points_at_the_value(recorded: Path, tmp_path: Path):
     line = next(
         n for n, text in enumerate(broken.read_text().splitlines(), 1) if '"md5:abc"' in text
     )
-    assert caught.value.code == "RUN001"
+    assert caught.value.kind == Kind.INVALID_MANIFEST
     assert caught.value.line == line
     assert "/inputs/0/fingerprint" in caught.value.message
 
@@ -90,7 +90,7 @@ def test_invalid_json_has_its_position(tmp_path: Path):
     broken.write_text('{\n  "run_id": "x",\n  oops\n}\n')
     with pytest.raises(FormatError) as caught:
         manifest_format.load(broken)
-    assert (caught.value.code, caught.value.line, caught.value.col) == ("RUN001", 3, 3)
+    assert (caught.value.kind, caught.value.line, caught.value.col) == (Kind.INVALID_MANIFEST, 3, 3)
 
 
 def test_small_floats_keep_their_value(recorded: Path, tmp_path: Path):
