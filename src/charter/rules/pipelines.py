@@ -63,6 +63,58 @@ def _dep_path(item: Any) -> str | None:
 
 @rule("PIP001", "Pipeline stage reads a data file that no contract governs")
 def stage_reads_data_without_contract(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every dependency of a `dvc.yaml` stage that is a data table under `data/`
+    (`.parquet`, `.csv`, `.tsv`, `.feather`, `.arrow`, `.orc`, `.avro`, `.jsonl`)
+    is named under the stage's `meta: charter: contracts:`, with the contract that
+    describes it. Feature tables under `data/processed/` are the feature
+    catalog's business; other files under `data/` (such as the validate stage's
+    JSON record) are not data tables.
+
+    ## Why it matters
+
+    The run manifest is written from `dvc.yaml` and `dvc.lock`: a data file that
+    no contract names enters the run without a data dictionary, owner or privacy
+    class, and the manifest cannot say which contract version the run relied on.
+    `charter reproduce` also restores exactly the inputs the contracts name.
+
+    ## Example
+
+    Fails (`dvc.yaml`):
+
+    ```yaml
+    stages:
+      train:
+        cmd: python -m diabetes_progression.train
+        deps:
+          - data/raw/patients.parquet
+    ```
+
+    ```text
+    dvc.yaml:5:9: PIP001 stage 'train' reads data/raw/patients.parquet but names no contract for it; add `data/raw/patients.parquet: governance/contracts/<contract>.odcs.yaml` under `meta: charter: contracts:` of the stage
+    ```
+
+    Passes:
+
+    ```yaml
+    stages:
+      train:
+        cmd: python -m diabetes_progression.train
+        deps:
+          - data/raw/patients.parquet
+        meta:
+          charter:
+            contracts:
+              data/raw/patients.parquet: governance/contracts/patients.odcs.yaml
+    ```
+
+    ## How to fix
+
+    Name the contract of the file under the stage's `meta: charter: contracts:`.
+    If the data has no contract yet, draft one with `charter new contract NAME
+    --from data/raw/FILE.parquet` and have the data owner review it.
+    """
     document = _pipeline(project)
     if document is None:
         return
@@ -77,7 +129,6 @@ def stage_reads_data_without_contract(project: Project) -> Iterator[Finding]:
                 yield at(
                     document,
                     pointer_join(pointer_join(pointer, "deps"), index),
-                    "PIP001",
                     f"stage '{name}' reads {path} but names no contract for it; add "
                     f"`{path}: governance/contracts/<contract>.odcs.yaml` under "
                     "`meta: charter: contracts:` of the stage",
@@ -86,6 +137,42 @@ def stage_reads_data_without_contract(project: Project) -> Iterator[Finding]:
 
 @rule("PIP002", "Pipeline stage names a contract file that does not exist")
 def stage_contract_exists(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every contract a `dvc.yaml` stage names under `meta: charter: contracts:`
+    (data path: contract path, relative to the project root) is an existing file.
+
+    ## Why it matters
+
+    The run manifest records each input's contract id and version from that file;
+    a path that points nowhere (a renamed or deleted contract, a typo) would stop
+    the recording after the whole pipeline ran, and leaves the data ungoverned in
+    the meantime.
+
+    ## Example
+
+    Fails (`dvc.yaml`, with no `governance/contracts/patient.odcs.yaml`):
+
+    ```yaml
+        meta:
+          charter:
+            contracts:
+              data/raw/patients.parquet: governance/contracts/patient.odcs.yaml
+    ```
+
+    ```text
+    dvc.yaml:11:38: PIP002 stage 'train' says 'governance/contracts/patient.odcs.yaml' governs data/raw/patients.parquet, but there is no such contract file; fix the path or add the contract
+    ```
+
+    Passes: the path names the contract file that exists,
+    `governance/contracts/patients.odcs.yaml`.
+
+    ## How to fix
+
+    Correct the path, or add the contract (`charter new contract NAME --from
+    FILE`). Add the contract to the stage's deps too, so DVC reruns the stage when
+    the contract changes.
+    """
     document = _pipeline(project)
     if document is None:
         return
@@ -96,7 +183,6 @@ def stage_contract_exists(project: Project) -> Iterator[Finding]:
                 yield at(
                     document,
                     pointer_join(base, str(data_path)),
-                    "PIP002",
                     f"stage '{name}' says {contract!r} governs {data_path}, but there is no "
                     "such contract file; fix the path or add the contract",
                 )
@@ -104,7 +190,39 @@ def stage_contract_exists(project: Project) -> Iterator[Finding]:
 
 @rule("PIP003", "New run manifest does not match the project's dvc.lock")
 def manifest_matches_dvc_lock(project: Project) -> Iterator[Finding]:
-    """A manifest not yet committed must go into git with the dvc.lock it was written from."""
+    """## What it checks
+
+    A run manifest written from a DVC pipeline (it has a `dvc` field) that is not
+    yet in the last commit records the sha256 of the `dvc.lock` it was written
+    from; that must be the `dvc.lock` about to be committed (the staged one during
+    a commit, `charter check --staged`; the file otherwise). Manifests already
+    committed are not checked again: `dvc.lock` moves on with every new run.
+
+    ## Why it matters
+
+    `dvc.lock` names the exact data (DVC md5) of every stage's inputs and outputs.
+    `charter reproduce` finds a run's `dvc.lock` by that sha256, at the run's
+    commit or in the commit that added its manifest, and restores the data from
+    it. A manifest committed without its `dvc.lock` can never be reproduced on
+    another clone.
+
+    ## Example
+
+    Fails (the manifest staged, `dvc.lock` not):
+
+    ```text
+    runs/20261201T100700Z-283543/manifest.json:97:20: PIP003 run 20261201T100700Z-283543 was written from a dvc.lock with sha256 f1ebb7c19341, but dvc.lock is now missing; commit the manifest together with the dvc.lock of its run (or record the run again)
+    ```
+
+    Passes: `git add dvc.lock runs/20261201T100700Z-283543/manifest.json`, one
+    commit.
+
+    ## How to fix
+
+    Stage `dvc.lock` with the manifest. If `dvc.lock` changed since the run (a
+    later `dvc repro`), record the run again with `uv run nox -s pipeline` and
+    commit that manifest, or delete the stale one.
+    """
     manifests = [m for m in project.manifests if isinstance(m.data.get("dvc"), dict)]
     if not manifests:
         return
@@ -119,7 +237,6 @@ def manifest_matches_dvc_lock(project: Project) -> Iterator[Finding]:
             manifest.path,
             line,
             col,
-            "PIP003",
             f"run {manifest.run_id} was written from a dvc.lock with sha256 {str(recorded)[:12]}, "
             f"but {DVC_LOCK} is now "
             + (f"{current[:12]}" if current else "missing")

@@ -31,6 +31,7 @@ FAMILIES = {
     "FEA": "Feature catalog",
     "MOD": "Model cards",
     "RUN": "Run manifests",
+    "PIP": "Pipelines (DVC)",
 }
 """Charter's code prefixes -> family name, in the order the rule index lists them."""
 

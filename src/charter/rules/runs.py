@@ -440,8 +440,7 @@ def features_active(project: Project) -> Iterator[Finding]:
 
     ## How to fix
 
-    Build only active features (the template's `feature_table.active_features`
-    does) and run the pipeline again; then point the card at the new run with
+    Build only active features (`charter.runtime.build_features` does) and run the pipeline again; then point the card at the new run with
     `charter card sync MODEL --run RUN`. If the feature should feed models, review
     it and set `status: active` in the catalog.
     """
