@@ -42,12 +42,14 @@ def test_governed_stages_pass(tmp_path: Path):
     assert codes(project, "PIP") == []
 
 
+@pytest.mark.fails_with("PIP001")
 def test_a_data_table_without_contract_is_pip001(tmp_path: Path):
     project = project_with(tmp_path, GOVERNED.split("    meta:", maxsplit=1)[0])
     [finding] = codes(project, "PIP001")
     assert finding.startswith("5:9: PIP001 stage 'train' reads data/raw/patients.parquet")
 
 
+@pytest.mark.fails_with("PIP002")
 def test_a_contract_path_that_does_not_exist_is_pip002(tmp_path: Path):
     project = project_with(tmp_path, GOVERNED.replace("patients.odcs.yaml", "patient.odcs.yaml"))
     [finding] = codes(project, "PIP002")

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from charter import gitrepo
 from charter.formats.source import Document, FormatError, load_yaml, pointer_join
 from charter.rules.registry import at, at_line, rule
 
@@ -179,7 +178,7 @@ def stage_contract_exists(project: Project) -> Iterator[Finding]:
     for name, pointer, body in _stages(document):
         base = pointer_join(pointer_join(pointer_join(pointer, "meta"), "charter"), "contracts")
         for data_path, contract in _contracts(body).items():
-            if not isinstance(contract, str) or not (project.root / contract).is_file():
+            if not isinstance(contract, str) or not project.on_disk(project.root / contract):
                 yield at(
                     document,
                     pointer_join(base, str(data_path)),
@@ -246,21 +245,15 @@ def manifest_matches_dvc_lock(project: Project) -> Iterator[Finding]:
 
 
 def _lock_content(project: Project) -> bytes | None:
-    """dvc.lock as it will be committed: the staged copy during a commit, else the file."""
+    """dvc.lock as it will be committed: during a commit (`--staged`) only a staged one counts.
+
+    pre-commit stashes unstaged changes, so a staged file's bytes are the staged ones.
+    """
     lock = project.root / DVC_LOCK
-    if project.tracked is not None:
-        top = gitrepo.toplevel(project.root)
-        if top is None:
-            return None
-        relative = lock.resolve().relative_to(top.resolve()).as_posix()
-        return gitrepo.file_at(project.root, "", relative)
-    return lock.read_bytes() if lock.is_file() else None
+    return project.source_bytes(lock) if project.sees(lock) else None
 
 
 def _committed(project: Project, path: Path) -> bool:
     """Whether HEAD already holds this manifest (then dvc.lock may have moved on since)."""
-    top = gitrepo.toplevel(project.root)
-    if top is None:
-        return False
-    relative = path.resolve().relative_to(top.resolve()).as_posix()
-    return gitrepo.file_at(project.root, "HEAD", relative) is not None
+    committed = project.at_head([path])
+    return committed is not None and committed.get(path) is not None
