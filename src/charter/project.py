@@ -205,6 +205,9 @@ class Project:
         module, sep, _symbol = ref.partition(":")
         if not sep or not module:
             return None
+        return self._once(("module", module), lambda: self._module_source(module))
+
+    def _module_source(self, module: str) -> Path | None:
         path = module_file([self.root / "src", self.root], module)
         return path if path is not None and self.sees(path) else None
 

@@ -320,6 +320,12 @@ def _fast_data(text: str) -> Any:
         loader.dispose()
 
 
+_IMMUTABLE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("bool", "null", "int", "float")
+)
+"""Scalars whose constructed value can be shared: built once per text."""
+
+
 class _FastBuilder:
     """Plain data from events; tags resolved as `_Loader.resolve` does, memoised per text."""
 
@@ -327,6 +333,7 @@ class _FastBuilder:
         self.loader = loader
         self.get = loader.get_event
         self.tags: dict[str, str] = {}
+        self.constants: dict[tuple[str, str], Any] = {}
 
     def scalar(self, event: Any) -> Any:
         value = event.value
@@ -341,8 +348,13 @@ class _FastBuilder:
                 tag = _SCALAR_TAG
         if tag in _PLAIN_TAGS:
             return value
+        if tag in _IMMUTABLE_TAGS and (tag, value) in self.constants:
+            return self.constants[tag, value]
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-        return self.loader.construct_object(node, deep=True)
+        constructed = self.loader.construct_object(node, deep=True)
+        if tag in _IMMUTABLE_TAGS:
+            self.constants[tag, value] = constructed
+        return constructed
 
     def node(self, event: Any, depth: int) -> Any:
         kind = type(event)
