@@ -248,7 +248,10 @@ def cold_breakdown(root: Path) -> list[list[str]]:
     validation = seconds(validate_all)
     rules = seconds(lambda: check(project[0]))
     return [
-        ["read and parse every artifact (PyYAML C parser + positions)", f"{load:.2f} s"],
+        [
+            "read and parse every artifact (libyaml events, positions only for findings)",
+            f"{load:.2f} s",
+        ],
         [
             "validate the contracts against the official ODCS schema (jsonschema-rs first)",
             f"{validation:.2f} s",
@@ -448,7 +451,7 @@ def main() -> None:
         f"`python -m charter check` wall time, {args.runs} runs on the default project and "
         f"{large_runs} on the large one ({CONTRACTS} contracts x {PROPERTIES} properties, "
         f"{FEATURES} features, {CARDS} model cards), template-version rules off "
-        "(`CHARTER_TEMPLATE_CHECK_TTL=-1`).",
+        "(`CHARTER_TEMPLATE_CHECK_TTL=-1`), bytecode written (`PYTHONDONTWRITEBYTECODE` unset).",
         table(header, rows),
         dc_note,
         "### Where a cold check of the large project spends its time (one run, in process)",
