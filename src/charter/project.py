@@ -45,6 +45,8 @@ from charter.formats.python_source import module_file, top_level_names
 from charter.formats.source import FormatError, Kind, read_text
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
+_MARKERS = ("<" * 7, "=" * 7, ">" * 7)
+"""Seven marker characters anywhere: only then is the line-by-line search worth it."""
 _SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycache__"}
 _SKIP_DIRS |= {".ruff_cache", ".pytest_cache", ".mypy_cache", "site", "build", "dist"}
 
@@ -205,6 +207,9 @@ class Project:
         module, sep, _symbol = ref.partition(":")
         if not sep or not module:
             return None
+        return self._once(("module", module), lambda: self._module_source(module))
+
+    def _module_source(self, module: str) -> Path | None:
         path = module_file([self.root / "src", self.root], module)
         return path if path is not None and self.sees(path) else None
 
@@ -327,7 +332,7 @@ class Project:
             return None
         conflicts = [
             Conflict(path, text.count("\n", 0, m.start()) + 1, m.group(1))
-            for m in CONFLICT_MARKER.finditer(text)
+            for m in (CONFLICT_MARKER.finditer(text) if any(m in text for m in _MARKERS) else ())
         ]
         self.conflicts.extend(conflicts)
         try:

@@ -99,7 +99,28 @@ def test_update_speed_times_the_update_beside_recopy(tmp_path: Path) -> None:
     assert re.search(r"\*\*Update: \d+\.\d\d s median\*\*", result)
 
 
+EARLIER_CHECK_SPEED = """## charter check speed
+
+| what | median | min | max | target |
+|---|---|---|---|---|
+| default project, cache warm (a typical commit) | 50.00 s | 50.00 s | 50.00 s | 0.3 s |
+| default project, cache off (every check for real) | 51.00 s | 51.00 s | 51.00 s |  |
+| large project, cache warm | 52.00 s | 52.00 s | 52.00 s | 2.0 s |
+| large project, cache off | 53.00 s | 53.00 s | 53.00 s | 2.0 s |
+
+### Machine
+
+| fact | value |
+|---|---|
+| date (UTC) | `2026-11-26 15:50` |
+| load average (1, 5, 15 min) | `1.40, 1.22, 1.38` |
+| charter | `0a461ac` |
+"""
+"""A recording the script replaces: its medians must stay beside the new ones."""
+
+
 def test_check_speed_records_the_default_and_the_large_project(tmp_path: Path) -> None:
+    (tmp_path / "check_speed.md").write_text(EARLIER_CHECK_SPEED, encoding="utf-8")
     completed = _run_bench("check_speed.py", tmp_path)
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     result = (tmp_path / "check_speed.md").read_text(encoding="utf-8")
@@ -107,6 +128,13 @@ def test_check_speed_records_the_default_and_the_large_project(tmp_path: Path) -
     large = _row(result, "large project, cache off")
     assert 0 < _seconds(warm[1]) < 60
     assert 0 < _seconds(large[1]) < 120
+    earlier = _row(result, "earlier")
+    assert earlier[1:4] == ["0a461ac", "2026-11-26 15:50", "1.40"]
+    ratio = re.fullmatch(r"53\.00 s \((\d+\.\d)x\)", earlier[7])
+    assert ratio, earlier
+    assert float(ratio.group(1)) == pytest.approx(53 / _seconds(large[1]), abs=0.1)
+    now = _row(result, "now")
+    assert now[4] == warm[1] and now[7] == large[1]
 
 
 CARDS = {

@@ -100,12 +100,12 @@ def _schema_digest(name: str) -> str:
 
 
 def _validate(document: Document, name: str, data: Any, base: str) -> list[SchemaProblem]:
-    from jsonschema.exceptions import relevance  # noqa: PLC0415
-
     instance = document.data if data is None else data
     fast = _fast_validator(name)
     if fast is not None and fast.is_valid(instance):
-        return []
+        return []  # jsonschema (tens of milliseconds to import) only words the errors
+    from jsonschema.exceptions import relevance  # noqa: PLC0415
+
     problems: dict[tuple[str, str], SchemaProblem] = {}
     for error in sorted(_validator(name).iter_errors(instance), key=relevance):
         problem = _locate(document, _deepest(error), base)

@@ -16,6 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 
 from charter import cache
 
@@ -69,7 +80,7 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:str", *_STRING_TAGS}
 
 Position = tuple[int, int]
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 """Bump when `Document` or the parsing changes, so cached documents are not reused."""
 
 
@@ -97,20 +108,48 @@ class FormatError(Exception):
 
 @dataclass
 class Document:
-    """Parsed YAML data plus the source position of each value and mapping key."""
+    """Parsed YAML data plus the source position of each value and mapping key.
+
+    Positions are needed only to report a finding, so a parsed document keeps
+    its text and locates every value the first time `values` or `keys` is read.
+    """
 
     path: Path
     data: Any
-    values: dict[str, Position] = field(default_factory=dict)
-    keys: dict[str, Position] = field(default_factory=dict)
     digest: str = ""
     """Digest of the source text (and line offset): answers about it can be cached."""
+    source: tuple[str, int] | None = field(default=None, repr=False, compare=False)
+    """The YAML text and its line offset, to locate values on demand."""
+    located: tuple[dict[str, Position], dict[str, Position]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def values(self) -> dict[str, Position]:
+        """JSON pointer -> 1-based (line, column) of each value."""
+        return self._locate()[0]
+
+    @property
+    def keys(self) -> dict[str, Position]:
+        """JSON pointer -> 1-based (line, column) of the mapping key that holds it."""
+        return self._locate()[1]
+
+    def _locate(self) -> tuple[dict[str, Position], dict[str, Position]]:
+        if self.located is None:
+            if self.source is None:
+                self.located = ({}, {})
+            else:
+                text, line_offset = self.source
+                located = _parse_located(text, self.path, line_offset)
+                self.located = (located.values, located.keys)
+        return self.located
 
     def position(self, pointer: str) -> Position:
         """Position of the value at `pointer`, or of its nearest known ancestor."""
+        values = self.values
         while True:
-            if pointer in self.values:
-                return self.values[pointer]
+            if pointer in values:
+                return values[pointer]
             if not pointer:
                 return (1, 1)
             pointer = pointer.rsplit("/", 1)[0]
@@ -150,7 +189,23 @@ def read_text(path: Path) -> str:
 
 
 def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> Document:
-    """Parse one YAML document into data and positions (lines shifted by `line_offset`)."""
+    """Parse one YAML document into data; positions are found when first asked for.
+
+    The data comes straight from libyaml's events (no nodes, no positions),
+    the common case of a well-formed artifact. Anything unusual (an error, an
+    alias, a duplicate key, deep nesting, not exactly one document) is left to
+    the located parse, which gives the same data and the exact error.
+    """
+    try:
+        data = _fast_data(text)
+    except Exception:  # the located parse gives the real answer or error
+        return _parse_located(text, path, line_offset)
+    digest = cache.digest(text, str(line_offset))
+    return Document(path=path, data=data, digest=digest, source=(text, line_offset))
+
+
+def _parse_located(text: str, path: Path, line_offset: int) -> Document:
+    """Parse through composed nodes, recording the position of every value and key."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -166,6 +221,7 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> Document:
     if node is None:
         raise FormatError("file holds no YAML document", 1 + line_offset, 1)
     document = Document(path=path, data=None, digest=cache.digest(text, str(line_offset)))
+    document.located = ({}, {})
     builder = _Builder(loader, document, line_offset)
     try:
         document.data = builder.build(node, "")
@@ -192,8 +248,7 @@ class _Builder:
 
     def __init__(self, loader: Any, document: Document, line_offset: int) -> None:
         self.loader = loader
-        self.values = document.values
-        self.keys = document.keys
+        self.values, self.keys = document.located or ({}, {})
         self.line_base = line_offset + 1
 
     def mark(self, node: yaml.Node) -> Position:
@@ -240,3 +295,108 @@ class _Builder:
             keys[child] = (mark.line + line_base, mark.column + 1)
             result[key] = build(value_node, child)
         return result
+
+
+class _UnusualError(Exception):
+    """The fast path met something only the located parse handles exactly."""
+
+
+MAX_FAST_DEPTH = 100
+"""Deeper documents take the located parse, which decides what is too deep."""
+
+
+def _fast_data(text: str) -> Any:
+    """The document's data from libyaml's event stream, as `_Builder` would build it."""
+    loader = _Loader(text)
+    try:
+        get = loader.get_event
+        if type(get()) is not StreamStartEvent or type(get()) is not DocumentStartEvent:
+            raise _UnusualError
+        data = _FastBuilder(loader).node(get(), 0)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _UnusualError
+        return data
+    finally:
+        loader.dispose()
+
+
+_IMMUTABLE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("bool", "null", "int", "float")
+)
+"""Scalars whose constructed value can be shared: built once per text."""
+
+
+class _FastBuilder:
+    """Plain data from events; tags resolved as `_Loader.resolve` does, memoised per text."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.get = loader.get_event
+        self.tags: dict[str, str] = {}
+        self.constants: dict[tuple[str, str], Any] = {}
+
+    def scalar(self, event: Any) -> Any:
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if event.implicit[0]:
+                tag = self.tags.get(value)
+                if tag is None:
+                    tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+                    self.tags[value] = tag
+            else:
+                tag = _SCALAR_TAG
+        if tag in _PLAIN_TAGS:
+            return value
+        if tag in _IMMUTABLE_TAGS and (tag, value) in self.constants:
+            return self.constants[tag, value]
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        constructed = self.loader.construct_object(node, deep=True)
+        if tag in _IMMUTABLE_TAGS:
+            self.constants[tag, value] = constructed
+        return constructed
+
+    def node(self, event: Any, depth: int) -> Any:
+        kind = type(event)
+        if kind is ScalarEvent:
+            return self.scalar(event)
+        if depth > MAX_FAST_DEPTH:
+            raise _UnusualError
+        if kind is MappingStartEvent:
+            return self.mapping(depth)
+        if kind is SequenceStartEvent:
+            get, node = self.get, self.node
+            items: list[Any] = []
+            while True:
+                item = get()
+                if type(item) is SequenceEndEvent:
+                    return items
+                items.append(node(item, depth + 1))
+        raise _UnusualError  # an alias: the located parse repeats the anchored value
+
+    def mapping(self, depth: int) -> dict[str, Any]:
+        """A mapping's entries; plain strings already seen skip `scalar` (most of them)."""
+        get, node, scalar, tags = self.get, self.node, self.scalar, self.tags
+        result: dict[str, Any] = {}
+        while True:
+            key_event = get()
+            if type(key_event) is not ScalarEvent:
+                if type(key_event) is MappingEndEvent:
+                    return result
+                raise _UnusualError
+            key = key_event.value
+            if key_event.tag is not None or tags.get(key) != _SCALAR_TAG:
+                key = scalar(key_event)
+                if type(key) is not str:
+                    key = str(key)
+            if key in result:
+                raise _UnusualError
+            event = get()
+            if (
+                type(event) is ScalarEvent
+                and event.tag is None
+                and tags.get(event.value) == _SCALAR_TAG
+            ):
+                result[key] = event.value
+            else:
+                result[key] = node(event, depth + 1)
