@@ -17,7 +17,7 @@ from checking import codes, copy_good, copy_views, edit, findings
 from charter.formats import schema
 from charter.formats.source import load_yaml
 from charter.formats.vocabulary import ID_WORDS, PEOPLE_WORDS, PERSONAL_COLUMN_WORDS
-from charter.scaffold import columns
+from charter.formats import columns
 
 
 @pytest.fixture
