@@ -14,10 +14,9 @@ import yaml
 from charter_cli import charter
 from checking import codes, copy_good, copy_views, edit, findings
 
-from charter.formats import schema
+from charter.formats import columns, schema
 from charter.formats.source import load_yaml
 from charter.formats.vocabulary import ID_WORDS, PEOPLE_WORDS, PERSONAL_COLUMN_WORDS
-from charter.formats import columns
 
 
 @pytest.fixture
