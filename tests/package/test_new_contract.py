@@ -482,6 +482,12 @@ def test_con014_lists_what_a_draft_lacks_instead_of_one_error_per_rule(tmp_path:
         ("penguin_id", None, True),
         ("rowid", None, True),
         ("identity", None, False),
+        ("client_ip", "direct-identifier", False),
+        ("ipAddress", "direct-identifier", False),
+        ("zip", None, False),
+        ("clinician_notes", "direct-identifier", False),
+        ("freeText", "direct-identifier", False),
+        ("footnote", None, False),
     ],
 )
 def test_what_a_column_name_suggests(name: str, category: str | None, id_like: bool) -> None:
