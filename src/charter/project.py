@@ -35,13 +35,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from charter import gitrepo
-from charter.constants import CARD_NAME, MANIFEST_NAME, STAGES
+from charter.constants import ANSWERS_FILE, CARD_NAME, MANIFEST_NAME, STAGES
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
-from charter.formats.python_source import module_file, top_level_names
+from charter.formats.python_source import column_names, module_file, top_level_names
 from charter.formats.source import FormatError, Kind, read_text
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
@@ -256,6 +258,33 @@ class Project:
                 return None  # PRJ005 reports an unreadable pyproject.toml
 
         return self._once("pyproject", read)
+
+    def answers(self) -> dict[str, Any]:
+        """The Copier answers (`.copier-answers.yml`), read once; empty when absent or bad."""
+
+        def read() -> dict[str, Any]:
+            try:
+                data = yaml.safe_load((self.root / ANSWERS_FILE).read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                return {}
+            return data if isinstance(data, dict) else {}
+
+        return self._once("answers", read)
+
+    def transform_columns(self, ref: str) -> list[tuple[str, int, int]] | None:
+        """The columns the function `ref` names (`pl.col("x")`), read with `ast` once.
+
+        None when the module or function cannot be found or read.
+        """
+        path = self.ref_source(ref)
+        if path is None:
+            return None
+        symbol = ref.partition(":")[2]
+        try:
+            source = self.source_bytes(path)
+        except OSError:
+            return None
+        return self._once(("columns", ref), lambda: column_names(source, symbol))
 
     def template_status(self) -> Any:
         """What `copier check-update` says about the project (cached a day), asked once."""

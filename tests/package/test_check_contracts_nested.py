@@ -141,6 +141,8 @@ schema:
         customProperties:
           - property: piiCategory
             value: none
+          - property: privacyReview
+            value: {reviewer: "@privacy-reviewer", reason: Synthetic row key.}
 """
 
 

@@ -14,10 +14,9 @@ import yaml
 from charter_cli import charter
 from checking import codes, copy_good, copy_views, edit, findings
 
-from charter.formats import schema
+from charter.formats import columns, schema
 from charter.formats.source import load_yaml
 from charter.formats.vocabulary import ID_WORDS, PEOPLE_WORDS, PERSONAL_COLUMN_WORDS
-from charter.scaffold import columns
 
 
 @pytest.fixture
@@ -483,6 +482,12 @@ def test_con014_lists_what_a_draft_lacks_instead_of_one_error_per_rule(tmp_path:
         ("penguin_id", None, True),
         ("rowid", None, True),
         ("identity", None, False),
+        ("client_ip", "direct-identifier", False),
+        ("ipAddress", "direct-identifier", False),
+        ("zip", None, False),
+        ("clinician_notes", "direct-identifier", False),
+        ("freeText", "direct-identifier", False),
+        ("footnote", None, False),
     ],
 )
 def test_what_a_column_name_suggests(name: str, category: str | None, id_like: bool) -> None:

@@ -57,3 +57,40 @@ def function_shape(source: bytes, name: str) -> str | None:
                 body = body[1:]
             return ast.dump(ast.Module(body=body, type_ignores=[])) + ast.dump(node.args)
     return None
+
+
+def column_names(source: bytes, name: str) -> list[tuple[str, int, int]] | None:
+    """The columns top-level function `name` names with `pl.col("x")` or `col("a", "b")`.
+
+    Each as (column, line, col), in source order; None when the function is
+    missing or the module does not parse. Only string literals count: a column
+    name computed at run time cannot be read from the code.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    function = next(
+        (
+            node
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name
+        ),
+        None,
+    )
+    if function is None:
+        return None
+    found = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and _is_col(node.func):
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.append((arg.value, arg.lineno, arg.col_offset + 1))
+    return sorted(found, key=lambda hit: (hit[1], hit[2]))
+
+
+def _is_col(func: ast.expr) -> bool:
+    """`pl.col`, `polars.col` or a bare `col` imported from polars."""
+    if isinstance(func, ast.Attribute):
+        return func.attr == "col" and isinstance(func.value, ast.Name)
+    return isinstance(func, ast.Name) and func.id == "col"

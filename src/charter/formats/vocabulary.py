@@ -100,14 +100,29 @@ PERSONAL_COLUMN_WORDS = {
     "postal code": "quasi-identifier",
     "zipcode": "quasi-identifier",
     "zip code": "quasi-identifier",
+    "ip": "direct-identifier",
+    "ip address": "direct-identifier",
+    "free text": "direct-identifier",
+    "freetext": "direct-identifier",
+    "note": "direct-identifier",
+    "notes": "direct-identifier",
+    "comment": "direct-identifier",
+    "comments": "direct-identifier",
+    "remark": "direct-identifier",
+    "remarks": "direct-identifier",
 }
 """Words in a column name that mark personal data in any dataset, and their `piiCategory`.
 
 Matched as whole words of the name (`customer_email`, `dateOfBirth`), except
 `name`, which is personal only alone or after a people word (`patient_name`,
-not `species_name`). Words such as `sex` or `age` are left out: they are
-personal only in data about people, which a name cannot tell.
+not `species_name`). Free text (`notes`, `comments`, `remarks`) counts as a
+direct identifier: people write names and phone numbers into it. Words such as
+`sex` or `age` are left out: they are personal only in data about people, which
+a name cannot tell.
 """
+
+PRIVACY_REVIEW = "privacyReview"
+"""Custom property recording a reviewer's decision: `{reviewer: "@handle", reason: ...}`."""
 
 FEATURE_STATUSES = ("draft", "active", "deprecated")
 

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from charter.findings import Finding
 from charter.formats import schema
 from charter.formats.card import PLACEHOLDER
+from charter.formats.columns import pii_category
 from charter.formats.vocabulary import (
     ANONYMIZATION_STRENGTH,
     CLASSIFICATIONS,
     CUSTOM_PROPERTY_VOCABULARY,
     NUMERIC_TYPES,
+    PRIVACY_REVIEW,
     is_sensitive_classification,
     required_strength,
 )
@@ -43,9 +45,33 @@ def _finished_properties(contract: Contract) -> Iterator[Property]:
         yield from _properties(contract)
 
 
+def _reviewed(prop: Property) -> bool:
+    """A `privacyReview` custom property naming the `reviewer` and the `reason`."""
+    review = prop.custom.get(PRIVACY_REVIEW)
+    if not isinstance(review, dict):
+        return False
+    return all(isinstance(review.get(k), str) and review[k].strip() for k in ("reviewer", "reason"))
+
+
+def _unprotected_restricted(prop: Property) -> bool:
+    """Restricted, said to be no personal data, `anonymization: none`, nobody signed it."""
+    return (
+        prop.classification == "restricted"
+        and not prop.is_personal
+        and prop.anonymization == "none"
+        and not _reviewed(prop)
+    )
+
+
 def _needs_anonymization(prop: Property) -> bool:
-    needs = prop.is_personal or is_sensitive_classification(prop.classification)
-    return needs and prop.anonymization is None
+    if prop.anonymization is None:
+        return prop.is_personal or is_sensitive_classification(prop.classification)
+    return _unprotected_restricted(prop)
+
+
+def _sensitive_project(project: Project) -> bool:
+    """The `data_sensitivity` answer is not `public` (no answers file: not public either)."""
+    return project.answers().get("data_sensitivity") != "public"
 
 
 def _needs_unit(prop: Property) -> bool:
@@ -298,11 +324,11 @@ def unique_names(project: Project) -> Iterator[Finding]:
 def anonymization_declared(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    Every property that is personal data (custom property `piiCategory` other than `none`) or classified `confidential` or `restricted` declares an `anonymization` custom property. In a contract with `status: draft`, [CON014](CON014.md) lists it instead, as part of the draft's to-do list.
+    Every property that is personal data (custom property `piiCategory` other than `none`) or classified `confidential` or `restricted` declares an `anonymization` custom property. A `restricted` property that declares `piiCategory: none` and `anonymization: none` also records the reviewer's decision in a `privacyReview` custom property (`reviewer` and `reason`). In a contract with `status: draft`, [CON014](CON014.md) lists it instead, as part of the draft's to-do list.
 
     ## Why it matters
 
-    A privacy reviewer signs off how each sensitive column is protected. A sensitive column without a declared anonymization has not been reviewed.
+    A privacy reviewer signs off how each sensitive column is protected. A sensitive column without a declared anonymization has not been reviewed. `restricted` is the most sensitive class: declaring such a column no personal data and leaving it unprotected is a decision somebody must own, not a default (`anonymization: none` otherwise satisfies [CON007](CON007.md), which asks nothing of data that is not personal).
 
     ## Example
 
@@ -330,11 +356,28 @@ def anonymization_declared(project: Project) -> Iterator[Finding]:
 
     ## How to fix
 
-    Ask the privacy reviewer which method applies (vocabulary in [the contract format](../formats/contract.md)). For a confidential column that holds no personal data, `none` is a valid declaration.
+    Ask the privacy reviewer which method applies (vocabulary in [the contract format](../formats/contract.md)). For a confidential column that holds no personal data, `none` is a valid declaration; for a restricted one, add the reviewer's `privacyReview`:
+
+    ```yaml
+              - property: anonymization
+                value: none
+              - property: privacyReview
+                value:
+                  reviewer: "@privacy-reviewer"
+                  reason: Lab measurement with no link to a person's identity.
+    ```
     """
     for contract in project.contracts:
         for prop in _finished_properties(contract):
-            if _needs_anonymization(prop):
+            if _unprotected_restricted(prop):
+                yield at(
+                    contract.document,
+                    _custom_pointer(prop, "anonymization"),
+                    f"property {prop.name!r} is classified restricted with `piiCategory: none` "
+                    "and `anonymization: none`: anonymize it, or record the reviewer's decision "
+                    f"in a `{PRIVACY_REVIEW}` custom property (reviewer, reason)",
+                )
+            elif _needs_anonymization(prop):
                 reason = (
                     f"personal data ({prop.pii_category})"
                     if prop.is_personal
@@ -731,14 +774,17 @@ def _placeholder_in(value: object) -> bool:
     return False
 
 
-def _draft_todos(contract: Contract, prop: Property) -> set[str]:
+def _draft_todos(contract: Contract, prop: Property, sensitive: bool) -> set[str]:
     raw = prop.raw
+    unclassified = prop.classification is None or (
+        sensitive and not prop.element and prop.pii_category is None
+    )
     todos = {
         "describe": not (prop.description or "").strip() or _placeholder_in(prop.description),
         "unit": _needs_unit(prop),
         "missing": _needs_missing_handling(prop),
         "confirm": _placeholder_in(raw.get("quality")),
-        "classify": prop.classification is None or _placeholder_in(raw.get("customProperties")),
+        "classify": unclassified or _placeholder_in(raw.get("customProperties")),
         "anonymize": _needs_anonymization(prop),
     }
     return {kind for kind, due in todos.items() if due}
@@ -758,7 +804,7 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
     | give the `unit` | domain expert | are numeric without a `unit` ([CON008](CON008.md)) |
     | say what the pipeline does with nulls | domain expert | are optional without `missingValues` handling ([CON009](CON009.md)) |
     | confirm the quality rules | domain expert | have a placeholder in a drafted quality rule (code list, share of missing values) |
-    | confirm the classification | privacy reviewer | have no `classification`, or a placeholder in their `customProperties` |
+    | confirm the classification | privacy reviewer | have no `classification` (or, unless the project's `data_sensitivity` is `public`, no `piiCategory`), or a placeholder in their `customProperties` |
     | choose the anonymization | privacy reviewer | are personal or sensitive without `anonymization` ([CON006](CON006.md)) |
 
     In a draft, [CON006](CON006.md), [CON008](CON008.md), [CON009](CON009.md) and
@@ -824,8 +870,9 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
         if not _is_draft(contract):
             continue
         todo: dict[str, list[Property]] = {kind: [] for kind, _who, _what in _DRAFT_TODOS}
+        sensitive = _sensitive_project(project)
         for prop in _properties(contract):
-            for kind in _draft_todos(contract, prop):
+            for kind in _draft_todos(contract, prop, sensitive):
                 todo[kind].append(prop)
         for kind, who, what in _DRAFT_TODOS:
             props = todo[kind]
@@ -986,3 +1033,145 @@ def relationships_resolve(project: Project) -> Iterator[Finding]:
                             f"relationship names {reference!r}, but no contract in the project "
                             "has that schema object and property",
                         )
+
+
+@rule("CON017", "Property declares no classification or no PII category")
+def classification_declared(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    In a project whose `data_sensitivity` answer (in `.copier-answers.yml`) is not
+    `public`, every property of a contract, at every depth (the fields of an
+    `object` too), declares both an ODCS `classification` and a `piiCategory`
+    custom property. Array items and map keys and values are part of their column
+    and take its declaration. A project without an answers file counts as not
+    public. In a contract with `status: draft`, [CON014](CON014.md) lists the
+    columns instead.
+
+    ## Why it matters
+
+    The privacy rules ([CON006](CON006.md), [CON007](CON007.md),
+    [FEA005](FEA005.md)) act on what a column declares. A column that declares
+    nothing is never asked for an anonymization, so a new column added without a
+    thought passes every check: in a project with non-public data, silence must
+    not mean "not personal".
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: ward
+            logicalType: string
+            required: true
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: ward
+            logicalType: string
+            required: true
+            classification: internal
+            customProperties:
+              - property: piiCategory
+                value: none
+    ```
+
+    ## How to fix
+
+    Ask the privacy reviewer for the column's classification and PII category
+    (vocabulary in [the contract format](../formats/contract.md)) and add both.
+    """
+    if not _sensitive_project(project):
+        return
+    for contract in project.contracts:
+        for prop in _finished_properties(contract):
+            if prop.element:
+                continue
+            missing = [
+                word
+                for word, absent in (
+                    ("`classification`", prop.classification is None),
+                    ("`piiCategory` custom property", prop.pii_category is None),
+                )
+                if absent
+            ]
+            if missing:
+                yield at(
+                    contract.document,
+                    prop.pointer,
+                    f"property {prop.path or prop.name!r} declares no {' and no '.join(missing)} "
+                    "(the project's data is not public: say how sensitive every column is)",
+                )
+
+
+@rule("CON018", "Personal-looking property is public or not PII without a privacy review")
+def personal_name_reviewed(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    A property whose name says it holds personal data (an email, phone, name,
+    address, birth date, national id, IP address, free text such as `notes` or
+    `comments`, or `<person>_id`; the words `charter new contract` drafts from,
+    listed in [the contract format](../formats/contract.md)) is not classified
+    `public` and not `piiCategory: none`, unless a `privacyReview` custom property
+    records who decided so and why.
+
+    ## Why it matters
+
+    A column named `email` marked public or not personal is usually a copy-paste
+    slip, and every privacy rule then lets it through. Sometimes it is right (a
+    generated row key named `patient_id`, a support mailbox); then the reviewer's
+    decision is written next to the column, where the next reader sees it.
+
+    ## Example
+
+    Fails (`governance/contracts/visits.odcs.yaml`):
+
+    ```yaml
+          - name: contact_email
+            logicalType: string
+            classification: public
+            customProperties:
+              - property: piiCategory
+                value: none
+    ```
+
+    Passes:
+
+    ```yaml
+          - name: contact_email
+            logicalType: string
+            classification: public
+            customProperties:
+              - property: piiCategory
+                value: none
+              - property: privacyReview
+                value:
+                  reviewer: "@privacy-reviewer"
+                  reason: The clinic's shared front-desk mailbox, published on its website.
+    ```
+
+    ## How to fix
+
+    If the column is personal, classify it and give its PII category (then
+    [CON006](CON006.md) asks for its anonymization). If it is not, ask the privacy
+    reviewer to record the decision in `privacyReview` (`reviewer`, `reason`).
+    """
+    for contract in project.contracts:
+        for prop in _properties(contract):
+            suggested = None if prop.element else pii_category(prop.name)
+            if suggested is None or _reviewed(prop):
+                continue
+            if prop.classification == "public":
+                claim, pointer = "classified public", prop.pointer
+            elif prop.pii_category == "none":
+                claim, pointer = "`piiCategory: none`", _custom_pointer(prop, "piiCategory")
+            else:
+                continue
+            yield at(
+                contract.document,
+                pointer,
+                f"property {prop.name!r} looks like personal data by its name ({suggested}) but "
+                f"is {claim}: correct it, or record the reviewer's decision in a "
+                f"`{PRIVACY_REVIEW}` custom property (reviewer, reason)",
+            )

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 
 from charter.findings import Finding
 from charter.formats import schema
+from charter.formats.columns import pii_category
 from charter.formats.vocabulary import ANONYMIZATION_STRENGTH
 from charter.project import RefStatus
 from charter.rules.registry import at, at_line, rule
 
 if TYPE_CHECKING:
     from charter.formats.catalog import Catalog, Feature
+    from charter.formats.contract import Property
     from charter.project import Project
 
 
@@ -338,3 +340,81 @@ def owner_and_description(project: Project) -> Iterator[Finding]:
                     pointer if pointer in catalog.document.values else feature.pointer,
                     f"{feature.key} has no {field}",
                 )
+
+
+def _source_property(project: Project, feature: Feature, column: str) -> Property | None:
+    """The property named `column` in a contract the feature reads, if any."""
+    for contract_id in dict.fromkeys(s.contract for s in feature.sources):
+        contract = project.contract_by_id(contract_id)
+        for obj in contract.schemas if contract else ():
+            if (prop := obj.property(column)) is not None:
+                return prop
+    return None
+
+
+@rule("FEA009", "Feature transform reads a column it does not declare as a source")
+def transform_reads_declared(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every column a feature's transform function names with `pl.col("x")` (or
+    `pl.col("a", "b")`, or `col(...)` imported from polars) is one of the feature's
+    `sources` or `joinKeys`. The function is read with `ast`, never run; column
+    names built at run time are not seen. When the undeclared column is personal
+    data (its contract says so, or its name looks personal), the message says so.
+
+    ## Why it matters
+
+    The lineage and every privacy rule on features ([FEA005](FEA005.md)) trust the
+    `sources` list. A transform that quietly reads `email` while declaring only
+    `age` carries personal data into the model with nobody asked to review it.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`, with `src/clinic/features.py`):
+
+    ```yaml
+        sources:
+          - contract: visits
+            property: age
+        transform:
+          ref: clinic.features:age_band
+    ```
+
+    ```python
+    def age_band() -> pl.Expr:
+        return pl.when(pl.col("email").is_null()).then(None).otherwise(pl.col("age") // 10)
+    ```
+
+    Passes:
+
+    ```python
+    def age_band() -> pl.Expr:
+        return pl.col("age") // 10
+    ```
+
+    ## How to fix
+
+    Declare the column as a source (and let [FEA005](FEA005.md) ask for the
+    anonymization it then needs), or stop reading it in the transform.
+    """
+    for catalog, feature in _features(project):
+        ref = feature.transform_ref
+        columns = project.transform_columns(ref) if ref else None
+        if not columns:
+            continue  # no ref, or FEA006 says why it cannot be read
+        declared = {s.property for s in feature.sources} | set(feature.join_keys)
+        pointer = f"{feature.pointer}/sources"
+        if pointer not in catalog.document.values:
+            pointer = feature.pointer
+        for column in dict.fromkeys(c for c, _line, _col in columns if c not in declared):
+            line = next(line for c, line, _col in columns if c == column)
+            prop = _source_property(project, feature, column)
+            category = prop.pii_category if prop is not None and prop.is_personal else None
+            category = category or pii_category(column)
+            personal = f" (personal data: {category})" if category else ""
+            yield at(
+                catalog.document,
+                pointer,
+                f"{feature.key}: transform {ref} reads column {column!r}{personal} on line "
+                f"{line} but does not declare it in `sources`",
+            )

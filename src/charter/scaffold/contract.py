@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from charter.scaffold.columns import is_id_like, pii_category
+from charter.formats.columns import is_id_like, pii_category
 from charter.scaffold.profile import ColumnProfile, DataProfile
 
 API_VERSION = "v3.1.0"

@@ -1,8 +1,9 @@
 """What a column's name suggests: an identifier, or personal data.
 
-A draft contract uses it to propose a primary key and to draft only personal
-columns at the project's data sensitivity; a person confirms both. The words
-live in `charter.formats.vocabulary`.
+A draft contract (`charter new contract`) uses it to propose a primary key and
+to draft only personal columns at the project's data sensitivity; the CON018
+rule uses it to stop a personal-looking column being `public` or `none` without
+a recorded privacy review. The words live in `charter.formats.vocabulary`.
 """
 
 from __future__ import annotations
