@@ -11,23 +11,11 @@ from huggingface_hub import ModelCard
 
 from charter.formats import card as card_format
 from charter.formats.source import FormatError
+from charter.rules.cards import REQUIRED_SECTIONS
 
 CARD = "governance/models/risk/card.md"
 
-BODY = "\n".join(
-    f"## {title}\n\nText.\n"
-    for title in (
-        "Model Details",
-        "Intended Use",
-        "Factors",
-        "Metrics",
-        "Evaluation Data",
-        "Training Data",
-        "Quantitative Analyses",
-        "Ethical Considerations",
-        "Caveats and Recommendations",
-    )
-)
+BODY = "\n".join(f"## {title}\n\nText.\n" for title in REQUIRED_SECTIONS)
 
 HUB_TEMPLATE_BODY = """# Model Card for risk
 
