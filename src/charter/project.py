@@ -55,6 +55,9 @@ _SKIP_DIRS |= {".ruff_cache", ".pytest_cache", ".mypy_cache", "site", "build", "
 
 _ARTIFACT_PATHS = ("contracts", "features", "models", "checklists")
 """Settings that name existing artifacts (runs and docs may not exist yet)."""
+_LISTS = ("select", "ignore", "card_sections")
+_PLUGIN_TABLE = re.compile(r"[a-z]{2,5}")
+"""A sub-table named like a lower-cased plugin prefix holds that plugin's settings."""
 
 
 @dataclass
@@ -70,6 +73,12 @@ class Config:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     stage: str = "review"
+    card_sections: list[str] = field(default_factory=lambda: list(card_format.MITCHELL_SECTIONS))
+    """The sections every model card needs (MOD003); Mitchell et al.'s nine by default."""
+    checklist_codes: str = checklist_format.CODE_PATTERN
+    """The pattern each `rules:` entry of a checklist matches (PRJ006)."""
+    plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Sub-tables (`[tool.charter.acme]`): a plugin's settings, checked by PRJ005."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +301,14 @@ class Project:
 
         return self._once("template", lambda: check_for_update(self.root))
 
+    def settings_line(self, table: str, key: str | None = None) -> int:
+        """The line of `key` in `[tool.charter.<table>]` of pyproject.toml (its header: no key)."""
+        pyproject = self.root / "pyproject.toml"
+        try:
+            return _toml_key_line(pyproject, key, f"tool.charter.{table}")
+        except (OSError, UnicodeDecodeError):
+            return 1
+
     def answers_commit_line(self) -> int:
         """The line of `_commit:` in the Copier answers file (1 when absent)."""
         from charter.template_updates import ANSWERS_FILE  # noqa: PLC0415
@@ -405,17 +422,19 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
             LoadProblem(pyproject, 1, 1, Kind.CONFIGURATION, "[tool.charter] must be a table")
         )
         return config
-    known = {f.name: f for f in fields(Config)}
+    known = {f.name: f for f in fields(Config) if f.name != "plugins"}
     for key, value in table.items():
         line = _toml_key_line(pyproject, key)
-        if key not in known:
+        if isinstance(value, dict) and _PLUGIN_TABLE.fullmatch(key):
+            config.plugins[key] = value
+        elif key not in known:
             problems.append(
                 LoadProblem(
                     pyproject, line, 1, Kind.CONFIGURATION, f"unknown [tool.charter] key {key!r}"
                 )
             )
         elif not _config_type_ok(key, value):
-            expected = "a list of strings" if key in ("select", "ignore") else "a string"
+            expected = _EXPECTED.get(key, "a string")
             problems.append(
                 LoadProblem(
                     pyproject,
@@ -440,19 +459,37 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
     return config
 
 
+_EXPECTED = {
+    "select": "a list of strings",
+    "ignore": "a list of strings",
+    "card_sections": "a list of section headings",
+    "stage": f"one of {', '.join(STAGES)}",
+    "checklist_codes": "a regular expression",
+}
+
+
 def _config_type_ok(key: str, value: Any) -> bool:
-    if key in ("select", "ignore"):
+    if key in _LISTS:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if key == "stage":
         return value in STAGES
+    if key == "checklist_codes":
+        try:
+            return isinstance(value, str) and re.compile(value) is not None
+        except re.error:
+            return False
     return isinstance(value, str)
 
 
-def _toml_key_line(pyproject: Path, key: str) -> int:
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+def _toml_key_line(pyproject: Path, key: str | None, table: str = "tool.charter") -> int:
+    """The line of `key =` in `[table]` (of the header itself for no key; 1 if not found)."""
     text = pyproject.read_text("utf-8")
-    start = text.find("[tool.charter]")
-    match = pattern.search(text, max(start, 0))
+    header = re.search(rf"^\s*\[\s*{re.escape(table)}\s*\]", text, re.MULTILINE)
+    start = header.start() if header else 0
+    if key is None:
+        return text.count("\n", 0, start) + 1 if header else 1
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    match = pattern.search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 

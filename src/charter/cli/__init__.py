@@ -79,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as error:  # a bug: one plain line, the traceback only with --debug
         name = " ".join(part for part in ("charter", args.command) if part)
+        from charter.rules.plugins import PluginError  # noqa: PLC0415 - only on errors
+
+        if isinstance(error, PluginError):  # an installed plugin is broken: not our bug
+            print(f"{name}: {error}", file=sys.stderr)
+            return EXIT_ERROR
         if args.debug:
             traceback.print_exc()
         print(f"{name}: internal error: {type(error).__name__}: {error}", file=sys.stderr)

@@ -31,6 +31,33 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 GOVERNANCE_POINTER = "/governance"
 
+MITCHELL_SECTIONS = {
+    "Model Details": ("model details",),
+    "Intended Use": ("intended use", "uses", "intended uses", "intended uses and limitations"),
+    "Factors": ("factors", "testing data, factors and metrics"),
+    "Metrics": ("metrics", "testing data, factors and metrics"),
+    "Evaluation Data": (
+        "evaluation data",
+        "testing data",
+        "testing data, factors and metrics",
+        "training and evaluation data",
+    ),
+    "Training Data": ("training data", "training and evaluation data"),
+    "Quantitative Analyses": ("quantitative analyses", "results", "evaluation results"),
+    "Ethical Considerations": ("ethical considerations", "bias, risks, and limitations"),
+    "Caveats and Recommendations": (
+        "caveats and recommendations",
+        "bias, risks, and limitations",
+        "recommendations",
+    ),
+}
+"""Mitchell et al. (2019) sections -> accepted headings.
+
+Besides Mitchell's names: the headings of huggingface_hub's default model-card
+template (its "Bias, Risks, and Limitations" covers both ethical considerations
+and caveats) and of the cards transformers' Trainer writes.
+"""
+
 PLACEHOLDER = re.compile(r"TODO\([^)\n]*\)|\[More Information Needed\]")
 """`TODO(role): ...` is Charter's placeholder; the second is the Hugging Face template's."""
 

@@ -15,6 +15,9 @@ from charter.constants import STAGES
 from charter.formats.markdown import MarkdownFile, parse
 from charter.formats.source import Document, read_text
 
+CODE_PATTERN = r"^[A-Z]{2,5}[0-9]{0,3}$"
+"""The default `checklist_codes`: a rule code or prefix, Charter's or a plugin's (ACME001)."""
+
 
 @dataclass
 class Checklist:

@@ -23,14 +23,20 @@ if TYPE_CHECKING:
     from charter.findings import Finding
     from charter.project import Project
 
-_NOT_RULES = {"registry", "pages"}
+_NOT_RULES = {"registry", "pages", "plugins"}
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every registered rule, by code (imports the rule modules on first call)."""
+    """Every registered rule, by code: Charter's modules, then the installed plugins.
+
+    Raises `plugins.PluginError` for a plugin that cannot be loaded as it is.
+    """
     for module in pkgutil.iter_modules(__path__):
         if not module.name.startswith("_") and module.name not in _NOT_RULES:
             importlib.import_module(f"{__name__}.{module.name}")
+    from charter.rules.plugins import plugins  # noqa: PLC0415 - after the built-in rules
+
+    plugins()
     return dict(sorted(RULES.items()))
 
 

@@ -8,38 +8,14 @@ from typing import TYPE_CHECKING
 
 from charter.findings import Finding
 from charter.formats import schema
-from charter.formats.card import GOVERNANCE_POINTER
+from charter.formats.card import GOVERNANCE_POINTER, MITCHELL_SECTIONS
 from charter.rules.registry import at, at_line, first_mention, rule
 
 if TYPE_CHECKING:
     from charter.project import Project
 
-REQUIRED_SECTIONS = {
-    "Model Details": ("model details",),
-    "Intended Use": ("intended use", "uses", "intended uses", "intended uses and limitations"),
-    "Factors": ("factors", "testing data, factors and metrics"),
-    "Metrics": ("metrics", "testing data, factors and metrics"),
-    "Evaluation Data": (
-        "evaluation data",
-        "testing data",
-        "testing data, factors and metrics",
-        "training and evaluation data",
-    ),
-    "Training Data": ("training data", "training and evaluation data"),
-    "Quantitative Analyses": ("quantitative analyses", "results", "evaluation results"),
-    "Ethical Considerations": ("ethical considerations", "bias, risks, and limitations"),
-    "Caveats and Recommendations": (
-        "caveats and recommendations",
-        "bias, risks, and limitations",
-        "recommendations",
-    ),
-}
-"""Mitchell et al. (2019) sections -> accepted headings.
-
-Besides Mitchell's names: the headings of huggingface_hub's default model-card
-template (its "Bias, Risks, and Limitations" covers both ethical considerations
-and caveats) and of the cards transformers' Trainer writes.
-"""
+REQUIRED_SECTIONS = MITCHELL_SECTIONS
+"""The default `card_sections` and the headings accepted for each (formats.card)."""
 
 
 def _normal(title: str) -> str:
@@ -164,7 +140,7 @@ def governance_block(project: Project) -> Iterator[Finding]:
 def required_sections(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    The card has a heading for each of the nine sections of Mitchell et al. (2019): Model Details, Intended Use, Factors, Metrics, Evaluation Data, Training Data, Quantitative Analyses, Ethical Considerations, Caveats and Recommendations. The headings of huggingface_hub's default template are accepted for the sections they cover (Uses; Testing Data, Factors & Metrics; Results; Bias, Risks, and Limitations for both Ethical Considerations and Caveats), ignoring case, `&` for "and" and "[optional]" marks; the full list is in [Model cards](../formats/model-card.md#sections).
+    The card has a heading for each of the nine sections of Mitchell et al. (2019): Model Details, Intended Use, Factors, Metrics, Evaluation Data, Training Data, Quantitative Analyses, Ethical Considerations, Caveats and Recommendations. The headings of huggingface_hub's default template are accepted for the sections they cover (Uses; Testing Data, Factors & Metrics; Results; Bias, Risks, and Limitations for both Ethical Considerations and Caveats), ignoring case, `&` for "and" and "[optional]" marks; the full list is in [Model cards](../formats/model-card.md#sections). An organisation sets its own list with `card_sections = [...]` under `[tool.charter]` in `pyproject.toml`: a Mitchell section keeps its accepted headings, any other section needs a heading of its name.
 
     ## Why it matters
 
@@ -198,15 +174,20 @@ def required_sections(project: Project) -> Iterator[Finding]:
 
     Add the section, even if it says why it does not apply.
     """
+    sections = {
+        section: {_normal(h) for h in (section, *REQUIRED_SECTIONS.get(section, ()))}
+        for section in project.config.card_sections
+    }
     for card in project.cards:
         titles = {_normal(h.title) for h in card.headings()}
-        for section, accepted in REQUIRED_SECTIONS.items():
-            if not titles & set(accepted):
+        for section, accepted in sections.items():
+            if not titles & accepted:
+                source = " (Mitchell et al. 2019)" if section in REQUIRED_SECTIONS else ""
                 yield at_line(
                     card.path,
                     card.markdown.body_line,
                     1,
-                    f"no '{section}' section (Mitchell et al. 2019); add a heading for it",
+                    f"no '{section}' section{source}; add a heading for it",
                 )
 
 

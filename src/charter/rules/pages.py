@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from charter.rules.registry import FAMILIES, Rule
+from charter.rules.registry import FAMILIES, Rule, family_name
 
 INDEX_INTRO = """\
 # Rule index
@@ -58,9 +58,9 @@ def page(rule: Rule) -> str:
 
 
 def index(rules: dict[str, Rule]) -> str:
-    """The rule index: one table per family, in the order of `FAMILIES`."""
+    """The rule index: one table per family, Charter's in the order of `FAMILIES`, then plugins'."""
     parts = [INDEX_INTRO]
-    others = {r.family: r.family for r in rules.values() if r.family not in FAMILIES}
+    others = {r.family: family_name(r.family) for r in rules.values() if r.family not in FAMILIES}
     for prefix, family in {**FAMILIES, **dict(sorted(others.items()))}.items():
         members = [r for r in rules.values() if r.family == prefix]
         if not members:
@@ -116,7 +116,7 @@ def describe(rule: Rule) -> dict[str, str]:
         "severity": rule.severity,
         "stage": rule.stage,
         "family": rule.family,
-        "family_name": FAMILIES.get(rule.family, rule.family),
+        "family_name": family_name(rule.family),
         "explanation": rule.doc,
     }
 

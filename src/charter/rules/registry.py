@@ -6,11 +6,14 @@ matters, ## Example, ## How to fix), so `docs/rules/` is generated from here.
 The rule never names its own code: `Rule.findings` stamps the code and the
 severity on what the function yields, so the two can never disagree.
 Any module in `charter.rules` (not starting with `_`) is imported by
-`all_rules()`, so adding a rule family is adding one module.
+`all_rules()`, so adding a rule family is adding one module. An organisation's
+own families come from installed plugins (`charter.rules.plugins`), which
+register with the same decorator under a code prefix of their own.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +37,9 @@ FAMILIES = {
     "PIP": "Pipelines (DVC)",
 }
 """Charter's code prefixes -> family name, in the order the rule index lists them."""
+
+PLUGIN_FAMILIES: dict[str, str] = {}
+"""Plugin code prefixes -> family name (their `FAMILY`), filled as plugins load."""
 
 PROBLEM_CODES = {
     Kind.UNREADABLE: "PRJ001",
@@ -75,6 +81,18 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 
+_LOADING: list[tuple[str, str]] = []
+"""While a plugin module imports: (its code prefix, its name), so `rule` can check codes."""
+
+
+class RuleCodeError(ValueError):
+    """A rule code registered twice, or a plugin's code outside its own prefix."""
+
+
+def family_name(prefix: str) -> str:
+    """The family name the rule index shows for a code prefix."""
+    return FAMILIES.get(prefix) or PLUGIN_FAMILIES.get(prefix) or prefix
+
 
 def rule(
     code: str, summary: str, *, severity: str = ERROR, stage: str = "review"
@@ -82,10 +100,19 @@ def rule(
     """Register the decorated function as the check for `code`."""
 
     def register(check: Check) -> Check:
+        owner = _LOADING[-1] if _LOADING else None
+        if owner is not None and not re.fullmatch(rf"{owner[0]}[0-9]{{3}}", code):
+            raise RuleCodeError(
+                f"plugin {owner[1]} registers rule {code}, outside its prefix {owner[0]} "
+                f"(its codes must be {owner[0]}001 to {owner[0]}999)"
+            )
         if code in RULES:
-            raise ValueError(f"rule code {code} registered twice")
+            first = RULES[code].check.__module__
+            raise RuleCodeError(
+                f"rule code {code} is claimed twice: by {first} and by {check.__module__}"
+            )
         if stage not in STAGES:
-            raise ValueError(f"rule {code}: unknown stage {stage!r}")
+            raise RuleCodeError(f"rule {code}: unknown stage {stage!r}")
         RULES[code] = Rule(code, summary, check, severity, stage)
         return check
 

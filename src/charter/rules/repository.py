@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from charter.findings import WARNING, Finding
 from charter.formats import schema
 from charter.formats.card import PLACEHOLDER
 from charter.formats.source import Kind, pointer_join
+from charter.rules import plugins
 from charter.rules.registry import RULES, at, at_line, problems_of, rule
 
 if TYPE_CHECKING:
@@ -173,7 +175,7 @@ def rejected_hunk(project: Project) -> Iterator[Finding]:
 def configuration(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    `[tool.charter]` in `pyproject.toml` is readable and has only known keys of the right type: `contracts`, `features`, `models`, `checklists`, `runs`, `docs` (strings), `select`, `ignore` (lists of codes) and `stage` (`review` or `production`). The artifact locations it names explicitly (`contracts`, `features`, `models`, `checklists`) exist.
+    `[tool.charter]` in `pyproject.toml` is readable and has only known keys of the right type: `contracts`, `features`, `models`, `checklists`, `runs`, `docs` (strings), `select`, `ignore` (lists of codes), `stage` (`review` or `production`), `card_sections` (a list of headings) and `checklist_codes` (a regular expression). The artifact locations it names explicitly (`contracts`, `features`, `models`, `checklists`) exist. A sub-table such as `[tool.charter.acme]` holds the settings of the installed rule plugin with that prefix (ACME) and must match the schema the plugin ships; a sub-table no installed plugin claims is an error.
 
     ## Why it matters
 
@@ -201,14 +203,36 @@ def configuration(project: Project) -> Iterator[Finding]:
 
     Fix the key name or the value's type at the reported line.
     """
-    return problems_of(project, Kind.CONFIGURATION)
+    yield from problems_of(project, Kind.CONFIGURATION)
+    installed = plugins.plugins()
+    for table, settings in project.config.plugins.items():
+        plugin = installed.get(table.upper())
+        if plugin is None:
+            yield at_line(
+                project.root / "pyproject.toml",
+                project.settings_line(table),
+                1,
+                f"unknown [tool.charter.{table}] table: no installed rule plugin has the "
+                f"prefix {table.upper()}",
+            )
+            continue
+        for path, message in plugins.settings_problems(plugin, settings):
+            key = next((str(part) for part in path), None)
+            where = "/".join(str(part) for part in path)
+            yield at_line(
+                project.root / "pyproject.toml",
+                project.settings_line(table, key),
+                1,
+                f"[tool.charter.{table}]{' ' + where if where else ''}: {message} "
+                f"(settings of plugin {plugin.distribution})",
+            )
 
 
 @rule("PRJ006", "Checklist front matter is invalid or names an unknown rule", severity=WARNING)
 def checklist_front_matter(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    Each checklist's front matter matches `checklist.schema.json` (apiVersion, kind, stage, rules) and every entry of `rules:` is a known rule code or prefix. This is a warning.
+    Each checklist's front matter matches `checklist.schema.json` (apiVersion, kind, stage, rules) and every entry of `rules:` is a known rule code or prefix, Charter's or an installed plugin's, that matches `checklist_codes` of `[tool.charter]` (default `^[A-Z]{2,5}[0-9]{0,3}$`: two to five capital letters and up to three digits, so `ACME001` is a code). This is a warning.
 
     ## Why it matters
 
@@ -242,12 +266,19 @@ def checklist_front_matter(project: Project) -> Iterator[Finding]:
 
     Use codes and prefixes from the [rule index](index.md).
     """
+    pattern = re.compile(project.config.checklist_codes)
     for checklist in project.checklists:
         document = checklist.document
         for problem in schema.validate(document, schema.CHECKLIST_SCHEMA):
             yield at_line(checklist.path, problem.line, problem.col, problem.message)
         for code, pointer in checklist.rules:
-            if not any(known.startswith(code) for known in RULES):
+            if not pattern.search(code):
+                yield at(
+                    document,
+                    pointer,
+                    f"{code!r} does not match checklist_codes {pattern.pattern!r} of [tool.charter]",
+                )
+            elif not any(known.startswith(code) for known in RULES):
                 yield at(document, pointer, f"no rule code starts with {code!r}")
 
 
