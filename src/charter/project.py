@@ -484,7 +484,7 @@ def _config_type_ok(key: str, value: Any) -> bool:
 def _toml_key_line(pyproject: Path, key: str | None, table: str = "tool.charter") -> int:
     """The line of `key =` in `[table]` (of the header itself for no key; 1 if not found)."""
     text = pyproject.read_text("utf-8")
-    header = re.search(rf"^\s*\[\s*{re.escape(table)}\s*\]", text, re.MULTILINE)
+    header = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
     start = header.start() if header else 0
     if key is None:
         return text.count("\n", 0, start) + 1 if header else 1

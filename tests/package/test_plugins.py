@@ -1,0 +1,211 @@
+"""Rule plugins: an installed package's `charter.rules` entry point adds a rule family.
+
+Each test installs plugins into a temporary folder as an installer lays them
+out (module plus `.dist-info`) and runs the real `charter` with that folder on
+PYTHONPATH, so discovery goes through importlib.metadata like in a project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from checking import charter, copy_good, edit
+from plugin_package import install, install_acme, tiny_rule
+
+from charter.formats.card import MITCHELL_SECTIONS
+from charter.project import Config
+
+CONTRACT = "governance/contracts/visits.odcs.yaml"
+
+
+def run(project: Path, site: Path, *args: str):
+    path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    return charter(*args, cwd=project, env={"PYTHONPATH": path})
+
+
+def check_json(project: Path, site: Path, *args: str) -> tuple[int, list[dict]]:
+    result = run(project, site, "check", "--format", "json", *args)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def add_settings(project: Path, text: str) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text("utf-8") + "\n" + text, "utf-8")
+
+
+@pytest.fixture
+def acme(tmp_path):
+    return copy_good(tmp_path), install_acme(tmp_path / "site")
+
+
+@pytest.mark.fails_with("ACME001")
+def test_plugin_rules_run_in_check_with_their_code_and_place(acme):
+    project, site = acme
+    code, found = check_json(project, site, "--select", "ACME")
+    assert code == 1
+    assert [(f["code"], f["path"], f["severity"]) for f in found] == [
+        ("ACME001", CONTRACT, "error"),
+        ("ACME002", CONTRACT, "warning"),
+    ]
+    assert "Cardiology, Oncology, Radiology" in found[0]["message"]  # the schema's default
+
+
+def test_plugin_settings_come_from_its_table(acme):
+    project, site = acme
+    edit(project / CONTRACT, "apiVersion:", "domain: Clinic\napiVersion:")
+    add_settings(project, '[tool.charter.acme]\ndomains = ["Clinic"]\n')
+    code, found = check_json(project, site, "--select", "ACME001,PRJ005")
+    assert (code, found) == (0, [])
+
+
+@pytest.mark.fails_with("PRJ005")
+def test_invalid_plugin_settings_are_a_configuration_finding(acme):
+    project, site = acme
+    add_settings(project, '[tool.charter.acme]\ndomains = "Clinic"\ncolour = 1\n')
+    lines = (project / "pyproject.toml").read_text().splitlines()
+    code, found = check_json(project, site, "--select", "PRJ005")
+    assert code == 1
+    located = {(f["line"], f["message"].split(":")[0]) for f in found}
+    assert located == {
+        (lines.index('domains = "Clinic"') + 1, "[tool.charter.acme] domains"),
+        (lines.index("[tool.charter.acme]") + 1, "[tool.charter.acme]"),
+    }
+    assert all("acme-charter-rules" in f["message"] for f in found)
+
+
+def test_a_settings_table_no_plugin_claims_is_an_error(tmp_path):
+    project = copy_good(tmp_path)
+    add_settings(project, "[tool.charter.acme]\ndomains = []\n")
+    code, found = check_json(project, tmp_path / "empty-site", "--select", "PRJ005")
+    assert code == 1
+    assert [f["message"] for f in found] == [
+        "unknown [tool.charter.acme] table: no installed rule plugin has the prefix ACME"
+    ]
+
+
+def test_rule_pages_and_index_include_plugin_rules(acme, tmp_path):
+    project, site = acme
+    result = run(project, site, "rule", "--write-docs", str(tmp_path / "rules"))
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "rules" / "ACME001.md").read_text()
+    assert page.startswith("# ACME001: Data contract names no Acme business domain\n")
+    assert "## Why it matters" in page
+    assert "Severity: **warning**" in (tmp_path / "rules" / "ACME002.md").read_text()
+    index = (tmp_path / "rules" / "index.md").read_text()
+    assert "## ACME: Acme Health" in index
+    assert index.index("## PIP:") < index.index("## ACME:")
+    listed = json.loads(run(project, site, "rule", "--all", "--output-format", "json").stdout)
+    assert {r["code"]: r["family_name"] for r in listed}["ACME002"] == "Acme Health"
+
+
+def broken(site: Path, *plugins: tuple[str, str, str, str]) -> Path:
+    for dist, prefix, module, source in plugins:
+        install(site, dist, prefix, module, source)
+    return site
+
+
+@pytest.mark.parametrize(
+    ("plugins", "message"),
+    [
+        (
+            [("tiny-a", "TINY", "tiny_a", tiny_rule()), ("tiny-b", "TINY", "tiny_b", tiny_rule())],
+            "charter check: plugins tiny-a and tiny-b both claim the prefix TINY: uninstall one",
+        ),
+        (
+            [("tiny-a", "TINY", "tiny_a", tiny_rule()), ("tiny-b", "TINX", "tiny_b", tiny_rule())],
+            "charter check: plugin TINX (tiny-b) registers rule TINY001, outside its prefix "
+            "TINX (its codes must be TINX001 to TINX999)",
+        ),
+        (
+            [("tiny-a", "TINY", "tiny_a", tiny_rule("PRJ039"))],
+            "charter check: plugin TINY (tiny-a) registers rule PRJ039, outside its prefix "
+            "TINY (its codes must be TINY001 to TINY999)",
+        ),
+        (
+            [("tiny-a", "Tiny", "tiny_a", tiny_rule())],
+            "charter check: plugin Tiny (tiny-a): its entry point name 'Tiny' must be its rule "
+            "code prefix, two to five capital letters (for example ACME)",
+        ),
+        (
+            [("tiny-a", "MOD", "tiny_a", tiny_rule("MOD100", "MOD"))],
+            "charter check: plugin MOD (tiny-a): the prefix MOD is Charter's own",
+        ),
+        (
+            [("tiny-a", "TINY", "tiny_a", "import no_such_module\n")],
+            "charter check: plugin TINY (tiny-a): cannot import tiny_a: "
+            "ModuleNotFoundError: No module named 'no_such_module'",
+        ),
+    ],
+    ids=["one-prefix-twice", "code-of-another-plugin", "charter-code", "bad-prefix",
+         "charter-prefix", "import-error"],
+)  # fmt: skip
+def test_a_broken_plugin_is_one_sentence_and_exit_2(tmp_path, plugins, message):
+    project = copy_good(tmp_path)
+    result = run(project, broken(tmp_path / "site", *plugins), "check")
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")
+
+
+def test_checklists_accept_plugin_codes(acme):
+    project, site = acme
+    checklist = project / "governance/checklists/ready-for-production.md"
+    edit(checklist, "rules: [MOD004]", "rules: [MOD004, ACME001, ACME]")
+    assert check_json(project, site, "--select", "PRJ006") == (0, [])
+    # Without the plugin the codes are unknown, not malformed.
+    _code, found = check_json(project, project / "no-site", "--select", "PRJ006")
+    assert [f["message"] for f in found] == [
+        "no rule code starts with 'ACME001'",
+        "no rule code starts with 'ACME'",
+    ]
+
+
+@pytest.mark.fails_with("PRJ006")
+def test_checklist_codes_is_a_setting(tmp_path):
+    project = copy_good(tmp_path)
+    edit(
+        project / "pyproject.toml",
+        'docs = "docs"',
+        'docs = "docs"\nchecklist_codes = "^[A-Z]{3}[0-9]{3}$"',
+    )
+    _code, found = check_json(project, tmp_path, "--select", "PRJ006,PRJ005")
+    messages = sorted(f["message"] for f in found)
+    assert messages == [
+        f"{code!r} does not match checklist_codes '^[A-Z]{{3}}[0-9]{{3}}$' of [tool.charter]"
+        for code in ("CON", "FEA", "PRJ")
+    ]
+
+
+@pytest.mark.fails_with("MOD003")
+def test_card_sections_is_a_setting(tmp_path):
+    project = copy_good(tmp_path)
+    sections = '["Model Details", "Intended Use", "Clinical Safety"]'
+    edit(project / "pyproject.toml", 'docs = "docs"', f'docs = "docs"\ncard_sections = {sections}')
+    _code, found = check_json(project, tmp_path, "--select", "MOD003,PRJ005")
+    assert [f["message"] for f in found] == ["no 'Clinical Safety' section; add a heading for it"]
+    card = project / "governance/models/risk/card.md"
+    card.write_text(card.read_text() + "\n## Clinical safety\n\nReviewed by the safety board.\n")
+    assert check_json(project, tmp_path, "--select", "MOD003,PRJ005") == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('card_sections = "Model Details"', "card_sections must be a list of section headings"),
+        ('checklist_codes = "^[A-Z"', "checklist_codes must be a regular expression"),
+    ],
+)  # fmt: skip
+def test_wrong_card_and_checklist_settings(tmp_path, setting, message):
+    project = copy_good(tmp_path)
+    edit(project / "pyproject.toml", 'docs = "docs"', f'docs = "docs"\n{setting}')
+    code, found = check_json(project, tmp_path, "--select", "PRJ005")
+    assert (code, [f["message"] for f in found]) == (1, [f"[tool.charter] {message}"])
+
+
+def test_the_default_settings_are_todays_constants():
+    config = Config()
+    assert config.card_sections == list(MITCHELL_SECTIONS)
+    assert len(config.card_sections) == 9
+    assert config.checklist_codes == "^[A-Z]{2,5}[0-9]{0,3}$"
