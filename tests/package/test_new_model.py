@@ -134,3 +134,22 @@ def test_card_stub_refuses_a_task_that_is_not_a_task_id(project: Path) -> None:
     assert "invalid task 'Tabular Classification'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project / "governance/models/species").exists()
+
+
+def test_card_stub_has_the_sections_the_project_requires(project: Path) -> None:
+    """`card_sections` adds sections: the new card names them, so MOD003 accepts it."""
+    pyproject = project / "pyproject.toml"
+    required = '["Model Details", "Intended Use", "Clinical Safety"]'
+    pyproject.write_text(pyproject.read_text().replace(
+        "[tool.charter]\n", f"[tool.charter]\ncard_sections = {required}\n", 1
+    ))  # fmt: skip
+    assert charter("new", "model", "readmission", cwd=project).returncode == 0
+    target = project / "governance/models/readmission/card.md"
+    assert "\n## Clinical Safety\n\nTODO(model-owner): clinical safety of readmission.\n" in (
+        target.read_text()
+    )
+    check = charter("check", "--select", "MOD003,PRJ005", cwd=project)
+    assert check.stdout.splitlines() == [  # the older card lacks it, the new one has it
+        "governance/models/risk_model/card.md:27:1: MOD003 no 'Clinical Safety' section; "
+        "add a heading for it"
+    ]

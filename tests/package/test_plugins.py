@@ -42,7 +42,6 @@ def acme(tmp_path):
     return copy_good(tmp_path), install_acme(tmp_path / "site")
 
 
-@pytest.mark.fails_with("ACME001")
 def test_plugin_rules_run_in_check_with_their_code_and_place(acme):
     project, site = acme
     code, found = check_json(project, site, "--select", "ACME")

@@ -97,7 +97,6 @@ def project(templates, tmp_path_factory):
     return project
 
 
-@pytest.mark.fails_with("ACME001")
 def test_overlay_copy_adds_the_plugin_settings_and_files(project):
     assert answers(project, ".copier-answers.yml")["_commit"] == f"v{TEST_VERSION}"
     acme = answers(project, ".copier-answers.acme.yml")

@@ -46,7 +46,6 @@ def set_settings(project, text: str) -> None:
     pyproject.write_text(body.rstrip("\n") + "\n\n[tool.charter.tiny]\n" + text)
 
 
-@pytest.mark.fails_with("TINY001")
 def test_the_plugin_is_locked_and_its_rule_runs(project):
     lock = (project / "uv.lock").read_text()
     assert 'name = "tiny-rules"' in lock

@@ -79,7 +79,13 @@ def new_model(project: Project, name: str, task: str = DEFAULT_TASK) -> Path:
         or "TODO(model-owner): @handle or email"
     )
     text = card_text(
-        name, owner, features, project.contracts, answer(answers, "license"), task=task
+        name,
+        owner,
+        features,
+        project.contracts,
+        answer(answers, "license"),
+        task=task,
+        sections=project.config.card_sections,
     )
     _check_card(text, target)
     write_new(target, text)

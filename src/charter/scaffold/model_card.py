@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from charter.constants import API_VERSION, DEFAULT_TASK
+from charter.formats.card import MITCHELL_SECTIONS
 from charter.formats.catalog import Catalog, Feature
 from charter.formats.contract import Contract
 
@@ -52,8 +53,13 @@ def card_text(
     license_answer: str | None = None,
     *,
     task: str = DEFAULT_TASK,
+    sections: list[str] | None = None,
 ) -> str:
-    """The whole card: front matter (Hugging Face keys plus `governance:`) and body."""
+    """The whole card: front matter (Hugging Face keys plus `governance:`) and body.
+
+    `sections` (the project's `card_sections`) adds a placeholder for each
+    required section that is not one of Mitchell et al.'s, which the body has.
+    """
     read = sorted({source.contract for feature in features for source in feature.sources})
     front_matter: dict[str, Any] = {
         "license": HF_LICENSES.get(license_answer or "", "other"),
@@ -76,6 +82,9 @@ def card_text(
         contracts=contract_list(read, contracts),
         personal=personal_list(features, contracts),
     )
+    extra = [s for s in sections or () if s not in MITCHELL_SECTIONS]
+    for section in extra:
+        text += f"\n## {section}\n\nTODO(model-owner): {section.lower()} of {name}.\n"
     header = yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{header}---\n\n{text}"
 
