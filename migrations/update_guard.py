@@ -118,7 +118,7 @@ def before(template: str, answers_file: str) -> int:
     source = template_source(template, old_ref, str(head_answers.get("_src_path", template)))
     try:
         render(source, old_ref, head_answers, state / "old")
-    except Exception as error:  # noqa: BLE001 - any failure: stop before anything is lost
+    except Exception as error:
         print(
             f"charter: could not render the project's recorded template version {old_ref} "
             f"({error}); the update was stopped so that no edit can be lost. Check `_src_path` "
@@ -219,7 +219,7 @@ def record_unconfirmed(answers_file: str, names: list[str]) -> None:
     path.write_text(text, "utf-8")
 
 
-def after(template: str, answers_file: str) -> int:  # noqa: C901, PLR0912, PLR0915 - one report
+def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one report
     state = state_dir()
     try:
         record = json.loads((state / "before.json").read_text("utf-8"))
@@ -232,7 +232,7 @@ def after(template: str, answers_file: str) -> int:  # noqa: C901, PLR0912, PLR0
     try:
         render(template, new_ref, answers, new_dir)
         new = files_of(new_dir)
-    except Exception as error:  # noqa: BLE001 - the edits are kept either way
+    except Exception as error:
         print(f"charter: could not render {new_ref} to compare ({error})", file=sys.stderr)
         new = {}
     old = files_of(state / "old")

@@ -35,8 +35,7 @@ review_cadence:
     - yearly
 """
 STANDARDS_110 = (
-    "The review checklist is `governance/checklists/review.md`; "
-    "`ready-for-production.md` is gone.",
+    "The review checklist is `governance/checklists/review.md`; `ready-for-production.md` is gone.",
     "New question `review_cadence`: how often the model card is reviewed.",
 )
 STANDARDS_120 = ("The README names the review cadence.",)
