@@ -38,6 +38,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -46,6 +47,7 @@ STATE = "charter-update"
 UNCONFIRMED = "_charter_unconfirmed"
 NOTES_LIMIT = 60_000  # a pull request's description holds 65,536 characters
 RENAME_SIMILARITY = 0.6
+EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
 
 
 def git(*args: str, stdin: str | None = None, check: bool = True) -> str:
@@ -144,8 +146,17 @@ def before(template: str, answers_file: str) -> int:
         answers_now = load_yaml(Path(answers_file).read_text("utf-8"))
     except OSError:
         answers_now = {}
+    # Renames the migrations above staged (the tree was clean before): Copier
+    # merges those files with an empty base, so `after` merges them again
+    # with the real one, the old name's pristine text.
+    renames = []
+    for line in git("diff", "--cached", "--name-status", "-M", "HEAD").splitlines():
+        status, *paths = line.split("\t")
+        if status.startswith("R") and len(paths) == 2 and paths[0] in files_of(state / "old"):
+            renames.append(paths)
     record = {
         "old_ref": old_ref,
+        "renames": renames,
         "changed": changed,
         "missing": missing,
         "answered": sorted(k for k in answers_now if not str(k).startswith("_")),
@@ -194,6 +205,71 @@ def keep_as_conflict(rel: str, kept: Path, base: Path, prefix: str) -> None:
         "--index-info",
         stdin=f"0 {'0' * 40}\t{path}\n{mode} {theirs_base} 1\t{path}\n{mode} {ours} 2\t{path}\n",
     )
+
+
+def unmerged_stages(rel: str) -> dict[str, str]:
+    """Stage number -> blob of an unmerged path (empty when it is not unmerged)."""
+    stages = {}
+    for line in git("ls-files", "--stage", "--unmerged", "--", rel).splitlines():
+        meta, _, _ = line.partition("\t")
+        _, blob, stage = meta.split()
+        stages[stage] = blob
+    return stages
+
+
+def merge_with_real_base(new_rel: str, base: Path) -> bool | None:
+    """Merge a renamed file again, with its old name's pristine text as the base.
+
+    True when that merges cleanly (the file is staged), False when conflicts
+    remain (now only the real ones), None when there was nothing to do.
+    """
+    stages = unmerged_stages(new_rel)
+    if not stages or stages.get("1", EMPTY_BLOB) != EMPTY_BLOB or "2" not in stages:
+        return None
+    with tempfile.TemporaryDirectory() as scratch:
+        ours, theirs = Path(scratch, "ours"), Path(scratch, "theirs")
+        ours.write_bytes(
+            subprocess.run(
+                ["git", "cat-file", "blob", stages["2"]], capture_output=True, check=True
+            ).stdout
+        )
+        if "3" in stages:
+            theirs.write_bytes(
+                subprocess.run(
+                    ["git", "cat-file", "blob", stages["3"]], capture_output=True, check=True
+                ).stdout
+            )
+        else:
+            theirs.write_bytes(b"")
+        merged = subprocess.run(
+            [
+                "git",
+                "merge-file",
+                "-p",
+                "-L",
+                "before updating",
+                "-L",
+                "last update",
+                "-L",
+                "after updating",
+                str(ours),
+                str(base),
+                str(theirs),
+            ],
+            capture_output=True,
+            check=False,
+        )
+    if merged.returncode < 0:
+        return None
+    Path(new_rel).write_bytes(merged.stdout)
+    if merged.returncode == 0:
+        git("add", "--", new_rel)
+        return True
+    real_base = git("hash-object", "-w", "--", str(base)).strip()
+    mode = git("ls-files", "--stage", "--unmerged", "--", new_rel).split()[0]
+    prefix = git("rev-parse", "--show-prefix").strip()
+    git("update-index", "--index-info", stdin=f"{mode} {real_base} 1\t{prefix}{new_rel}\n")
+    return False
 
 
 def load_changelog_module(template: str):
@@ -256,6 +332,17 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
                 f"or let it go (`git rm {rel}`)."
             )
 
+    remerged = []
+    for old_rel, new_rel in record.get("renames", []):
+        outcome = merge_with_real_base(new_rel, state / "old" / old_rel)
+        if outcome is True:
+            remerged.append(f"- `{new_rel}` (was `{old_rel}`): merged cleanly.")
+        elif outcome is False:
+            remerged.append(
+                f"- `{new_rel}` (was `{old_rel}`): conflicts remain, now only where both "
+                "sides changed the same lines."
+            )
+
     unapplied = []
     for rel in record["missing"]:
         if rel not in new or rel not in old or Path(rel).exists():
@@ -295,6 +382,16 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
             "them), so nothing is committed until a person decides:",
             "",
             *kept_lines,
+            "",
+        ]
+    if remerged:
+        notes += [
+            "### Renamed files merged again with their real base",
+            "",
+            "Copier merged these renamed files with an empty base (every line a "
+            f"conflict); they were merged again against the old name's text of {old_ref}:",
+            "",
+            *remerged,
             "",
         ]
     if unapplied:
