@@ -414,7 +414,7 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
             "--vcs-ref=:current: --data NAME=VALUE` if needed, then delete its line there.",
             "",
         ]
-        notes += [f"- `{k}`: `{answers[k]!r}`" for k in new_answers]
+        notes += [f"- `{k}`: `{answers[k]}`" for k in new_answers]
         notes.append("")
     notes += ["### Standards changed (the template's CHANGELOG.md)", ""]
     if crossed:

@@ -1,4 +1,4 @@
-"""Update tier: no edit is lost when a release deletes or renames files, and the update says what changed.
+"""Update tier: no edit is lost when a release deletes or renames files; the update says why.
 
 The releases v1.0.0, v1.1.0 and v1.2.0 are rebuilt in a temporary clone (see
 tests/update_releases.py): v1.1.0 deletes `ready-for-production.md`, renames
@@ -80,13 +80,14 @@ def test_an_edit_to_a_file_the_template_deletes_is_kept_as_a_conflict(releases, 
     assert gate.returncode == 1
     assert DELETED.as_posix() in gate.stdout
     committed = subprocess.run(
-        ["git", "commit", "--no-verify", "-am", "take the update"],
+        ["git", "commit", "--no-verify", "-m", "take the update"],
         cwd=project,
         capture_output=True,
         text=True,
         check=False,
     )
     assert committed.returncode != 0, "git committed over an unresolved edit"
+    assert "unmerged" in committed.stderr + committed.stdout
 
 
 def test_an_edit_to_a_file_the_template_renames_is_kept_and_names_the_new_file(releases, tmp_path):
