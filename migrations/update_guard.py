@@ -428,6 +428,7 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
     shutil.rmtree(new_dir, ignore_errors=True)
     shutil.rmtree(state / "old", ignore_errors=True)
     shutil.rmtree(state / "kept", ignore_errors=True)
+    (state / "before.json").unlink(missing_ok=True)
     (state / "notes.md").write_text(text, "utf-8")
     print(text, file=sys.stderr)
     return 0

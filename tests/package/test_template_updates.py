@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+from checking import GOOD, charter
 from templating import clean_env, copy_project, git
 
 from charter.template_updates import CACHE_FILE, check_for_update
@@ -154,3 +157,18 @@ def test_a_negative_ttl_turns_the_check_off(project, monkeypatch):
     check_for_update.cache_clear()
     assert check_for_update(project) is None
     assert not (project / CACHE_FILE).exists()
+
+
+@pytest.mark.fails_with("PRJ010")
+def test_prj010_names_the_standards_the_update_brings(project, tiny_template):
+    shutil.copytree(GOOD, project, dirs_exist_ok=True)
+    (tiny_template / "CHANGELOG.md").write_text(CHANGELOG)
+    git("add", "CHANGELOG.md", cwd=tiny_template)
+    release(tiny_template, "v1.1.0")
+    result = charter(
+        "check", "--select", "PRJ010", cwd=project, env={"CHARTER_TEMPLATE_CHECK_TTL": "86400"}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning
+    assert result.stdout.startswith(".copier-answers.yml:1:1: PRJ010 "), result.stdout
+    assert "1.1.0 is out" in result.stdout
+    assert "its Standards: 1.1.0: RUL001: contracts need units." in result.stdout
