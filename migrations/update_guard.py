@@ -150,7 +150,7 @@ def before(template: str, answers_file: str) -> int:
     # merges those files with an empty base, so `after` merges them again
     # with the real one, the old name's pristine text.
     renames = []
-    for line in git("diff", "--cached", "--name-status", "-M", "HEAD").splitlines():
+    for line in git("diff", "--cached", "--relative", "--name-status", "-M", "HEAD").splitlines():
         status, *paths = line.split("\t")
         if status.startswith("R") and len(paths) == 2 and paths[0] in files_of(state / "old"):
             renames.append(paths)

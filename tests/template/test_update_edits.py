@@ -225,3 +225,4 @@ def test_messages_are_printed_after_the_update(releases, tmp_path, capfd):
     err = capfd.readouterr().err
     assert "### Edits kept as conflicts" in err
     assert f"- **1.1.0**: {STANDARDS_110[1]}" in err
+    assert "- `review_cadence`: `quarterly`" in err  # the new question and its default
