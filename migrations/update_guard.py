@@ -124,12 +124,14 @@ def before(template: str, answers_file: str) -> int:
         print(
             f"charter: could not render the project's recorded template version {old_ref} "
             f"({error}); the update was stopped so that no edit can be lost. Check `_src_path` "
-            f"and `_commit` in {answers_file}.",
+            f"and `_commit` in {answers_file}, and undo what the update began with "
+            "`git reset --hard`.",
             file=sys.stderr,
         )
         return 1
     changed, missing = [], []
-    for rel, pristine in sorted(files_of(state / "old").items()):
+    old = files_of(state / "old")
+    for rel, pristine in sorted(old.items()):
         if rel == answers_file:
             continue
         mine = Path(rel)
@@ -152,7 +154,7 @@ def before(template: str, answers_file: str) -> int:
     renames = []
     for line in git("diff", "--cached", "--relative", "--name-status", "-M", "HEAD").splitlines():
         status, *paths = line.split("\t")
-        if status.startswith("R") and len(paths) == 2 and paths[0] in files_of(state / "old"):
+        if status.startswith("R") and len(paths) == 2 and paths[0] in old:
             renames.append(paths)
     record = {
         "old_ref": old_ref,
