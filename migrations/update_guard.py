@@ -306,21 +306,23 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
     answers = load_yaml(Path(answers_file).read_text("utf-8"))
     new_ref = str(answers.get("_commit") or os.environ.get("VERSION_TO", ""))
     old_ref = record["old_ref"]
-    new_dir = state / "new"
-    try:
-        render(template, new_ref, answers, new_dir)
-        new = files_of(new_dir)
-    except Exception as error:
-        print(f"charter: could not render {new_ref} to compare ({error})", file=sys.stderr)
-        new = {}
     old = files_of(state / "old")
     prefix = git("rev-parse", "--show-prefix").strip()
     tracked = set(git("ls-files", "-z").split("\0"))
+    # Changed files the update deleted (a file a rename migration moved is no
+    # longer in the index).
+    lost = [rel for rel in record["changed"] if not Path(rel).exists() and rel in tracked]
+    new_dir = state / "new"
+    new = {}
+    if lost or record["missing"]:  # only then is the new release's text needed
+        try:
+            render(template, new_ref, answers, new_dir)
+            new = files_of(new_dir)
+        except Exception as error:
+            print(f"charter: could not render {new_ref} to compare ({error})", file=sys.stderr)
 
     kept_lines = []
-    for rel in record["changed"]:
-        if Path(rel).exists() or rel not in tracked:
-            continue  # still there (merged), or moved away by a rename migration
+    for rel in lost:
         keep_as_conflict(rel, state / "kept" / rel, state / "old" / rel, prefix)
         target = renamed_to(rel, old, new) if new else None
         if target:
