@@ -320,6 +320,22 @@ class Project:
 
         return self._once("answers line", line)
 
+    def answers_lines(self) -> list[tuple[int, str]]:
+        """(line number, text) of the Copier answers file, read once; empty when unreadable."""
+
+        def read() -> list[tuple[int, str]]:
+            try:
+                text = (self.root / ANSWERS_FILE).read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                return []
+            return list(enumerate(text.splitlines(), start=1))
+
+        return self._once("answers lines", read)
+
+    def answers_key_line(self, key: str) -> int:
+        """The line of `key:` in the Copier answers file (1 when absent)."""
+        return next((n for n, text in self.answers_lines() if text.startswith(f"{key}:")), 1)
+
     def at_head(self, paths: list[Path]) -> dict[Path, bytes | None] | None:
         """What `paths` held in the last commit (one git call); None outside git.
 

@@ -1,31 +1,44 @@
-"""Is the project behind its template? Asks `copier check-update`, at most once a day.
+"""Is the project behind its template, and which Standards would an update bring?
 
 `copier check-update` clones the template to compare PEP 440 tags, which takes
-seconds and needs the template's host, so the answer is cached in the project's
-`.git/` folder for `CHARTER_TEMPLATE_CHECK_TTL` seconds (default one day; 0
-checks every time; -1 turns the check off). Offline, the answer is "could not
-tell", never a failure.
+seconds, so its answer is cached in the project's `.git/` folder. The cache key
+is the answers file plus a digest of the template's tags (`git ls-remote
+--tags`, one round trip, no clone): a new release is seen on the next check,
+not a day later. When the tags cannot be listed (offline) the cached answer is
+kept for `CHARTER_TEMPLATE_CHECK_TTL` seconds (default one day; 0 checks every
+time; -1 turns the check off). Offline, the answer is "could not tell", never a
+failure.
+
+When an update is available, the CHANGELOG.md of the newest release is fetched
+(one shallow fetch of that tag) and the "Standards" entries of every release
+crossed become part of the answer.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import importlib.util
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter.changelog import standards_crossed, summary, version_key
 from charter.constants import ANSWERS_FILE
 
 CACHE_FILE = Path(".git") / "charter-template-check.json"
 DEFAULT_TTL = 24 * 60 * 60
 ERROR_TTL = 60 * 60  # offline: ask again within the hour, not on every commit
 TIMEOUT = 120
+GIT_TIMEOUT = 30
+ENTRY_WIDTH = 120
+TAGS_MARK = "\n# tags "
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,8 @@ class UpdateStatus:
     latest: str | None = None
     update_available: bool = False
     error: str | None = None
+    standards: tuple[str, ...] = ()
+    """`X.Y.Z: entry` for each CHANGELOG Standards entry of the releases crossed."""
 
 
 def _ttl() -> float:
@@ -74,8 +89,86 @@ def _ask_copier(root: Path) -> UpdateStatus:
         return UpdateStatus(error="copier check-update gave an answer charter does not understand")
 
 
-def _cache_key(root: Path) -> str:
-    return (root / ANSWERS_FILE).read_text("utf-8")
+def _git(*args: str, cwd: Path | None = None) -> str | None:
+    """Output of a git command, or None when it fails or takes too long."""
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def git_url(src: str) -> str:
+    """Copier's `_src_path` as a URL git understands (`gh:`/`gl:` shortcuts, `git+`)."""
+    if src.startswith("gh:"):
+        return f"https://github.com/{src[3:]}"
+    if src.startswith("gl:"):
+        return f"https://gitlab.com/{src[3:]}"
+    return src.removeprefix("git+")
+
+
+def _template_tags(root: Path) -> dict[str, str] | None:
+    """Tag name -> commit of the template in `_src_path`; None when it cannot be listed."""
+    try:
+        import yaml  # noqa: PLC0415 - only on a cache check
+
+        answers = yaml.safe_load((root / ANSWERS_FILE).read_text("utf-8"))
+        src = str(answers["_src_path"])
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    output = _git("ls-remote", "--tags", "--refs", git_url(src), cwd=root)
+    if output is None:
+        return None
+    tags = {}
+    for line in output.splitlines():
+        commit, _, ref = line.partition("\t")
+        tags[ref.removeprefix("refs/tags/")] = commit
+    return tags
+
+
+def _cache_key(root: Path, tags: dict[str, str] | None) -> str:
+    """The answers file, plus a digest of the template's tags when they could be listed."""
+    key = (root / ANSWERS_FILE).read_text("utf-8")
+    if tags is not None:
+        key += TAGS_MARK + hashlib.sha256(json.dumps(sorted(tags.items())).encode()).hexdigest()
+    return key
+
+
+def _standards(root: Path, status: UpdateStatus, tags: dict[str, str] | None) -> UpdateStatus:
+    """`status` with the Standards entries between its two versions (empty when unreadable)."""
+    if not status.update_available or not status.current or not status.latest or tags is None:
+        return status
+    latest = version_key(status.latest)
+    tag = next((name for name in tags if version_key(name) == latest), None)
+    if tag is None:
+        return status
+    import yaml  # noqa: PLC0415
+
+    src = git_url(str(yaml.safe_load((root / ANSWERS_FILE).read_text("utf-8"))["_src_path"]))
+    if (root / src).exists():  # a local path (relative ones are relative to the project)
+        src = str((root / src).resolve())
+    with tempfile.TemporaryDirectory(prefix="charter-changelog-") as scratch:
+        if _git("init", "--quiet", "--bare", scratch) is None:
+            return status
+        fetched = _git("fetch", "--quiet", "--depth=1", src, f"refs/tags/{tag}", cwd=Path(scratch))
+        text = (
+            None if fetched is None else _git("show", "FETCH_HEAD:CHANGELOG.md", cwd=Path(scratch))
+        )
+    if text is None:
+        return status
+    crossed = standards_crossed(text, status.current, status.latest)
+    return UpdateStatus(
+        **{**status.__dict__, "standards": tuple(summary(crossed, width=ENTRY_WIDTH))}
+    )
 
 
 @functools.cache
@@ -92,16 +185,21 @@ def check_for_update(root: Path) -> UpdateStatus | None:
     if not answers.is_file() or not (root / ".git").exists():
         return None
     cache = root / CACHE_FILE
-    key = _cache_key(root)
+    tags = _template_tags(root)
+    key = _cache_key(root, tags)
     try:
         cached = json.loads(cache.read_text("utf-8"))
-        status = UpdateStatus(**cached["status"])
+        status = UpdateStatus(
+            **{**cached["status"], "standards": tuple(cached["status"].get("standards", ()))}
+        )
         ttl = min(_ttl(), ERROR_TTL) if status.error else _ttl()
-        if cached["key"] == key and time.time() - cached["checked_at"] < ttl:
+        # Offline (no tags listed), an answer cached for the same answers file still holds.
+        same = cached["key"] == key or (tags is None and cached["key"].split(TAGS_MARK)[0] == key)
+        if same and time.time() - cached["checked_at"] < ttl:
             return status
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    status = _ask_copier(root)
+    status = _standards(root, _ask_copier(root), tags)
     if cache.parent.is_dir():
         record = {"key": key, "checked_at": time.time(), "status": status.__dict__}
         with contextlib.suppress(OSError):  # a read-only checkout asks again next time

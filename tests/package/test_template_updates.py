@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+from checking import GOOD, charter
 from templating import clean_env, copy_project, git
 
 from charter.template_updates import CACHE_FILE, check_for_update
@@ -39,23 +42,90 @@ def release(template, tag):
     git("tag", tag, cwd=template)
 
 
-def test_up_to_date_then_behind_once_the_cache_expires(project, tiny_template, monkeypatch):
-    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "3600")
+def test_a_new_release_is_seen_at_once_not_when_the_cache_expires(
+    project, tiny_template, monkeypatch
+):
+    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "86400")  # the default: a day
     check_for_update.cache_clear()
     status = check_for_update(project)
     assert status is not None
     assert (status.update_available, status.current, status.error) == (False, "1.0.0", None)
     assert (project / CACHE_FILE).is_file()
 
+    check_for_update.cache_clear()
+    assert check_for_update(project) == status  # same tags: the cached answer
+
     release(tiny_template, "v1.1.0")
     check_for_update.cache_clear()
-    cached = check_for_update(project)
-    assert cached.update_available is False  # within the day: the cached answer
-
-    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "0")
-    check_for_update.cache_clear()
-    fresh = check_for_update(project)
+    fresh = check_for_update(project)  # new tag: asked again, within the day
     assert (fresh.update_available, fresh.latest) == (True, "1.1.0")
+
+
+def test_offline_the_cached_answer_holds_for_the_ttl(project, tiny_template, monkeypatch):
+    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "86400")
+    release(tiny_template, "v1.1.0")
+    check_for_update.cache_clear()
+    assert check_for_update(project).update_available is True
+    hidden = tiny_template.with_name("moved")
+    tiny_template.rename(hidden)  # the template's host is unreachable
+    try:
+        check_for_update.cache_clear()
+        cached = check_for_update(project)
+        assert (cached.update_available, cached.error) == (True, None)
+    finally:
+        hidden.rename(tiny_template)
+
+
+CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+### Standards
+
+- Not released yet.
+
+## [1.2.0] - 2026-12-03
+
+### Added
+
+- Something that is not a standard.
+
+### Standards
+
+- RUL002: models need owners,
+  even the old ones.
+- Checklists moved.
+
+## [1.1.0] - 2026-12-02
+
+### Standards
+
+- RUL001: contracts need units.
+
+## [1.0.0] - 2026-12-01
+
+### Standards
+
+- The first standards.
+"""
+
+
+def test_the_answer_lists_the_standards_of_every_release_crossed(
+    project, tiny_template, monkeypatch
+):
+    monkeypatch.setenv("CHARTER_TEMPLATE_CHECK_TTL", "86400")
+    (tiny_template / "CHANGELOG.md").write_text(CHANGELOG)
+    git("add", "CHANGELOG.md", cwd=tiny_template)
+    release(tiny_template, "v1.1.0")
+    release(tiny_template, "v1.2.0")
+    check_for_update.cache_clear()
+    status = check_for_update(project)
+    assert status.latest == "1.2.0"
+    assert status.standards == (
+        "1.1.0: RUL001: contracts need units.",
+        "1.2.0: RUL002: models need owners, even the old ones.",
+        "1.2.0: Checklists moved.",
+    )
 
 
 def test_unreachable_template_is_an_error_not_an_exception(project, monkeypatch):
@@ -87,3 +157,18 @@ def test_a_negative_ttl_turns_the_check_off(project, monkeypatch):
     check_for_update.cache_clear()
     assert check_for_update(project) is None
     assert not (project / CACHE_FILE).exists()
+
+
+@pytest.mark.fails_with("PRJ010")
+def test_prj010_names_the_standards_the_update_brings(project, tiny_template):
+    shutil.copytree(GOOD, project, dirs_exist_ok=True)
+    (tiny_template / "CHANGELOG.md").write_text(CHANGELOG)
+    git("add", "CHANGELOG.md", cwd=tiny_template)
+    release(tiny_template, "v1.1.0")
+    result = charter(
+        "check", "--select", "PRJ010", cwd=project, env={"CHARTER_TEMPLATE_CHECK_TTL": "86400"}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning
+    assert result.stdout.startswith(".copier-answers.yml:1:1: PRJ010 "), result.stdout
+    assert "1.1.0 is out" in result.stdout
+    assert "its Standards: 1.1.0: RUL001: contracts need units." in result.stdout

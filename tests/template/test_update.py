@@ -287,7 +287,10 @@ class TestUserWorkSurvives:
         assert not (project / "configs" / "NOTES.md").exists()
         moved = (project / "configs" / "README.md").read_text()
         assert "Seeds policy: always record them." in moved
-        assert "configs/README.md" in unmerged(project)
+        # Merged again against the old name's text (a real base, not an empty
+        # one): the user's appended line is no conflict.
+        assert "configs/README.md" not in unmerged(project)
+        assert CONFLICT_START not in moved
 
     def test_no_rej_files_are_left(self, updated):
         project, _ = updated

@@ -56,6 +56,8 @@ def test_charter_check_warns_that_a_newer_template_is_out(old_project):
     assert result.returncode == 0, result.stdout + result.stderr  # a warning never fails
     assert ".copier-answers.yml:2:1: PRJ010" in result.stdout
     assert "99.0.0" in result.stdout
+    # The Standards entries of the releases in between, from the template's CHANGELOG.md.
+    assert "its Standards: 0.1.0: " in result.stdout
 
 
 def test_update_moves_the_pin_and_refreshes_the_lock(old_project, history):

@@ -9,6 +9,9 @@ from charter.findings import WARNING, Finding
 from charter.rules.registry import at_line, rule
 from charter.template_updates import ANSWERS_FILE
 
+MAX_STANDARDS = 8
+UNCONFIRMED = "_charter_unconfirmed"
+
 if TYPE_CHECKING:
     from charter.project import Project
 
@@ -19,7 +22,10 @@ def template_behind(project: Project) -> Iterator[Finding]:
 
     Whether the template the project was generated from (`_src_path` and
     `_commit` in `.copier-answers.yml`) has a newer release, as
-    `copier check-update` reports it. The answer is cached in `.git/` for a day
+    `copier check-update` reports it, and which "Standards" entries of the
+    template's CHANGELOG.md (read at the newest release) the update would bring.
+    The answer is cached in `.git/` until the template's tags change (one
+    `git ls-remote --tags`); offline, the cached answer holds for a day
     (`CHARTER_TEMPLATE_CHECK_TTL` seconds; `-1` turns the check off).
 
     ## Why it matters
@@ -53,12 +59,16 @@ def template_behind(project: Project) -> Iterator[Finding]:
     status = project.template_status()
     if status is None or status.error or not status.update_available:
         return
+    standards = list(status.standards)
+    if len(standards) > MAX_STANDARDS:
+        standards[MAX_STANDARDS:] = [f"and {len(standards) - MAX_STANDARDS} more"]
+    brings = f"; its Standards: {'; '.join(standards)}" if standards else ""
     yield at_line(
         project.root / ANSWERS_FILE,
         project.answers_commit_line(),
         1,
         f"the project follows template {status.current}, but {status.latest} is out: "
-        "run `copier update --trust` to adopt the newer standards",
+        f"run `copier update --trust` to adopt the newer standards{brings}",
     )
 
 
@@ -105,3 +115,65 @@ def template_unknown(project: Project) -> Iterator[Finding]:
         1,
         f"could not tell whether a newer template release exists ({status.error})",
     )
+
+
+@rule(
+    "PRJ040",
+    "An update answered a new question with its default; nobody confirmed it",
+    severity=WARNING,
+)
+def unconfirmed_answers(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The answers that `copier update` gave to questions the template added in a
+    release crossed by the update. The update's migration lists them under
+    `_charter_unconfirmed` in `.copier-answers.yml`; each listed answer is
+    reported until someone confirms it by deleting its line there.
+
+    ## Why it matters
+
+    `copier update --defaults` (and the scheduled update job) answers a new
+    question with its default. For a governance question (how sensitive the
+    data is, how often the model is reviewed) that is a decision nobody took.
+
+    ## Example
+
+    Fails (`.copier-answers.yml`):
+
+    ```yaml
+    review_cadence: quarterly
+    _charter_unconfirmed:
+    - review_cadence
+    ```
+
+    Passes:
+
+    ```yaml
+    review_cadence: monthly
+    ```
+
+    ## How to fix
+
+    Check the answer with the person who owns it. To change it, run
+    `copier update --trust --defaults --vcs-ref=:current: --data NAME=VALUE`
+    (commit first); then delete the name from `_charter_unconfirmed` (and the
+    key once the list is empty) and commit.
+    """
+    listed = project.answers().get(UNCONFIRMED)
+    if not listed:
+        return
+    names = listed if isinstance(listed, list) else [listed]
+    lines = project.answers_lines()
+    for name in names:
+        line = next(
+            (n for n, text in lines if text.strip() in {f"- {name}", f"- '{name}'"}),
+            project.answers_key_line(UNCONFIRMED),
+        )
+        value = project.answers().get(str(name), "(no answer)")
+        yield at_line(
+            project.root / ANSWERS_FILE,
+            line,
+            1,
+            f"the update answered the new question `{name}` with `{value}`; nobody confirmed "
+            f"it: check it, then delete this line from `{UNCONFIRMED}`",
+        )

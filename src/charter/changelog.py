@@ -1,0 +1,89 @@
+"""The "Standards" entries of the template's CHANGELOG.md, per release.
+
+Read by `charter check` (PRJ010) and by the template's update migration, which
+runs under Copier's own Python without charter installed and loads this file by
+path: so it uses the standard library only.
+
+A release is a `## [X.Y.Z] ...` heading; its `### Standards` section lists
+bullets (continuation lines are indented). Entries under `## [Unreleased]`
+belong to the release being updated to when that release has no heading of its
+own (a tag made before the changelog was edited).
+"""
+
+from __future__ import annotations
+
+import re
+
+RELEASE = re.compile(r"^## \[(?P<name>[^\]]+)\]")
+SECTION = re.compile(r"^### (?P<name>.+?)\s*$")
+UNRELEASED = "unreleased"
+
+
+def version_key(version: str) -> tuple[int, ...] | None:
+    """`v1.2.3` -> (1, 2, 3); None for what is not a plain release number."""
+    match = re.fullmatch(r"v?(\d+(?:\.\d+)*)", version.strip())
+    if match is None:
+        return None
+    parts = [int(part) for part in match.group(1).split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()  # 1.0 == 1.0.0
+    return tuple(parts)
+
+
+def standards_by_release(text: str) -> dict[str, list[str]]:
+    """Release name (as written, or "unreleased") -> its Standards bullets, in file order."""
+    releases: dict[str, list[str]] = {}
+    release: str | None = None
+    in_standards = False
+    for line in text.splitlines():
+        if heading := RELEASE.match(line):
+            name = heading.group("name").strip()
+            release = UNRELEASED if name.lower() == UNRELEASED else name
+            releases.setdefault(release, [])
+            in_standards = False
+        elif line.startswith("## "):
+            release, in_standards = None, False
+        elif section := SECTION.match(line):
+            in_standards = release is not None and section.group("name").lower() == "standards"
+        elif in_standards and release is not None:
+            entries = releases[release]
+            if line.startswith(("- ", "* ")):
+                entries.append(line[2:].strip())
+            elif line.startswith((" ", "\t")) and line.strip() and entries:
+                entries[-1] += " " + line.strip()
+    return releases
+
+
+def standards_crossed(text: str, old: str, new: str) -> list[tuple[str, list[str]]]:
+    """Releases after `old` up to and including `new`, oldest first, with their entries.
+
+    Only releases that list Standards entries are returned.
+    """
+    low, high = version_key(old), version_key(new)
+    if low is None or high is None:
+        return []
+    releases = standards_by_release(text)
+    crossed = []
+    named = set()
+    for name, entries in releases.items():
+        key = version_key(name)
+        if key is None:
+            continue
+        named.add(key)
+        if low < key <= high and entries:
+            crossed.append((key, name, entries))
+    if high not in named and releases.get(UNRELEASED):
+        crossed.append((high, new.lstrip("v"), releases[UNRELEASED]))
+    return [(name, entries) for _, name, entries in sorted(crossed)]
+
+
+def summary(crossed: list[tuple[str, list[str]]], *, width: int | None = None) -> list[str]:
+    """One line per entry, `vX.Y.Z: entry`, each cut to `width` characters when given."""
+    lines = []
+    for name, entries in crossed:
+        for entry in entries:
+            line = f"{name}: {entry}"
+            if width is not None and len(line) > width:
+                line = line[: width - 3].rstrip() + "..."
+            lines.append(line)
+    return lines
