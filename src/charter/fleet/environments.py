@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter import uv_command
+
 READY = "charter-fleet-ready"
 """Written last: an environment without it was interrupted and is built again."""
 
@@ -43,19 +45,13 @@ def cache_root() -> Path:
 
 
 def uv_executable() -> str:
-    """uv from the `uv` package when installed beside charter, else from PATH."""
-    try:
-        from uv import find_uv_bin  # noqa: PLC0415 - optional
-
-        return find_uv_bin()
-    except (ImportError, FileNotFoundError):
-        found = shutil.which("uv")
-        if found is None:
-            raise BuildError(
-                "charter fleet needs uv to build each pinned charter: install it "
-                "(https://docs.astral.sh/uv/) or `pip install uv`"
-            ) from None
-        return found
+    found = uv_command.uv_executable()
+    if found is None:
+        raise BuildError(
+            "charter fleet needs uv to build each pinned charter: install it "
+            "(https://docs.astral.sh/uv/) or `pip install uv`"
+        )
+    return found
 
 
 def _key(requirement: str) -> str:
