@@ -100,6 +100,6 @@ def test_adopt_refuses_a_project_that_already_follows_the_template(adopted) -> N
     assert again.stderr.strip().endswith(
         "already follows a template (.copier-answers.yml exists): run `copier update`"
     )
-    missing = charter("adopt", root / "nope", "--template", "/nowhere", cwd=root)
+    missing = charter("adopt", "--project", root / "nope", "--template", "/nowhere", cwd=root)
     assert missing.returncode == 2
     assert "Traceback" not in again.stderr + missing.stderr

@@ -7,6 +7,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+NO_DESCRIPTION = "TODO(product-owner): what this project predicts, and for whom."
+
 FIXED = {"example_pipeline": False, "lock_at_copy": False}
 """Adopting never brings the worked example; the lock is made after the merge."""
 
@@ -34,6 +36,8 @@ def known_answers(root: Path) -> dict[str, str]:
     found: dict[str, str] = {"project_name": str(project.get("name") or root.name)}
     if isinstance(project.get("description"), str) and project["description"].strip():
         found["description"] = project["description"].strip()
+    else:  # never the template's example description
+        found["description"] = NO_DESCRIPTION
     authors = [a for a in project.get("authors", []) if isinstance(a, dict)]
     name = next((a["name"] for a in authors if a.get("name")), None) or _git_config(
         root, "user.name"

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
+
 from charter.adopt import pyproject_merge
 from charter.adopt.answers import FIXED, known_answers
 from charter.constants import ANSWERS_FILE, DATA_SUFFIXES
@@ -50,6 +52,8 @@ class Adoption:
     to_do: list[str] = field(default_factory=list)
     """What `charter check` will ask of the drafts once they are moved in (CON014 and others)."""
     answers: dict[str, object] = field(default_factory=dict)
+    defaulted: dict[str, object] = field(default_factory=dict)
+    """Answers nobody gave: the template's defaults (often its example's values)."""
     locked: bool = False
     git_initialised: bool = False
 
@@ -96,6 +100,10 @@ def adopt(
         raise AdoptError(f"copier could not render {template}: {error}") from None
     shutil.rmtree(scratch / ".git", ignore_errors=True)
     result = Adoption(root, scratch, answers=answers, git_initialised=initialised)
+    recorded = yaml.safe_load((scratch / ANSWERS_FILE).read_text("utf-8")) or {}
+    result.defaulted = {
+        k: v for k, v in recorded.items() if not k.startswith("_") and k not in answers
+    }
     data_files = find_data_files(root)
     had_pyproject = (root / "pyproject.toml").is_file()
     for source in sorted(p for p in scratch.rglob("*") if p.is_file()):

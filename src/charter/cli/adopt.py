@@ -1,4 +1,4 @@
-"""`charter adopt --template SRC [DIR]`: bring an existing repository under the template.
+"""`charter adopt --template SRC [--project DIR]`: bring an existing repository under the template.
 
 Never overwrites a file: what the repository lacks is added, a file both sides
 have is listed for a person to merge (the template's version waits in
@@ -30,12 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "file, and list the files both sides have for a person to merge.",
     )
     parser.add_argument(
-        "folder",
-        nargs="?",
+        "--project",
         type=Path,
-        default=Path(),
+        default=None,
         metavar="DIR",
-        help="the repository (default: the current folder)",
+        help="the repository to adopt (default: the current folder; no search upwards, "
+        "since the repository may have no pyproject.toml yet)",
     )
     parser.add_argument(
         "--template",
@@ -65,12 +65,13 @@ def run(args: argparse.Namespace) -> int:
     from charter.adopt.pyproject_merge import MergeError  # noqa: PLC0415
     from charter.adopt.run import AdoptError, adopt  # noqa: PLC0415
 
-    if not args.folder.is_dir():
-        print(f"charter adopt: {args.folder}: no such folder", file=sys.stderr)
+    folder = args.project if args.project is not None else Path.cwd()
+    if not folder.is_dir():
+        print(f"charter adopt: {folder}: no such folder", file=sys.stderr)
         return EXIT_ERROR
     try:
         result = adopt(
-            args.folder,
+            folder,
             args.template,
             vcs_ref=args.vcs_ref,
             data=dict(args.data),
@@ -102,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"    {line}")
     for failure in result.contract_failures:
         print(f"  no contract drafted for {failure}")
+    if result.defaulted:
+        listed = ", ".join(f"{k}={v}" for k, v in result.defaulted.items())
+        print(
+            f"  answers nobody gave, left at the template's defaults: {listed}; change one "
+            "with `copier update --trust --defaults --data KEY=VALUE`"
+        )
     if result.to_merge:
         scratch = result.scratch.relative_to(result.root).as_posix()
         print(
