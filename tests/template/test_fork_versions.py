@@ -12,21 +12,33 @@ from __future__ import annotations
 import pytest
 import yaml
 from release_history import build_release_history
+from template_defaults import default
 from templating import TEST_VERSION, copy_project, git, update_project
 
 pytestmark = pytest.mark.update
 
 
-@pytest.fixture(scope="module")
-def fork(tmp_path_factory):
-    """Charter's history, retagged: v0.0.8.1 / v0.1.0.1 (advised) and v1.0.0 / v1.1.0 (own line)."""
-    clone = build_release_history(tmp_path_factory.mktemp("fork") / "acme-charter")
-    for tag, release in (
-        ("v0.0.8.1", "v0.0.8"), ("v0.1.0.1", f"v{TEST_VERSION}"),
-        ("v1.0.0", "v0.0.8"), ("v1.1.0", f"v{TEST_VERSION}"),
-    ):  # fmt: skip
+def _fork(folder, tags: dict[str, str]):
+    """Charter's rebuilt history with Charter's tags replaced by a fork's: {fork tag: release}."""
+    clone = build_release_history(folder / "acme-charter")
+    for tag, release in tags.items():
         git("tag", tag, release, cwd=clone)
+    for release in [*sorted(set(tags.values())), "v0.0.9"]:
+        git("tag", "--delete", release, cwd=clone)
     return clone
+
+
+@pytest.fixture(scope="module")
+def advised(tmp_path_factory):
+    """Charter's version, then the fork's count: v0.0.8.1 and v0.1.0.1."""
+    tags = {"v0.0.8.1": "v0.0.8", "v0.1.0.1": f"v{TEST_VERSION}"}
+    return _fork(tmp_path_factory.mktemp("advised"), tags)
+
+
+@pytest.fixture(scope="module")
+def own_line(tmp_path_factory):
+    """A version line of the fork's own: v1.0.0 and v1.1.0."""
+    return _fork(tmp_path_factory.mktemp("own"), {"v1.0.0": "v0.0.8", "v1.1.0": f"v{TEST_VERSION}"})
 
 
 def _update(fork, tmp_path, old: str, new: str) -> dict:
@@ -37,16 +49,18 @@ def _update(fork, tmp_path, old: str, new: str) -> dict:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 
 
-def test_tags_after_charters_version_run_charters_migrations(fork, tmp_path) -> None:
-    answers = _update(fork, tmp_path, "v0.0.8.1", "v0.1.0.1")
+def test_tags_after_charters_version_run_charters_migrations(advised, tmp_path) -> None:
+    answers = _update(advised, tmp_path, "v0.0.8.1", "v0.1.0.1")
     assert answers["_commit"] == "v0.1.0.1"
     assert answers["data_sensitivity"] == "restricted"  # the v0.1.0 migration ran
     assert "sensitivity" not in answers
 
 
-def test_a_separate_version_line_never_crosses_them(fork, tmp_path) -> None:
+def test_a_separate_version_line_never_crosses_them(own_line, tmp_path) -> None:
     """The failure the docs warn about: the answer silently falls back to the default."""
-    answers = _update(fork, tmp_path, "v1.0.0", "v1.1.0")
+    answers = _update(own_line, tmp_path, "v1.0.0", "v1.1.0")
     assert answers["_commit"] == "v1.1.0"
-    assert answers.get("sensitivity") == "restricted"  # the migration did not run
-    assert answers["data_sensitivity"] != "restricted"
+    # The migration did not run: the old answer was dropped with its question and
+    # the renamed question took its default.
+    assert "sensitivity" not in answers
+    assert answers["data_sensitivity"] == default("data_sensitivity") != "restricted"
