@@ -114,7 +114,7 @@ def measure_check(corpus: Path, root: Path) -> dict:
     result = _charter("check", "--select", CHECK_CODES, "--no-cache", "--format", "json", cwd=root)
     findings: dict[str, list[str]] = {}
     unvalidatable: list[list[str]] = []
-    for finding in json.loads(result.stdout or "[]"):
+    for finding in json.loads(result.stdout or '{"findings": []}')["findings"]:
         name = Path(finding["path"]).name
         if finding["code"] in SCHEMA_CODES:
             findings.setdefault(name, []).append(f"{finding['code']} {finding['message'][:100]}")

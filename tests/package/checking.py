@@ -37,7 +37,7 @@ def findings(project: Path, *args: str) -> tuple[int, list[dict]]:
     result = charter("check", "--format", "json", *args, cwd=project)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode in (0, 1), result.stderr
-    return result.returncode, json.loads(result.stdout)
+    return result.returncode, json.loads(result.stdout)["findings"]
 
 
 def codes(project: Path, *args: str) -> set[str]:

@@ -34,11 +34,33 @@ def test_text_output_is_path_line_col_code_message(broken: Path) -> None:
 
 
 def test_json_output(broken: Path) -> None:
-    rows = json.loads(charter("check", "--format", "json", cwd=broken).stdout)
+    rows = json.loads(charter("check", "--format", "json", cwd=broken).stdout)["findings"]
     assert [(r["path"], r["line"], r["col"], r["code"], r["severity"]) for r in rows] == [
         (CONTRACT, 41, 9, "CON008", "error"),
         (CARD, 22, 7, "MOD007", "error"),
     ]
+
+
+def test_json_output_names_the_project_its_template_version_and_charter(broken: Path) -> None:
+    """A fleet report reads whose findings these are and which standards they were checked by."""
+    (broken / ".copier-answers.yml").write_text(
+        "_commit: v1.2.0\n_src_path: https://git.example.org/ml/charter.git\n", "utf-8"
+    )
+    from charter import __version__  # noqa: PLC0415
+
+    document = json.loads(
+        charter("check", "--format", "json", "--stage", "production", cwd=broken).stdout
+    )
+    assert document["project"] == broken.name
+    assert document["template"] == {
+        "source": "https://git.example.org/ml/charter.git",
+        "version": "v1.2.0",
+    }
+    assert document["charter_version"] == __version__
+    assert document["stage"] == "production"
+    (broken / ".copier-answers.yml").unlink()
+    bare = json.loads(charter("check", "--format", "json", cwd=broken).stdout)
+    assert bare["template"] == {"source": None, "version": None}
 
 
 def test_github_annotations(broken: Path) -> None:

@@ -27,6 +27,7 @@ PROJECT_COMMANDS = [
     ["new", "contract"],
     ["card", "sync"],
     ["reproduce"],
+    ["adopt"],
 ]
 
 

@@ -26,7 +26,7 @@ def check(project: Path, monkeypatch: pytest.MonkeyPatch, capsys, *args: str) ->
     monkeypatch.chdir(project)
     capsys.readouterr()
     exit_code = main(["check", "--format", "json", "--ignore", "PRJ012", *args])
-    return exit_code, json.loads(capsys.readouterr().out)
+    return exit_code, json.loads(capsys.readouterr().out)["findings"]
 
 
 @pytest.fixture(scope="module")

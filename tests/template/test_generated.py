@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 from conftest import build_project, run
+from template_defaults import default
 
 pytestmark = pytest.mark.generated
 
@@ -141,6 +142,7 @@ def test_commit_ignores_untracked_work_in_progress(generated_project, tmp_path):
     assert "governance/models/wip/card.md:3:1: PRJ001" in refused.stdout + refused.stderr
 
 
+@pytest.mark.skipif(default("ci") != "github", reason="the default project has no GitHub CI")
 def test_zizmor_hook_refuses_an_unpinned_action(generated_project, tmp_path):
     project = tmp_path / "unpinned"
     shutil.copytree(generated_project, project, symlinks=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from repo_review.processor import process
+from template_defaults import default
 
 NOT_APPLICABLE_FILE = Path(__file__).with_name("repo_review_not_applicable.toml")
 # {"all": {code: reason}, "gitlab": {code: reason}}: for every project, and for GitLab ones.
@@ -32,7 +33,7 @@ def reviewed(request, render):
     """
     project = render(**request.param)
     results = {r.name: r for r in process(project).results}
-    ci = request.param.get("ci", "github")
+    ci = request.param.get("ci", default("ci"))  # a fork may change the default
     return project, results, {**NOT_APPLICABLE["all"], **NOT_APPLICABLE.get(ci, {})}
 
 

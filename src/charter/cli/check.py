@@ -13,6 +13,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from charter.cli.output import FORMATS, summary, write
@@ -24,6 +25,9 @@ from charter.cli.project_option import (
 )
 from charter.constants import STAGES
 from charter.findings import ERROR
+
+if TYPE_CHECKING:
+    from charter.project import Project
 
 
 def _codes(text: str) -> list[str]:
@@ -100,7 +104,8 @@ def _check(args: argparse.Namespace) -> int:
     if args.paths:
         wanted = [p.resolve() for p in args.paths]
         findings = [f for f in findings if any(_within(f.path, w) for w in wanted)]
-    write(findings, args.format, sys.stdout)
+    header = _header(project, stage) if args.format == "json" else None
+    write(findings, args.format, sys.stdout, header)
     if args.format == "text":
         print(summary(findings), file=sys.stderr)
     return EXIT_FINDINGS if any(f.severity == ERROR for f in findings) else EXIT_CLEAN
@@ -109,3 +114,20 @@ def _check(args: argparse.Namespace) -> int:
 def _within(path: Path, folder: Path) -> bool:
     path = path.resolve()
     return path == folder or path.is_relative_to(folder)
+
+
+def _header(project: Project, stage: str) -> dict[str, object]:
+    """What a fleet report needs beside the findings: whose they are, checked by what."""
+    from charter import __version__  # noqa: PLC0415 - importlib.metadata is slow to import
+
+    answers = project.answers()
+    commit = answers.get("_commit")
+    return {
+        "project": project.root.name,
+        "template": {
+            "source": None if answers.get("_src_path") is None else str(answers["_src_path"]),
+            "version": None if commit is None else str(commit),
+        },
+        "charter_version": __version__,
+        "stage": stage,
+    }

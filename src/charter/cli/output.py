@@ -22,7 +22,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def write(findings: list[Finding], fmt: str, out: TextIO) -> None:
+def write(
+    findings: list[Finding], fmt: str, out: TextIO, header: dict[str, object] | None = None
+) -> None:
+    """Print `findings`; in JSON, `header` (project and versions) comes before them."""
     if fmt == "json":
         rows = [
             {
@@ -35,7 +38,8 @@ def write(findings: list[Finding], fmt: str, out: TextIO) -> None:
             }
             for f in findings
         ]
-        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        document = {**(header or {}), "findings": rows}
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return
     for f in findings:
         if fmt == "github":

@@ -1,0 +1,215 @@
+"""Check every project with its own pinned charter and gather one row per project."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charter.constants import STAGES
+from charter.fleet import environments, releases
+from charter.fleet.progress import Tick
+from charter.fleet.projects import ProjectFacts, read_facts
+
+TIMEOUT = 600
+DRAFT = "draft"
+"""Below the first stage: an artifact with errors that bind at review."""
+
+
+@dataclass
+class ProjectReport:
+    facts: ProjectFacts
+    latest: str | None = None
+    behind: bool | None = None
+    charter_version: str | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    ready: str | None = None
+    cards: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    seconds: float = 0.0
+
+    def by_code(self) -> dict[str, dict[str, Any]]:
+        counts = Counter(f["code"] for f in self.findings)
+        first = {f["code"]: f for f in reversed(self.findings)}
+        return {
+            code: {
+                "count": counts[code],
+                "severity": first[code]["severity"],
+                "stage": first[code].get("stage"),
+            }
+            for code in sorted(counts)
+        }
+
+    def by_stage(self) -> dict[str, dict[str, int]]:
+        table = {stage: {"errors": 0, "warnings": 0} for stage in STAGES}
+        for f in self.findings:
+            row = table.setdefault(f.get("stage") or "unknown", {"errors": 0, "warnings": 0})
+            row["errors" if f["severity"] == "error" else "warnings"] += 1
+        return table
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "project": self.facts.name,
+            "path": str(self.facts.root),
+            "template": {
+                "source": self.facts.template_source,
+                "version": self.facts.template_version,
+                "latest": self.latest,
+                "behind": self.behind,
+            },
+            "charter": {"pin": self.facts.pin.requirement, "version": self.charter_version},
+            "ready_for": self.ready,
+            "findings": {"by_code": self.by_code(), "by_stage": self.by_stage()},
+            "cards": self.cards,
+            "newest_run": self.facts.newest_run,
+            "error": self.error,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass
+class FleetReport:
+    projects: list[ProjectReport]
+    environments: list[environments.Environment]
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        built = [e for e in self.environments if e.built]
+        return {
+            "apiVersion": "charter/fleet/v1",
+            "projects": [p.as_dict() for p in self.projects],
+            "releases": sorted({p.facts.template_version or "none" for p in self.projects}),
+            "environments": {
+                "pins": len(self.environments),
+                "built": len(built),
+                "reused": len(self.environments) - len(built),
+                "build_seconds": round(sum(e.seconds for e in built), 2),
+                "unpinned_projects": sum(p.facts.pin.requirement is None for p in self.projects),
+            },
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def survey(roots: list[Path], tick: Tick, *, rebuild: bool = False) -> FleetReport:
+    started = time.perf_counter()
+    envs: dict[str | None, environments.Environment | str] = {}
+    stages: dict[Path, dict[str, str]] = {}
+    latest: dict[str, tuple[str | None, str | None]] = {}
+    reports = []
+    for root in roots:
+        begun = time.perf_counter()
+        facts = read_facts(root)
+        report = ProjectReport(facts)
+        if facts.template_source is not None:
+            if facts.template_source not in latest:
+                latest[facts.template_source] = releases.latest_release(facts.template_source)
+            report.latest = latest[facts.template_source][0]
+            current = releases.parse_version(facts.template_version)
+            newest = releases.parse_version(report.latest)
+            if current is not None and newest is not None:
+                report.behind = current < newest
+        requirement = facts.pin.requirement
+        if requirement not in envs:
+            try:
+                envs[requirement] = environments.environment(requirement, rebuild=rebuild)
+            except environments.BuildError as error:
+                envs[requirement] = str(error)
+        env = envs[requirement]
+        if isinstance(env, str):
+            report.error = env
+        else:
+            if env.charter not in stages:
+                stages[env.charter] = _rule_stages(env.charter)
+            _check(report, env.charter, stages[env.charter])
+        report.seconds = time.perf_counter() - begun
+        reports.append(report)
+        tick(f"{facts.name} ({report.seconds:.1f} s)")
+    built = [e for e in envs.values() if not isinstance(e, str) and e.requirement is not None]
+    return FleetReport(reports, built, time.perf_counter() - started)
+
+
+def _env() -> dict[str, str]:
+    """PRJ010/PRJ011 would each clone the template again: the report asks once itself."""
+    return {**os.environ, "CHARTER_TEMPLATE_CHECK_TTL": "-1"}
+
+
+def _rule_stages(charter: Path) -> dict[str, str]:
+    result = subprocess.run(
+        [str(charter), "rule", "--all", "--output-format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    try:
+        return {r["code"]: r["stage"] for r in json.loads(result.stdout)}
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
+def _check(report: ProjectReport, charter: Path, stages: dict[str, str]) -> None:
+    root = report.facts.root
+    try:
+        result = subprocess.run(
+            [str(charter), "check", "--format", "json", "--stage", STAGES[-1]],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        report.error = f"charter check took longer than {TIMEOUT} s"
+        return
+    if result.returncode not in (0, 1):
+        reason = (result.stderr.strip().splitlines() or ["no reason given"])[-1]
+        report.error = f"charter check exited {result.returncode}: {reason}"
+        return
+    try:
+        document = json.loads(result.stdout)
+    except ValueError:
+        report.error = "charter check printed no JSON"
+        return
+    # charter before the fleet report printed a bare list of findings
+    rows = document["findings"] if isinstance(document, dict) else document
+    report.charter_version = document.get("charter_version") if isinstance(document, dict) else None
+    report.findings = [{**row, "stage": stages.get(row["code"])} for row in rows]
+    report.ready = _ready(report.findings)
+    models = Path(_setting(root, "models", "governance/models"))
+    for card in sorted((root / models).glob("*/card.md")):
+        relative = card.relative_to(root).as_posix()
+        report.cards[card.parent.name] = _ready(
+            [f for f in report.findings if f["path"] == relative]
+        )
+
+
+def _ready(findings: list[dict[str, Any]]) -> str:
+    """The last stage whose binding rules report no error (`draft` when review's do)."""
+    reached = DRAFT
+    for stage in STAGES:
+        binding = STAGES[: STAGES.index(stage) + 1]
+        if any(
+            f["severity"] == "error" and (f.get("stage") or "review") in binding for f in findings
+        ):
+            break
+        reached = stage
+    return reached
+
+
+def _setting(root: Path, key: str, default: str) -> str:
+    import tomllib  # noqa: PLC0415
+
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return default
+    return str(data.get("tool", {}).get("charter", {}).get(key, default))
