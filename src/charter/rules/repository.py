@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def unreadable_file(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    Every governance artifact (contracts, the feature catalog, model cards, checklists, run manifests) can be read: it is UTF-8 text, not empty, not binary, at most 5 MB, and its YAML (or front matter) parses.
+    Every governance artifact (contracts, the feature catalog, model cards, checklists, run manifests) and the Copier answers file `.copier-answers.yml` can be read: it is UTF-8 text, not empty, not binary, and its YAML (or front matter) parses.
 
     ## Why it matters
 
@@ -310,3 +310,84 @@ def no_placeholders(project: Project) -> Iterator[Finding]:
                     pointer,
                     f"placeholder {match.group(0)!r} must be filled in before production",
                 )
+
+
+@rule("PRJ020", "Artifact is not a regular file inside the project")
+def not_regular_file(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every governance artifact (contract, feature catalog, model card, checklist, run manifest) is a regular file inside the project folder. A FIFO (named pipe), a device, a directory, a dangling or looping symlink, or a symlink that points outside the project is reported, and nothing is read from it.
+
+    ## Why it matters
+
+    Reading a FIFO waits forever and reading `/dev/zero` never ends: one odd file would hang `charter check` in a pre-commit hook or a CI job. A symlink to a file outside the repository is checked on your machine and missing on everyone else's, and a dangling one silently hides an artifact the rules should see.
+
+    ## Example
+
+    Fails:
+
+    ```console
+    $ ln -s /dev/zero governance/contracts/patients.odcs.yaml
+    $ mkfifo governance/models/risk/card.md
+    ```
+
+    Passes: `governance/contracts/patients.odcs.yaml` is an ordinary file committed to the repository.
+
+    ## How to fix
+
+    Replace the special file or symlink by the file itself (`cp --remove-destination "$(readlink -f PATH)" PATH`), or delete it if it was created by mistake.
+    """
+    return problems_of(project, Kind.NOT_REGULAR)
+
+
+@rule("PRJ021", "Artifact file is larger than 5 MB")
+def too_large(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every governance artifact is at most 5 MB. Charter reads at most that much of a file, never the whole of a larger one.
+
+    ## Why it matters
+
+    Contracts, the catalog, model cards, checklists and run manifests are documents people write and review. A file of many megabytes is a data file, a log or a generated dump committed by mistake, and reading it without a bound would let one file exhaust the memory of the checker.
+
+    ## Example
+
+    Fails: `governance/contracts/patients.odcs.yaml` holds 40 MB of example rows pasted under `examples:`.
+
+    Passes: the contract describes the table; the rows live in `data/` (outside git, tracked by DVC).
+
+    ## How to fix
+
+    Move the bulk out of the artifact (data to `data/`, long text to `docs/`) and keep the governance file to what a reviewer reads.
+    """
+    return problems_of(project, Kind.TOO_LARGE)
+
+
+@rule("PRJ022", "YAML nested too deeply or expanding too many aliases")
+def too_complex(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    A governance artifact's YAML is nested at most 100 levels deep, and its aliases (`*name`) add at most 100,000 values beyond what the text itself spells out.
+
+    ## Why it matters
+
+    A "billion laughs" document of a few hundred bytes (nine anchors, each repeating the previous one nine times) expands to hundreds of millions of values and takes every byte of memory a machine has; very deep nesting exhausts the parser's stack. No real contract or card comes close to either bound, so reaching one means the file is broken or hostile.
+
+    ## Example
+
+    Fails:
+
+    ```yaml
+    a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    # ... and so on, six more levels
+    ```
+
+    Passes: the values written out, or an alias used a handful of times.
+
+    ## How to fix
+
+    Write the repeated values out, use fewer aliases, or flatten the nesting at the reported line.
+    """
+    return problems_of(project, Kind.TOO_COMPLEX)
