@@ -182,7 +182,7 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
     O_NONBLOCK and checked again with `fstat`, so a FIFO swapped in after the
     first look cannot make the read wait, and at most `MAX_BYTES + 1` bytes are read.
     """
-    what = _not_regular(path, root)
+    what = not_regular(path, root)
     if what:
         raise FormatError(what, kind=Kind.NOT_REGULAR)
     try:
@@ -205,7 +205,7 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
     return raw
 
 
-def _not_regular(path: Path, root: Path | None) -> str | None:
+def not_regular(path: Path, root: Path | None = None) -> str | None:
     """Why `path` is not a regular file inside `root` (None: it is one, or it is unreadable)."""
     try:
         mode = path.stat().st_mode
