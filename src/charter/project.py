@@ -35,8 +35,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from charter import gitrepo
 from charter.constants import ANSWERS_FILE, CARD_NAME, MANIFEST_NAME, STAGES
 from charter.formats import card as card_format
@@ -44,7 +42,7 @@ from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
 from charter.formats.python_source import column_names, module_file, top_level_names
-from charter.formats.source import FormatError, Kind, read_bytes, read_text
+from charter.formats.source import FormatError, Kind, parse_yaml, read_bytes, read_text
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _MARKERS = ("<" * 7, "=" * 7, ">" * 7)
@@ -131,7 +129,7 @@ class Project:
         if staged:
             project.tracked = gitrepo.tracked_files(root)
         project._load_artifacts()
-        project.answers_text()
+        project.answers()  # read now: its load problems are reported with the others
         project.rejects = sorted(_find_rejects(root))
         return project
 
@@ -293,9 +291,9 @@ class Project:
 
         def read() -> tuple[str, dict[str, Any]] | None:
             try:
-                text = (self.root / "pyproject.toml").read_text("utf-8")
+                text = read_text(self.root / "pyproject.toml", self.root)
                 return text, tomllib.loads(text)
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except (FormatError, tomllib.TOMLDecodeError):
                 return None  # PRJ005 reports an unreadable pyproject.toml
 
         return self._once("pyproject", read)
@@ -305,9 +303,12 @@ class Project:
 
         def read() -> dict[str, Any]:
             text = self.answers_text()
+            if text is None:
+                return {}
             try:
-                data = yaml.safe_load(text) if text is not None else None
-            except yaml.YAMLError:
+                data = parse_yaml(text, self.root / ANSWERS_FILE).data
+            except FormatError as error:
+                self._problem(self.root / ANSWERS_FILE, error)
                 return {}
             return data if isinstance(data, dict) else {}
 
@@ -461,11 +462,16 @@ def find_root(start: Path) -> Path:
 def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
     config = Config()
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
+    if not os.path.lexists(pyproject):
         return config
     try:
-        data = tomllib.loads(pyproject.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(read_text(pyproject, root))
+    except FormatError as error:
+        kind = Kind.CONFIGURATION if error.kind == Kind.UNREADABLE else error.kind
+        message = f"cannot read pyproject.toml: {error.message}"
+        problems.append(LoadProblem(pyproject, error.line, error.col, kind, message))
+        return config
+    except tomllib.TOMLDecodeError as error:
         problems.append(
             LoadProblem(pyproject, 1, 1, Kind.CONFIGURATION, f"cannot read pyproject.toml: {error}")
         )
@@ -540,7 +546,7 @@ def _config_type_ok(key: str, value: Any) -> bool:
 
 def _toml_key_line(pyproject: Path, key: str) -> int:
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
-    text = pyproject.read_text("utf-8")
+    text = read_text(pyproject)  # already read once: a regular file, UTF-8
     start = text.find("[tool.charter]")
     match = pattern.search(text, max(start, 0))
     return text.count("\n", 0, match.start()) + 1 if match else 1
