@@ -59,6 +59,8 @@ class Case:
     special: bool = False
     """The input is a special file (FIFO, device, symlink, folder, huge): a finding names it."""
     target: str = ""
+    expect: str = ""
+    """Words the exit-2 message must hold (a data file's encoding or kind named as such)."""
 
 
 # -- hostile values -------------------------------------------------------------------------
@@ -330,6 +332,7 @@ def data_cases(seed: int, count: int) -> list[Case]:
                 [{"data": kind, "path": data, "seed": rng.randrange(2**32)}],
                 kind.startswith("special"),
                 data,
+                _NAMED.get(kind, "not a regular file" if kind.startswith("special") else ""),
             )
         )
     return cases
@@ -361,6 +364,16 @@ _CSV_EDITS = (
     "huge numbers",
     "NaN and inf",
 )
+_NAMED = {
+    "csv utf-16": "UTF-16 text",
+    "csv utf-16 no BOM": "UTF-16 text without a byte-order mark",
+    "csv utf-32": "UTF-32 text",
+    "csv latin-1": "not UTF-8",
+    "csv NUL bytes": "NUL bytes",
+    "csv gzip bytes": "gzip-compressed",
+    "csv parquet bytes": "a Parquet file",
+}
+"""What the message of each data kind must say: the real problem, not its symptoms."""
 _PARQUET_EDITS = (
     "truncated",
     "random bytes",
@@ -671,6 +684,8 @@ def problems(case: Case, result: dict[str, Any]) -> list[str]:
         found += _check_problems(case, result)
     elif result["exit"] == 2 and not result["stderr"].startswith("charter validate: "):
         found.append("exit 2 without a `charter validate:` sentence")
+    elif case.expect and (result["exit"] != 2 or case.expect not in result["stderr"]):
+        found.append(f"exit {result['exit']}, and the message does not say {case.expect!r}")
     return found
 
 

@@ -118,3 +118,19 @@ def test_contract_that_is_a_fifo_is_named_as_such(tmp_path: Path) -> None:
     assert result.stderr == (
         f"charter validate: {contract}: the contract is a FIFO (named pipe), not a regular file\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [
+        (b"PAR1", "a Parquet file, not text"),
+        (b"\x1f\x8b\x08\x00", "gzip-compressed"),
+        (b"PK\x03\x04", "a ZIP archive"),
+    ],
+)
+def test_csv_that_is_another_kind_of_file_says_which(tmp_path: Path, head: bytes, what: str):
+    data = tmp_path / "patients.csv"
+    data.write_bytes(head + bytes(range(256)))
+    result = validate(data, CONTRACT)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"charter validate: {data}: the CSV file is {what}")

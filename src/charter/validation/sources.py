@@ -124,6 +124,13 @@ _BOMS = {
     codecs.BOM_UTF16_BE: "UTF-16",
 }
 """Byte-order marks of the encodings a spreadsheet's "Unicode text" export uses (longest first)."""
+_MAGIC = {
+    b"PAR1": "a Parquet file, not text: give it a .parquet name",
+    b"\x1f\x8b": "gzip-compressed: decompress it first (gunzip)",
+    b"PK\x03\x04": "a ZIP archive (a spreadsheet?): export it as CSV first",
+    b"\xd0\xcf\x11\xe0": "an old Excel or Office file: export it as CSV first",
+}
+"""File signatures of what people hand over as a CSV by mistake."""
 _SNIFF = 1 << 20
 """How much of a CSV file is read to tell its encoding: enough for any header and many rows."""
 
@@ -145,6 +152,9 @@ def _utf8_text(path: Path, kind: str) -> None:
             f"convert it: iconv -f {encoding} -t UTF-8 {path.name} > {path.stem}-utf8{path.suffix}"
         )
 
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise DataError(f"{path}: the {kind} file is {what}")
     for bom, name in _BOMS.items():
         if head.startswith(bom):
             raise DataError(
