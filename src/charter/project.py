@@ -405,7 +405,7 @@ class Project:
             c for p in self.contract_files() if (c := self._parse(p, contract_format.load))
         ]
         catalog_path = self.path("features")
-        if self._present(catalog_path) and self.inside(catalog_path.parent):
+        if self._present(catalog_path):
             self.catalog = self._parse(catalog_path, catalog_format.load)
         self.cards = [c for p in self.card_files() if (c := self._parse(p, card_format.load))]
         self.checklists = [

@@ -85,6 +85,15 @@ def test_billion_laughs_contract_is_refused_within_the_memory_cap(tmp_path: Path
     assert "aliases expand" in found[0][1]
 
 
+@pytest.mark.fails_with("PRJ021")
+def test_oversize_card_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    with (project / CARD).open("a", encoding="utf-8") as stream:
+        stream.write("padding line of a pasted log\n" * 400_000)
+    rows = check_capped(project)[1]
+    assert at(rows, CARD) == [("PRJ021", "file is larger than 5 MB, the limit for an artifact")]
+
+
 def test_deeply_nested_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     nested = "".join(f"{'  ' * depth}k{depth}:\n" for depth in range(150)) + "  " * 150 + "x\n"
