@@ -42,7 +42,14 @@ from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
 from charter.formats.python_source import column_names, module_file, top_level_names
-from charter.formats.source import FormatError, Kind, parse_yaml, read_bytes, read_text
+from charter.formats.source import (
+    MAX_SOURCE_BYTES,
+    FormatError,
+    Kind,
+    parse_yaml,
+    read_bytes,
+    read_text,
+)
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _MARKERS = ("<" * 7, "=" * 7, ">" * 7)
@@ -275,14 +282,15 @@ class Project:
     def source_bytes(self, path: Path) -> bytes:
         """The working-tree bytes of a project source file, read once (bounded, see `read_bytes`).
 
-        Raises OSError when the file is not a regular file inside the project or too large.
+        Empty when the file is not a regular file inside the project, or is over
+        64 MB: the rules asking see no function in it, and nothing blocks.
         """
 
         def read() -> bytes:
             try:
-                return read_bytes(path, self.root)
-            except FormatError as error:
-                raise OSError(f"{path}: {error.message}") from None
+                return read_bytes(path, self.root, limit=MAX_SOURCE_BYTES)
+            except FormatError:
+                return b""
 
         return self._once(("bytes", path), read)
 

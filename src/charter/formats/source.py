@@ -75,6 +75,8 @@ _MAPPING_TAG = _SafeLoader.DEFAULT_MAPPING_TAG
 
 MAX_BYTES = 5 * 1024 * 1024
 """Governance artifacts are hand-written documents; anything larger is a mistake."""
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+"""Python sources and dvc.lock that rules read: generous, but still a bound."""
 
 _STRING_TAGS = {"tag:yaml.org,2002:timestamp"}
 """Dates stay strings, as JSON Schema (and ODCS) expects them."""
@@ -173,14 +175,14 @@ def pointer_join(base: str, part: str | int) -> str:
     return f"{base}/{token}"
 
 
-def read_bytes(path: Path, root: Path | None = None) -> bytes:
-    """The bytes of a regular file of at most `MAX_BYTES`, read without ever blocking.
+def read_bytes(path: Path, root: Path | None = None, *, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, read without ever blocking.
 
     A FIFO, a device, a directory, a dangling or looping symlink, or (given
     `root`) a symlink that leaves the project raises `FormatError` of kind
     NOT_REGULAR; a larger file raises TOO_LARGE. The file is opened with
     O_NONBLOCK and checked again with `fstat`, so a FIFO swapped in after the
-    first look cannot make the read wait, and at most `MAX_BYTES + 1` bytes are read.
+    first look cannot make the read wait, and at most `limit + 1` bytes are read.
     """
     what = not_regular(path, root)
     if what:
@@ -194,12 +196,12 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
         if not stat.S_ISREG(mode):
             raise FormatError(f"is {_file_type(mode)}, not a regular file", kind=Kind.NOT_REGULAR)
         try:
-            raw = stream.read(MAX_BYTES + 1)
+            raw = stream.read(limit + 1)
         except OSError as error:
             raise FormatError(f"cannot read file: {error.strerror or error}") from None
-    if len(raw) > MAX_BYTES:
+    if len(raw) > limit:
         raise FormatError(
-            f"file is larger than {MAX_BYTES // 2**20} MB, the limit for an artifact",
+            f"file is larger than {limit // 2**20} MB, the limit for an artifact",
             kind=Kind.TOO_LARGE,
         )
     return raw
