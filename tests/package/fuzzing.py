@@ -219,6 +219,7 @@ def _textual(text: str, rng: random.Random) -> tuple[str, bytes]:
             "second document",
             "alias bomb",
             "deep nesting",
+            "bulk values",
             "CRLF",
             "BOM",
         )
@@ -258,6 +259,8 @@ def _textual(text: str, rng: random.Random) -> tuple[str, bytes]:
         lines.append(_billion_laughs(rng.randrange(5, 10)))
     elif how == "deep nesting":
         lines.append(_deep(rng.choice((150, 900, 5000)), flow=rng.random() < 0.5))
+    elif how == "bulk values":
+        lines.append("bulk:\n" + "  - {row: 1}\n" * rng.choice((40_000, 90_000)))
     elif how == "CRLF":
         lines = [line.replace("\n", "\r\n") for line in lines]
     elif how == "BOM":

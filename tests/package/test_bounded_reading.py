@@ -94,6 +94,25 @@ def test_oversize_card_is_refused_without_reading_it_whole(tmp_path: Path) -> No
     assert at(rows, CARD) == [("PRJ021", "file is larger than 5 MB, the limit for an artifact")]
 
 
+def test_yaml_of_too_many_values_is_refused_before_it_takes_memory(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    with (project / CONTRACT).open("a", encoding="utf-8") as stream:
+        stream.write("examples:\n" + "  - {row: 1}\n" * 90_000)
+    result = subprocess.run(
+        [sys.executable, "-m", "charter", "check", "--format", "json"],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    rows = json.loads(result.stdout)
+    found = at(rows, CONTRACT)
+    assert [code for code, _ in found] == ["PRJ022"], found
+    assert "more than 250,000 values" in found[0][1]
+
+
 def test_deeply_nested_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     nested = "".join(f"{'  ' * depth}k{depth}:\n" for depth in range(150)) + "  " * 150 + "x\n"

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from yaml.events import (
+    AliasEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -148,8 +149,11 @@ class Document:
                 self.located = ({}, {})
             else:
                 text, line_offset = self.source
-                located = _parse_located(text, self.path, line_offset)
-                self.located = (located.values, located.keys)
+                try:
+                    located = _parse_located(text, self.path, line_offset)
+                    self.located = (located.values, located.keys)
+                except FormatError:  # the fast parse read it; findings fall back to line 1
+                    self.located = ({}, {})
         return self.located
 
     def position(self, pointer: str) -> Position:
@@ -272,6 +276,7 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> Document:
 
 def _parse_located(text: str, path: Path, line_offset: int) -> Document:
     """Parse through composed nodes, recording the position of every value and key."""
+    _count_values(text, line_offset)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -296,6 +301,39 @@ def _parse_located(text: str, path: Path, line_offset: int) -> Document:
             "YAML is nested too deeply", 1 + line_offset, 1, kind=Kind.TOO_COMPLEX
         ) from None
     return document
+
+
+def _count_values(text: str, line_offset: int) -> None:
+    """Refuse, before composing, a document of more than `MAX_VALUES` values.
+
+    Composed nodes cost about a kilobyte each: a 5 MB file of half a million
+    one-key mappings would take a gigabyte. Counting libyaml's events first is
+    cheap and bounded; a syntax error is left to the real parse to report.
+    """
+    loader = _Loader(text)
+    count = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if type(event) in _VALUE_EVENTS:
+                count += 1
+                if count > MAX_VALUES:
+                    mark = event.start_mark
+                    raise FormatError(
+                        f"YAML holds more than {MAX_VALUES:,} values; governance artifacts "
+                        "are documents, not data: move the bulk out",
+                        mark.line + 1 + line_offset,
+                        mark.column + 1,
+                        kind=Kind.TOO_COMPLEX,
+                    )
+            elif type(event) is StreamEndEvent:
+                return
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+
+
+_VALUE_EVENTS = (ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent)
 
 
 def load_yaml(path: Path) -> Document:
@@ -398,6 +436,8 @@ MAX_DEPTH = 100
 """Nesting cap of a YAML artifact: deeper is a mistake (or an attack), reported as such."""
 MAX_FAST_DEPTH = MAX_DEPTH
 """Deeper documents take the located parse, which reports them as too deep."""
+MAX_VALUES = 250_000
+"""YAML events (keys, values, lists, aliases) of one artifact; 2,000 catalog features: 68,000."""
 MAX_ALIAS_VALUES = 100_000
 """How many values aliases may add beyond one per character of text (billion laughs)."""
 
@@ -431,6 +471,8 @@ class _FastBuilder:
         self.get = loader.get_event
         self.tags: dict[str, str] = {}
         self.constants: dict[tuple[str, str], Any] = {}
+        self.values = 0
+        """Keys, values and items so far, as `_count_values` counts them (less the root)."""
 
     def scalar(self, event: Any) -> Any:
         value = event.value
@@ -460,13 +502,20 @@ class _FastBuilder:
         if depth > MAX_FAST_DEPTH:
             raise _UnusualError
         if kind is MappingStartEvent:
-            return self.mapping(depth)
+            result = self.mapping(depth)
+            self.values += 2 * len(result)
+            if self.values >= MAX_VALUES:
+                raise _UnusualError  # too many values: the located parse says where
+            return result
         if kind is SequenceStartEvent:
             get, node = self.get, self.node
             items: list[Any] = []
             while True:
                 item = get()
                 if type(item) is SequenceEndEvent:
+                    self.values += len(items)
+                    if self.values >= MAX_VALUES:
+                        raise _UnusualError
                     return items
                 items.append(node(item, depth + 1))
         raise _UnusualError  # an alias: the located parse repeats the anchored value
