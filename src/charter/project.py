@@ -35,8 +35,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from charter import gitrepo
 from charter.constants import ANSWERS_FILE, CARD_NAME, MANIFEST_NAME, STAGES
 from charter.formats import card as card_format
@@ -44,7 +42,14 @@ from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
 from charter.formats.python_source import column_names, module_file, top_level_names
-from charter.formats.source import FormatError, Kind, read_text
+from charter.formats.source import (
+    MAX_SOURCE_BYTES,
+    FormatError,
+    Kind,
+    parse_yaml,
+    read_bytes,
+    read_text,
+)
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _MARKERS = ("<" * 7, "=" * 7, ">" * 7)
@@ -58,6 +63,8 @@ _ARTIFACT_PATHS = ("contracts", "features", "models", "checklists")
 _LISTS = ("select", "ignore", "card_sections")
 _PLUGIN_TABLE = re.compile(r"[a-z]{2,5}")
 """A sub-table named like a lower-cased plugin prefix holds that plugin's settings."""
+_LOCATIONS = (*_ARTIFACT_PATHS, "runs", "docs")
+"""Settings that name a place in the project."""
 
 
 @dataclass
@@ -138,6 +145,7 @@ class Project:
         if staged:
             project.tracked = gitrepo.tracked_files(root)
         project._load_artifacts()
+        project.answers()  # read now: its load problems are reported with the others
         project.rejects = sorted(_find_rejects(root))
         return project
 
@@ -147,19 +155,47 @@ class Project:
         return self.root / getattr(self.config, setting)
 
     def sees(self, path: Path) -> bool:
-        """Whether `path` is an existing file this load considers (tracked, with `staged`)."""
-        if self.tracked is None:
-            return path.is_file()
-        return Path(os.path.normpath(path)) in self.tracked and path.is_file()
+        """Whether `path` is a regular file inside the project this load considers.
+
+        Tracked, with `staged`. A FIFO, device or directory, or a symlink that
+        leaves the project, is not seen: nothing reads it (artifacts in such a
+        place are reported by PRJ020 instead).
+        """
+        if self.tracked is not None and Path(os.path.normpath(path)) not in self.tracked:
+            return False
+        return self.on_disk(path)
 
     def on_disk(self, path: Path) -> bool:
-        """Whether `path` is a file in the working tree, tracked or not."""
-        return path.is_file()
+        """Whether `path` is a regular file in the working tree, inside the project."""
+        return path.is_file() and self.inside(path)
+
+    def inside(self, path: Path) -> bool:
+        """Whether `path`, symlinks resolved, is inside the project folder."""
+        return Path(os.path.realpath(path)).is_relative_to(self.root)
+
+    def _present(self, path: Path) -> bool:
+        """Whether an artifact is at `path` in any form: a dangling symlink or a FIFO counts."""
+        if self.tracked is not None and Path(os.path.normpath(path)) not in self.tracked:
+            return False
+        return os.path.lexists(path)
 
     def _files(self, setting: str, *patterns: str) -> list[Path]:
+        """The artifacts matching `patterns` (`*.ext` or `*/NAME`), dangling symlinks included.
+
+        `Path.glob` skips a literal name that is a dangling symlink; the loader
+        must see it to report it.
+        """
         folder = self.path(setting)
-        found = [p for pattern in patterns for p in sorted(folder.glob(pattern))]
-        return [p for p in found if self.tracked is None or self.sees(p)]
+        if not self.inside(folder) or not folder.is_dir():
+            return []  # PRJ005 reports the setting
+        found: list[Path] = []
+        for pattern in patterns:
+            parent, _, name = pattern.rpartition("/")
+            if parent:
+                found += sorted(d / name for d in folder.glob(parent) if d.is_dir())
+            else:
+                found += sorted(folder.glob(name))
+        return [p for p in found if self._present(p)]
 
     def contract_files(self) -> list[Path]:
         return self._files("contracts", "*.odcs.yaml", "*.odcs.yml")
@@ -253,17 +289,28 @@ class Project:
         return exists, {c: found[f"{c}:{lock}"] for c in commits}
 
     def source_bytes(self, path: Path) -> bytes:
-        """The working-tree bytes of a project source file, read once."""
-        return self._once(("bytes", path), path.read_bytes)
+        """The working-tree bytes of a project source file, read once (bounded, see `read_bytes`).
+
+        Empty when the file is not a regular file inside the project, or is over
+        64 MB: the rules asking see no function in it, and nothing blocks.
+        """
+
+        def read() -> bytes:
+            try:
+                return read_bytes(path, self.root, limit=MAX_SOURCE_BYTES)
+            except FormatError:
+                return b""
+
+        return self._once(("bytes", path), read)
 
     def pyproject(self) -> tuple[str, dict[str, Any]] | None:
         """The text and table of the project's pyproject.toml, read once (None: unreadable)."""
 
         def read() -> tuple[str, dict[str, Any]] | None:
             try:
-                text = (self.root / "pyproject.toml").read_text("utf-8")
+                text = read_text(self.root / "pyproject.toml", self.root)
                 return text, tomllib.loads(text)
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except (FormatError, tomllib.TOMLDecodeError):
                 return None  # PRJ005 reports an unreadable pyproject.toml
 
         return self._once("pyproject", read)
@@ -272,13 +319,36 @@ class Project:
         """The Copier answers (`.copier-answers.yml`), read once; empty when absent or bad."""
 
         def read() -> dict[str, Any]:
+            text = self.answers_text()
+            if text is None:
+                return {}
             try:
-                data = yaml.safe_load((self.root / ANSWERS_FILE).read_text("utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                data = parse_yaml(text, self.root / ANSWERS_FILE).data
+            except FormatError as error:
+                self._problem(self.root / ANSWERS_FILE, error)
                 return {}
             return data if isinstance(data, dict) else {}
 
         return self._once("answers", read)
+
+    def answers_text(self) -> str | None:
+        """The text of `.copier-answers.yml` (bounded read), None when absent or unreadable.
+
+        An answers file that is there but cannot be read (bad UTF-8, a FIFO, too
+        large) is a load problem, reported by PRJ001/PRJ020/PRJ021 at its line.
+        """
+
+        def read() -> str | None:
+            path = self.root / ANSWERS_FILE
+            if not os.path.lexists(path):
+                return None
+            try:
+                return read_text(path, self.root)
+            except FormatError as error:
+                self._problem(path, error)
+                return None
+
+        return self._once("answers text", read)
 
     def transform_columns(self, ref: str) -> list[tuple[str, int, int]] | None:
         """The columns the function `ref` names (`pl.col("x")`), read with `ast` once.
@@ -299,6 +369,8 @@ class Project:
         """What `copier check-update` says about the project (cached a day), asked once."""
         from charter.template_updates import check_for_update  # noqa: PLC0415 - rarely needed
 
+        if self.answers_text() is None:
+            return None  # no answers, or unreadable ones (a load problem says which)
         return self._once("template", lambda: check_for_update(self.root))
 
     def settings_line(self, table: str, key: str | None = None) -> int:
@@ -306,15 +378,14 @@ class Project:
         pyproject = self.root / "pyproject.toml"
         try:
             return _toml_key_line(pyproject, key, f"tool.charter.{table}")
-        except (OSError, UnicodeDecodeError):
+        except FormatError:
             return 1
 
     def answers_commit_line(self) -> int:
         """The line of `_commit:` in the Copier answers file (1 when absent)."""
-        from charter.template_updates import ANSWERS_FILE  # noqa: PLC0415
 
         def line() -> int:
-            text = (self.root / ANSWERS_FILE).read_text("utf-8")
+            text = self.answers_text() or ""
             match = re.search(r"^_commit:", text, re.MULTILINE)
             return text.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -324,10 +395,7 @@ class Project:
         """(line number, text) of the Copier answers file, read once; empty when unreadable."""
 
         def read() -> list[tuple[int, str]]:
-            try:
-                text = (self.root / ANSWERS_FILE).read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                return []
+            text = self.answers_text() or ""
             return list(enumerate(text.splitlines(), start=1))
 
         return self._once("answers lines", read)
@@ -345,12 +413,17 @@ class Project:
         top = self.git_toplevel()
         if top is None:
             return None
-        names = {p: f"HEAD:{p.resolve().relative_to(top.resolve()).as_posix()}" for p in paths}
+        top = top.resolve()
+        names = {
+            p: f"HEAD:{Path(os.path.normpath(p)).relative_to(top).as_posix()}"
+            for p in paths
+            if Path(os.path.normpath(p)).is_relative_to(top)
+        }
         try:
             objects = gitrepo.read_objects(self.root, list(names.values()))
         except gitrepo.GitError:
             return None
-        return {path: objects.get(name) for path, name in names.items()}
+        return {path: objects.get(name) for path, name in names.items()}  # others: None
 
     def catalog_at_head(self) -> catalog_format.Catalog | None:
         """The feature catalog as last committed, or None (new, unreadable, no git)."""
@@ -370,7 +443,7 @@ class Project:
             c for p in self.contract_files() if (c := self._parse(p, contract_format.load))
         ]
         catalog_path = self.path("features")
-        if self.sees(catalog_path):
+        if self._present(catalog_path):
             self.catalog = self._parse(catalog_path, catalog_format.load)
         self.cards = [c for p in self.card_files() if (c := self._parse(p, card_format.load))]
         self.checklists = [
@@ -388,7 +461,7 @@ class Project:
     def _parse(self, path: Path, loader: Any) -> Any:
         """Load one artifact; conflict markers and unreadable files become problems."""
         try:
-            text = read_text(path)
+            text = read_text(path, self.root)
         except FormatError as error:
             self._problem(path, error)
             return None
@@ -404,6 +477,10 @@ class Project:
                 self._problem(path, error)
         except (ValueError, TypeError) as error:
             self.problems.append(LoadProblem(path, 1, 1, Kind.UNREADABLE, f"cannot load: {error}"))
+        except RecursionError:
+            self.problems.append(
+                LoadProblem(path, 1, 1, Kind.TOO_COMPLEX, "nested too deeply to be read")
+            )
         return None
 
     def _problem(self, path: Path, error: FormatError) -> None:
@@ -423,11 +500,16 @@ def find_root(start: Path) -> Path:
 def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
     config = Config()
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
+    if not os.path.lexists(pyproject):
         return config
     try:
-        data = tomllib.loads(pyproject.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(read_text(pyproject, root))
+    except FormatError as error:
+        kind = Kind.CONFIGURATION if error.kind == Kind.UNREADABLE else error.kind
+        message = f"cannot read pyproject.toml: {error.message}"
+        problems.append(LoadProblem(pyproject, error.line, error.col, kind, message))
+        return config
+    except tomllib.TOMLDecodeError as error:
         problems.append(
             LoadProblem(pyproject, 1, 1, Kind.CONFIGURATION, f"cannot read pyproject.toml: {error}")
         )
@@ -461,17 +543,13 @@ def _read_config(root: Path, problems: list[LoadProblem]) -> Config:
                 )
             )
         else:
-            setattr(config, key, value)
-            if key in _ARTIFACT_PATHS and not (root / value).exists():
+            wrong = _location_problem(root, key, value)
+            if wrong is not None:
                 problems.append(
-                    LoadProblem(
-                        pyproject,
-                        line,
-                        1,
-                        Kind.CONFIGURATION,
-                        f"[tool.charter] {key}: {value!r} does not exist",
-                    )
+                    LoadProblem(pyproject, line, 1, Kind.CONFIGURATION, f"[tool.charter] {wrong}")
                 )
+            if wrong is None or "outside" not in wrong:
+                setattr(config, key, value)  # outside the project: the default stays
     return config
 
 
@@ -482,6 +560,29 @@ _EXPECTED = {
     "stage": f"one of {', '.join(STAGES)}",
     "checklist_codes": "a regular expression",
 }
+
+
+def _location_problem(root: Path, key: str, value: str) -> str | None:
+    """What is wrong with an artifact location setting (None: fine, or not a location).
+
+    A location must stay inside the project (else the checker would read, and
+    `charter docs` write, someone else's files) and be a folder, or for
+    `features` a file: `models = "README.md"` would otherwise find no card
+    and switch every card rule off without a word.
+    """
+    if key not in _LOCATIONS:
+        return None
+    target = root / value
+    if Path(value).is_absolute() or not Path(os.path.realpath(target)).is_relative_to(root):
+        return f"{key}: {value!r} is outside the project; give a path inside it"
+    if key in _ARTIFACT_PATHS and not os.path.lexists(target):
+        return f"{key}: {value!r} does not exist"
+    if key == "features":
+        if target.is_dir():
+            return f"features: {value!r} is a folder; give the catalog file"
+    elif os.path.lexists(target) and not target.is_dir():
+        return f"{key}: {value!r} is not a folder"
+    return None
 
 
 def _config_type_ok(key: str, value: Any) -> bool:
@@ -499,7 +600,7 @@ def _config_type_ok(key: str, value: Any) -> bool:
 
 def _toml_key_line(pyproject: Path, key: str | None, table: str = "tool.charter") -> int:
     """The line of `key =` in `[table]` (of the header itself for no key; 1 if not found)."""
-    text = pyproject.read_text("utf-8")
+    text = read_text(pyproject)  # a regular file, UTF-8
     header = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
     start = header.start() if header else 0
     if key is None:

@@ -47,7 +47,7 @@ REPLACEMENTS = (
 
 CELL_MACRO = r"""{%- macro cell(value) -%}
 {{ value | regex_replace('\\s+', ' ') | trim | replace('\\', '\\\\') | replace('|', '\\|')
-   | replace('<', '&lt;') | replace('>', '&gt;') }}
+   | replace('<', '&lt;') | replace('>', '&gt;') | replace('[', '\\[') | replace(']', '\\]') }}
 {%- endmacro -%}
 """
 

@@ -156,7 +156,7 @@ def test_ten_megabyte_file_is_refused_quickly(tmp_path: Path) -> None:
     (project / CATALOG).write_text("features:\n" + "  # padding\n" * 1_000_000)
     assert (project / CATALOG).stat().st_size > 10_000_000
     found = findings(project)[1]
-    assert [(f["path"], f["code"]) for f in found if f["path"] == CATALOG] == [(CATALOG, "PRJ001")]
+    assert [(f["path"], f["code"]) for f in found if f["path"] == CATALOG] == [(CATALOG, "PRJ021")]
     assert "MB" in found[0]["message"] or any("MB" in f["message"] for f in found)
 
 

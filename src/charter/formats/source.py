@@ -10,6 +10,9 @@ never a bare exception.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +20,7 @@ from typing import Any
 
 import yaml
 from yaml.events import (
+    AliasEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -72,6 +76,8 @@ _MAPPING_TAG = _SafeLoader.DEFAULT_MAPPING_TAG
 
 MAX_BYTES = 5 * 1024 * 1024
 """Governance artifacts are hand-written documents; anything larger is a mistake."""
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+"""Python sources and dvc.lock that rules read: generous, but still a bound."""
 
 _STRING_TAGS = {"tag:yaml.org,2002:timestamp"}
 """Dates stay strings, as JSON Schema (and ODCS) expects them."""
@@ -91,6 +97,9 @@ class Kind(StrEnum):
     DUPLICATE_KEY = "duplicate key"
     CONFIGURATION = "configuration"
     INVALID_MANIFEST = "invalid manifest"
+    NOT_REGULAR = "not a regular file"
+    TOO_LARGE = "too large"
+    TOO_COMPLEX = "too complex"
 
 
 class FormatError(Exception):
@@ -140,8 +149,11 @@ class Document:
                 self.located = ({}, {})
             else:
                 text, line_offset = self.source
-                located = _parse_located(text, self.path, line_offset)
-                self.located = (located.values, located.keys)
+                try:
+                    located = _parse_located(text, self.path, line_offset)
+                    self.located = (located.values, located.keys)
+                except FormatError:  # the fast parse read it; findings fall back to line 1
+                    self.located = ({}, {})
         return self.located
 
     def position(self, pointer: str) -> Position:
@@ -167,15 +179,73 @@ def pointer_join(base: str, part: str | int) -> str:
     return f"{base}/{token}"
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or a `FormatError` saying plainly why it is not text."""
+def read_bytes(path: Path, root: Path | None = None, *, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, read without ever blocking.
+
+    A FIFO, a device, a directory, a dangling or looping symlink, or (given
+    `root`) a symlink that leaves the project raises `FormatError` of kind
+    NOT_REGULAR; a larger file raises TOO_LARGE. The file is opened with
+    O_NONBLOCK and checked again with `fstat`, so a FIFO swapped in after the
+    first look cannot make the read wait, and at most `limit + 1` bytes are read.
+    """
+    what = not_regular(path, root)
+    if what:
+        raise FormatError(what, kind=Kind.NOT_REGULAR)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise FormatError(f"file is {size / 1e6:.1f} MB; artifacts are limited to 5 MB")
-        raw = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise FormatError(f"cannot read file: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise FormatError(f"is {_file_type(mode)}, not a regular file", kind=Kind.NOT_REGULAR)
+        try:
+            raw = stream.read(limit + 1)
+        except OSError as error:
+            raise FormatError(f"cannot read file: {error.strerror or error}") from None
+    if len(raw) > limit:
+        raise FormatError(
+            f"file is larger than {limit // 2**20} MB, the limit for an artifact",
+            kind=Kind.TOO_LARGE,
+        )
+    return raw
+
+
+def not_regular(path: Path, root: Path | None = None) -> str | None:
+    """Why `path` is not a regular file inside `root` (None: it is one, or it is unreadable)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "is a symlink loop, not a regular file"
+        if path.is_symlink():
+            return f"is a dangling symlink (to {path.readlink()}), not a regular file"
+        return None  # missing or unreadable: the open below says which
+    if root is not None:
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(Path(os.path.realpath(root))):
+            return f"resolves to {target}, outside the project"
+    if not stat.S_ISREG(mode):
+        return f"is {_file_type(mode)}, not a regular file"
+    return None
+
+
+def _file_type(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_text(path: Path, root: Path | None = None) -> str:
+    """The file's text, or a `FormatError` saying plainly why it is not text (see `read_bytes`)."""
+    raw = read_bytes(path, root)
     if b"\x00" in raw:
         raise FormatError("file is binary, not text")
     try:
@@ -206,6 +276,7 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> Document:
 
 def _parse_located(text: str, path: Path, line_offset: int) -> Document:
     """Parse through composed nodes, recording the position of every value and key."""
+    _count_values(text, line_offset)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -222,12 +293,47 @@ def _parse_located(text: str, path: Path, line_offset: int) -> Document:
         raise FormatError("file holds no YAML document", 1 + line_offset, 1)
     document = Document(path=path, data=None, digest=cache.digest(text, str(line_offset)))
     document.located = ({}, {})
-    builder = _Builder(loader, document, line_offset)
+    builder = _Builder(loader, document, line_offset, budget=len(text) + MAX_ALIAS_VALUES)
     try:
         document.data = builder.build(node, "")
     except RecursionError:
-        raise FormatError("YAML is nested too deeply", 1 + line_offset, 1) from None
+        raise FormatError(
+            "YAML is nested too deeply", 1 + line_offset, 1, kind=Kind.TOO_COMPLEX
+        ) from None
     return document
+
+
+def _count_values(text: str, line_offset: int) -> None:
+    """Refuse, before composing, a document of more than `MAX_VALUES` values.
+
+    Composed nodes cost about a kilobyte each: a 5 MB file of half a million
+    one-key mappings would take a gigabyte. Counting libyaml's events first is
+    cheap and bounded; a syntax error is left to the real parse to report.
+    """
+    loader = _Loader(text)
+    count = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if type(event) in _VALUE_EVENTS:
+                count += 1
+                if count > MAX_VALUES:
+                    mark = event.start_mark
+                    raise FormatError(
+                        f"YAML holds more than {MAX_VALUES:,} values; governance artifacts "
+                        "are documents, not data: move the bulk out",
+                        mark.line + 1 + line_offset,
+                        mark.column + 1,
+                        kind=Kind.TOO_COMPLEX,
+                    )
+            elif type(event) is StreamEndEvent:
+                return
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+
+
+_VALUE_EVENTS = (ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent)
 
 
 def load_yaml(path: Path) -> Document:
@@ -246,10 +352,13 @@ class _Builder:
     by far the most common scalar, skip PyYAML's constructor.
     """
 
-    def __init__(self, loader: Any, document: Document, line_offset: int) -> None:
+    def __init__(self, loader: Any, document: Document, line_offset: int, budget: int) -> None:
         self.loader = loader
         self.values, self.keys = document.located or ({}, {})
         self.line_base = line_offset + 1
+        self.budget = budget
+        """Values still allowed: a document without aliases has fewer values than characters."""
+        self.depth = 0
 
     def mark(self, node: yaml.Node) -> Position:
         return (node.start_mark.line + self.line_base, node.start_mark.column + 1)
@@ -257,13 +366,35 @@ class _Builder:
     def build(self, node: yaml.Node, pointer: str) -> Any:
         mark = node.start_mark
         self.values[pointer] = (mark.line + self.line_base, mark.column + 1)
+        self.budget -= 1
         kind = type(node)
         if kind is yaml.ScalarNode:
             return node.value if node.tag in _PLAIN_TAGS else self.construct(node)
-        if kind is yaml.MappingNode:
-            return self.mapping(node, pointer)
-        build = self.build
-        return [build(item, f"{pointer}/{index}") for index, item in enumerate(node.value)]
+        self.enter(node)
+        try:
+            if kind is yaml.MappingNode:
+                return self.mapping(node, pointer)
+            build = self.build
+            return [build(item, f"{pointer}/{index}") for index, item in enumerate(node.value)]
+        finally:
+            self.depth -= 1
+
+    def enter(self, node: yaml.Node) -> None:
+        """One level deeper into a collection, within the nesting and alias caps."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            line, col = self.mark(node)
+            message = f"YAML is nested more than {MAX_DEPTH} levels deep"
+            raise FormatError(message, line, col, kind=Kind.TOO_COMPLEX)
+        if self.budget < 0:
+            line, col = self.mark(node)
+            raise FormatError(
+                f"YAML aliases expand to more than {MAX_ALIAS_VALUES} extra values"
+                " (an alias bomb?); write the values out or use fewer aliases",
+                line,
+                col,
+                kind=Kind.TOO_COMPLEX,
+            )
 
     def construct(self, node: yaml.Node) -> Any:
         """Scalars other than strings (numbers, booleans, null) through PyYAML."""
@@ -301,8 +432,14 @@ class _UnusualError(Exception):
     """The fast path met something only the located parse handles exactly."""
 
 
-MAX_FAST_DEPTH = 100
-"""Deeper documents take the located parse, which decides what is too deep."""
+MAX_DEPTH = 100
+"""Nesting cap of a YAML artifact: deeper is a mistake (or an attack), reported as such."""
+MAX_FAST_DEPTH = MAX_DEPTH
+"""Deeper documents take the located parse, which reports them as too deep."""
+MAX_VALUES = 250_000
+"""YAML events (keys, values, lists, aliases) of one artifact; 2,000 catalog features: 68,000."""
+MAX_ALIAS_VALUES = 100_000
+"""How many values aliases may add beyond one per character of text (billion laughs)."""
 
 
 def _fast_data(text: str) -> Any:
@@ -334,6 +471,8 @@ class _FastBuilder:
         self.get = loader.get_event
         self.tags: dict[str, str] = {}
         self.constants: dict[tuple[str, str], Any] = {}
+        self.values = 0
+        """Keys, values and items so far, as `_count_values` counts them (less the root)."""
 
     def scalar(self, event: Any) -> Any:
         value = event.value
@@ -363,13 +502,20 @@ class _FastBuilder:
         if depth > MAX_FAST_DEPTH:
             raise _UnusualError
         if kind is MappingStartEvent:
-            return self.mapping(depth)
+            result = self.mapping(depth)
+            self.values += 2 * len(result)
+            if self.values >= MAX_VALUES:
+                raise _UnusualError  # too many values: the located parse says where
+            return result
         if kind is SequenceStartEvent:
             get, node = self.get, self.node
             items: list[Any] = []
             while True:
                 item = get()
                 if type(item) is SequenceEndEvent:
+                    self.values += len(items)
+                    if self.values >= MAX_VALUES:
+                        raise _UnusualError
                     return items
                 items.append(node(item, depth + 1))
         raise _UnusualError  # an alias: the located parse repeats the anchored value

@@ -46,6 +46,9 @@ PROBLEM_CODES = {
     Kind.DUPLICATE_KEY: "PRJ002",
     Kind.CONFIGURATION: "PRJ005",
     Kind.INVALID_MANIFEST: "RUN001",
+    Kind.NOT_REGULAR: "PRJ020",
+    Kind.TOO_LARGE: "PRJ021",
+    Kind.TOO_COMPLEX: "PRJ022",
 }
 """The rule that reports each kind of load problem (the loaders know no codes)."""
 

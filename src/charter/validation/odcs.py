@@ -18,7 +18,7 @@ from typing import Any
 
 from charter.formats import contract as contract_format
 from charter.formats.contract import Contract, Property, Quality, SchemaObject
-from charter.formats.source import FormatError
+from charter.formats.source import FormatError, not_regular
 from charter.validation.errors import ContractError
 from charter.validation.spec import (
     ADVISORY_FORMATS,
@@ -65,6 +65,9 @@ def load_contract(contract: ContractSource) -> Contract:
     if isinstance(contract, Mapping):
         return contract_format.from_mapping(contract)
     path = Path(contract)
+    what = not_regular(path)
+    if what:
+        raise ContractError(f"{path}: the contract {what}")
     if not path.is_file():
         raise ContractError(f"{path}: contract file not found")
     try:
@@ -450,7 +453,7 @@ def _rule(entry: Quality, metric: str, prop: Property | None, where: str) -> Qua
     conditions = _conditions(entry, f"{where}: {metric}")
     if not conditions:  # no threshold written: none of the counted rows are acceptable
         conditions = (("mustBeGreaterThan", 0),) if metric == "rowCount" else (("mustBe", 0),)
-    arguments = entry.arguments
+    arguments = _arguments(entry, f"{where}: {metric}")
     unit = entry.unit
     if unit not in ("rows", "percent"):
         raise _fail(
@@ -475,6 +478,46 @@ def _rule(entry: Quality, metric: str, prop: Property | None, where: str) -> Qua
         valid_values=tuple(valid) if valid is not None else None,
         pattern=arguments.get("pattern"),
     )
+
+
+# Quality `arguments` -> the shape each must have, said the way the message says it.
+_ARGUMENT_SHAPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "properties": (list, "a list of property names"),
+    "missingValues": (list, "a list of values"),
+    "validValues": (list, "a list of values"),
+    "pattern": (str, "a regular expression in quotes"),
+}
+
+
+def _arguments(entry: Quality, where: str) -> Mapping[str, Any]:
+    """The rule's `arguments`: a mapping whose known keys have the shape ODCS gives them."""
+    raw = entry.raw.get("arguments")
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise _fail(
+            f"{where}: arguments must be a mapping (for example `validValues: [...]`), "
+            f"not {type(raw).__name__} {raw!r}",
+            entry.pointer,
+        )
+    for name, (shape, said) in _ARGUMENT_SHAPES.items():
+        value = raw.get(name)
+        if value is not None and not isinstance(value, shape):
+            raise _fail(f"{where}: arguments.{name} must be {said}, not {value!r}", entry.pointer)
+    properties = raw.get("properties") or []
+    if not all(isinstance(name, str) for name in properties):
+        raise _fail(f"{where}: arguments.properties must name properties as text", entry.pointer)
+    pattern = raw.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise _fail(
+                f"{where}: arguments.pattern {pattern!r} is not a valid regular expression "
+                f"({error})",
+                entry.pointer,
+            ) from None
+    return raw
 
 
 def _threshold(operator: str, bound: Any, where: str, pointer: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import polars as pl
 
 from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
+from charter.formats.source import not_regular
 from charter.validation.errors import DataError
 from charter.validation.report import EXAMPLES, Failure
 from charter.validation.spec import ColumnSpec, TableSpec
@@ -47,6 +49,9 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
         except (pl.exceptions.PolarsError, OSError) as error:
             raise DataError(f"cannot collect the LazyFrame: {_first_line(error)}") from None
     path = Path(data)
+    what = not_regular(path)
+    if what:
+        raise DataError(f"{path}: {what}; give the data file itself")
     if not path.is_file():
         raise DataError(f"{path}: data file not found")
     suffix = path.suffix.lower()
@@ -54,6 +59,7 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
         return _read(path, "Parquet", lambda: pl.read_parquet(path)), []
     if suffix in CSV_SUFFIXES:
         separator = "\t" if suffix == ".tsv" else ","
+        _utf8_text(path, suffix[1:].upper())
         text = _read(
             path,
             suffix[1:].upper(),
@@ -109,6 +115,64 @@ def _without_null_markers(frame: pl.DataFrame, table: TableSpec) -> pl.DataFrame
         pl.when(pl.col(column).is_in(texts)).then(None).otherwise(pl.col(column)).alias(column)
         for column, texts in markers.items()
     )
+
+
+_BOMS = {
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
+}
+"""Byte-order marks of the encodings a spreadsheet's "Unicode text" export uses (longest first)."""
+_MAGIC = {
+    b"PAR1": "a Parquet file, not text: give it a .parquet name",
+    b"\x1f\x8b": "gzip-compressed: decompress it first (gunzip)",
+    b"PK\x03\x04": "a ZIP archive (a spreadsheet?): export it as CSV first",
+    b"\xd0\xcf\x11\xe0": "an old Excel or Office file: export it as CSV first",
+}
+"""File signatures of what people hand over as a CSV by mistake."""
+_SNIFF = 1 << 20
+"""How much of a CSV file is read to tell its encoding: enough for any header and many rows."""
+
+
+def _utf8_text(path: Path, kind: str) -> None:
+    """Refuse a CSV that is not UTF-8 text, naming its encoding when it says which.
+
+    Polars reads UTF-16 as garbage column names: the report would list every
+    column as missing instead of the one real problem.
+    """
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF)
+    except OSError as error:
+        raise DataError(f"{path}: cannot read {kind}: {error.strerror or error}") from None
+
+    def convert(encoding: str) -> str:
+        return (
+            f"convert it: iconv -f {encoding} -t UTF-8 {path.name} > {path.stem}-utf8{path.suffix}"
+        )
+
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise DataError(f"{path}: the {kind} file is {what}")
+    for bom, name in _BOMS.items():
+        if head.startswith(bom):
+            raise DataError(
+                f"{path}: the {kind} file is {name} text, and Charter reads UTF-8: {convert(name)}"
+            )
+    if b"\x00" in head:
+        raise DataError(
+            f"{path}: the {kind} file holds NUL bytes: it is binary, or UTF-16 text without a "
+            f"byte-order mark, not UTF-8: {convert('UTF-16LE')}"
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _SNIFF)
+    except UnicodeDecodeError as error:
+        line = head[: error.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}: the {kind} file is not UTF-8 text (byte 0x{head[error.start]:02x} on "
+            f"line {line}; Latin-1 or Windows-1252?): {convert('WINDOWS-1252')}"
+        ) from None
 
 
 def _read(path: Path, kind: str, reader) -> pl.DataFrame:

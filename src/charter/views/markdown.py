@@ -10,7 +10,11 @@ import re
 from collections.abc import Iterable, Sequence
 
 _WHITESPACE = re.compile(r"\s+")
-_CELL_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;"})
+_CELL_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"}
+)
+"""Table pipes, and everything that makes a link or HTML: `<script>`, `<javascript:...>`,
+`[text](javascript:...)`, `![](data:...)` and `[ref]: javascript:...` all stay plain text."""
 
 
 def notice(source: str) -> str:
@@ -31,7 +35,11 @@ def text(value: object) -> str:
 
 
 def cell(value: object) -> str:
-    """Text safe inside a table cell: no pipe, newline or HTML can break the row."""
+    """Artifact text made inert: no pipe or newline breaks a row, no link or HTML renders.
+
+    Views publish what anyone with write access to a contract or card typed, so
+    a description must never become a `javascript:` link or a script tag.
+    """
     return text(value).translate(_CELL_ESCAPES)
 
 
