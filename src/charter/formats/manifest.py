@@ -285,7 +285,7 @@ def _non_finite(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
         value, pointer = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
             shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-            yield pointer, f"{shown} is not a number JSON allows: every number in a manifest is finite"
+            yield pointer, f"{shown} is not a number JSON allows: manifest numbers are finite"
         elif isinstance(value, dict):
             stack.extend((child, pointer_join(pointer, key)) for key, child in value.items())
         elif isinstance(value, list):
