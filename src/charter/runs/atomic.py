@@ -55,6 +55,18 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+def _make_parent(target: Path) -> None:
+    """Create the folders above `target`; a file in the way is named as such."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as error:
+        blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{shown(blocker)} is a file, not a folder" if blocker else reason_of(error)
+        raise WriteError(target, reason, error.errno) from None
+    except OSError as error:
+        raise WriteError(target, reason_of(error), error.errno) from None
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path to write; it replaces `target` only if the block succeeds.
@@ -63,8 +75,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     becomes a WriteError naming `target`.
     """
     target = Path(target)
+    _make_parent(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(handle)
     except OSError as error:
@@ -102,8 +114,8 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     folder is removed, so no half-filled `target` is ever seen.
     """
     target = Path(target)
+    _make_parent(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{target.name}."
         temporary = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix, suffix=".tmp"))
     except OSError as error:
