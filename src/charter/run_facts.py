@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from charter import gitrepo
+from charter import cache, gitrepo
 from charter.constants import MANIFEST_NAME
 
 if TYPE_CHECKING:
@@ -154,19 +154,25 @@ def _data_file(root: Path, uri: str) -> DataFile | None:
         return DataFile(path, inside=False)
     if not resolved.is_file():
         return None
-    from charter.fingerprint import fingerprint  # noqa: PLC0415 - only with data present
-
     try:
-        return DataFile(
-            path,
-            inside=True,
-            size=resolved.stat().st_size,
-            fingerprint=fingerprint(resolved),
-            md5=_md5(resolved),
-            rows=_parquet_rows(resolved),
-        )
+        stat = resolved.stat()
+        key = cache.digest("data file", str(resolved), *map(str, _identity(stat)))
+        size, digest, md5, rows = cache.remember(key, lambda: _hash(resolved))
     except OSError:
         return None
+    return DataFile(path, inside=True, size=size, fingerprint=digest, md5=md5, rows=rows)
+
+
+def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file's bytes change (as git and make assume): no rehash otherwise."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def _hash(path: Path) -> list[Any]:
+    """[bytes, blake3 fingerprint, md5, Parquet rows]: data files are large, hashed once."""
+    from charter.fingerprint import fingerprint  # noqa: PLC0415 - only with data present
+
+    return [path.stat().st_size, fingerprint(path), _md5(path), _parquet_rows(path)]
 
 
 def _md5(path: Path) -> str:
