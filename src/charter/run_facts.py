@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from charter import cache, gitrepo
-from charter.constants import MANIFEST_NAME
+from charter.constants import LOCK_FILE, MANIFEST_NAME
 
 if TYPE_CHECKING:
     from charter.project import Project
@@ -54,11 +54,14 @@ def orphan_folders(project: Project) -> list[Path]:
     """Run folders without a manifest: `runs/<id>/` and `artifacts/<generated id>/`.
 
     A run that failed while it was being recorded leaves them; nothing says
-    what produced their files.
+    what produced their files. With `staged` (the hooks) there are none: such
+    folders are never tracked, so they are never part of a commit.
     """
 
     def find() -> list[Path]:
         runs = project.path("runs")
+        if project.tracked is not None or runs.resolve() == project.root:
+            return []  # `--staged` checks what is committed; leftovers are never tracked
         recorded = {p.parent.name for p in project.manifest_files()}
         found = [
             folder
@@ -103,7 +106,7 @@ def _lineage(project: Project) -> dict[Path, Lineage]:
     top = project.git_toplevel()
     if top is None:
         return {}
-    exists, _ = project.run_commits("uv.lock")
+    exists, _ = project.run_commits(LOCK_FILE)
     manifests = [m for m in project.manifests if exists.get(m.commit)]
     if not manifests:
         return {}

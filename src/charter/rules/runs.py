@@ -464,7 +464,8 @@ def orphan_run_folders(project: Project) -> Iterator[Finding]:
 
     Every folder under `runs/` holds a `manifest.json`, and every
     `artifacts/<run-id>/` folder named like a run id (`20261126T143900Z-1a2b3c`)
-    belongs to a run with a manifest.
+    belongs to a run with a manifest. `charter check --staged` (the hooks) skips
+    this rule: such folders are never part of a commit.
 
     ## Why it matters
 
