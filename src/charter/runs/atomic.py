@@ -43,8 +43,9 @@ def describe(error: OSError) -> str:
     """One sentence for an OS error at a command's boundary: what could not be done, and why."""
     if isinstance(error, WriteError):
         return str(error)
-    where = error.filename if error.filename is not None else "a file"
-    return f"cannot use {shown(Path(str(where)))}: {reason_of(error)}"
+    if error.filename is None:
+        return reason_of(error)
+    return f"cannot use {shown(Path(str(error.filename)))}: {reason_of(error)}"
 
 
 def shown(path: Path) -> str:
