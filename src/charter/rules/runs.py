@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from charter import run_facts
-from charter.constants import LOCK_FILE
+from charter.constants import LOCK_FILE, MANIFEST_NAME
 from charter.findings import WARNING, Finding
 from charter.formats.manifest import params_hash
 from charter.formats.source import Kind
@@ -488,7 +488,7 @@ def orphan_run_folders(project: Project) -> Iterator[Finding]:
     """
     runs = project.path("runs")
     for folder in run_facts.orphan_folders(project):
-        manifest = runs / folder.name / "manifest.json"
+        manifest = runs / folder.name / MANIFEST_NAME
         shown = manifest.relative_to(project.root).as_posix()
         yield at_line(
             folder,
