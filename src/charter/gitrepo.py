@@ -106,3 +106,36 @@ def read_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:
         else:  # "<name> missing" or "<name> ambiguous"
             found[name] = None
     return found
+
+
+def commit_times(root: Path, commits: list[str]) -> dict[str, int]:
+    """Committer time (Unix seconds) of each existing commit, in one `git log --no-walk`."""
+    if not commits:
+        return {}
+    result = _git(root, "log", "--no-walk=unsorted", "--format=%H %ct", *commits, "--")
+    if result.returncode != 0:
+        return {}
+    pairs = (line.split() for line in result.stdout.decode().splitlines())
+    return {pair[0]: int(pair[1]) for pair in pairs if len(pair) == 2}
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    """True when `ancestor` is `descendant` or one of its ancestors."""
+    return _git(root, "merge-base", "--is-ancestor", ancestor, descendant).returncode == 0
+
+
+def adding_commits(root: Path, folder: str) -> dict[str, str]:
+    """Path (relative to the top) -> the commit that first added it, for files under `folder`."""
+    result = _git(
+        root, "log", "--diff-filter=A", "--format=%x00%H", "--name-only", "--no-renames",
+        "--", folder,
+    )  # fmt: skip
+    if result.returncode != 0:
+        return {}
+    added: dict[str, str] = {}
+    for block in result.stdout.decode("utf-8", "surrogateescape").split("\0")[1:]:
+        commit, *names = block.split("\n")
+        for name in names:
+            if name:
+                added[name] = commit.strip()  # newest first: the oldest addition wins
+    return added

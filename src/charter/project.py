@@ -207,7 +207,15 @@ class Project:
         return self._files("checklists", "*.md")
 
     def manifest_files(self) -> list[Path]:
-        return self._files("runs", f"*/{MANIFEST_NAME}")
+        """`<runs>/*/manifest.json`, dangling and looping symlinks included (glob drops them)."""
+        runs = self.path("runs")
+        try:
+            folders = sorted(p for p in runs.iterdir() if p.is_dir())
+        except OSError:
+            return []
+        found = [f / MANIFEST_NAME for f in folders if os.path.lexists(f / MANIFEST_NAME)]
+        tracked = self.tracked
+        return [p for p in found if tracked is None or Path(os.path.normpath(p)) in tracked]
 
     # -- cross-references --------------------------------------------------
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
-from charter.runs.atomic import atomic_path, write_bytes, write_text
+from charter.runs.atomic import WriteError, atomic_path, describe, write_bytes, write_text
 from charter.runs.record import Run, RunError
 
 if TYPE_CHECKING:
@@ -222,6 +222,9 @@ def stage(function: Callable[[], object]) -> StageMain:
         except (StageError, RunError) as error:
             print(f"stage {name}: {error}; nothing was written.", file=sys.stderr)
             return 1
+        except OSError as error:  # a full disk, a read-only folder, a permission denied
+            print(f"stage {name}: {describe(error)}; nothing was written.", file=sys.stderr)
+            return 1
         except (TypeError, ValueError) as error:  # parameters a library refuses
             reason = str(error).strip().rstrip(".")
             where = f"{_READ[-1]}: " if _READ else ""
@@ -404,8 +407,14 @@ def write_json(path: str | Path, document: Any) -> None:
 
 def write_parquet(frame: pl.DataFrame, path: str | Path) -> None:
     """Write a polars frame to Parquet atomically: readers never see half a file."""
-    with atomic_path(Path(path)) as temporary:
-        frame.write_parquet(temporary)
+    import polars as pl  # noqa: PLC0415
+
+    target = Path(path)
+    with atomic_path(target) as temporary:
+        try:
+            frame.write_parquet(temporary)
+        except pl.exceptions.PolarsError as error:  # polars words OS errors as its own
+            raise WriteError(target, str(error).split("\n")[0]) from None
 
 
 # -------------------------------------------------------------------- runs
@@ -465,6 +474,9 @@ def run_pipeline(argv: list[str] | None = None) -> int:
         manifest = record_run(root, run_id=args.run_id)
     except RunError as error:
         print(f"pipeline: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"pipeline: {describe(error)}; no run was recorded.", file=sys.stderr)
         return 1
     print(f"run recorded in {manifest.relative_to(root).as_posix()}")
     if not args.no_push and dvc("push", "--quiet", root=root) != 0:

@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
+    except OSError as error:  # a full disk, a read-only folder: the path and why, one line
+        from charter.runs.atomic import describe  # noqa: PLC0415
+
+        print(f"charter: {describe(error)}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as error:  # a bug: one plain line, the traceback only with --debug
         name = " ".join(part for part in ("charter", args.command) if part)
         from charter.rules.plugins import PluginError  # noqa: PLC0415 - only on errors

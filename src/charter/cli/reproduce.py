@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from charter.cli.output import write
 from charter.cli.project_option import add_project_option, load_project, project_root
 from charter.constants import MANIFEST_NAME
+
+if TYPE_CHECKING:
+    from charter.findings import Finding
+    from charter.project import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,6 +66,14 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"charter reproduce: no run manifest at {path}", file=sys.stderr)
         return EXIT_ERROR
+    refusals = _tampered(project, path)
+    if refusals:
+        write(refusals, "text", sys.stderr)
+        print(
+            "charter reproduce: the repository contradicts the manifest; nothing was run",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     try:
         outcome = reproduce(root, path, runs_dir=runs, allow_dirty=args.allow_dirty)
     except FormatError as error:
@@ -87,3 +101,19 @@ def run(args: argparse.Namespace) -> int:
     print(f"run {recorded.run_id} did not reproduce: {len(rows)} difference(s)\n")
     print(table(rows))
     return EXIT_FINDINGS
+
+
+TAMPER_RULES = ("RUN011", "RUN012", "RUN013", "RUN014")
+"""Rules whose findings mean the manifest was edited: reproduce refuses before running anything."""
+
+
+def _tampered(project: Project, path: Path) -> list[Finding]:
+    """Findings of the tamper rules on the manifest at `path` (none for a manifest elsewhere)."""
+    from charter.rules import check  # noqa: PLC0415
+
+    target = path.resolve()
+    return [
+        finding
+        for finding in check(project, select=TAMPER_RULES)
+        if Path(finding.path).resolve() == target
+    ]

@@ -10,14 +10,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from charter.formats.schema import SchemaProblem, schema_text, validate
-from charter.formats.source import Document, FormatError, Kind, parse_yaml, read_text
+from charter.formats.source import (
+    Document,
+    FormatError,
+    Kind,
+    parse_yaml,
+    pointer_join,
+    read_text,
+)
 
 SCHEMA_FILE = "run-manifest.schema.json"
+
+MAX_DEPTH = 32
+"""A manifest is a few levels deep (parameters nest a little); deeper is not a manifest."""
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_PARENT = re.compile(r"(^|[/\\])\.\.([/\\]|$)")
 
 
 @dataclass(frozen=True)
@@ -140,14 +157,40 @@ def params_hash(params: dict[str, Any]) -> str:
 
 
 def parse(text: str, path: Path) -> Manifest:
-    """Parse manifest text; raise FormatError (kind INVALID_MANIFEST) at the first problem."""
+    """Parse manifest text; raise FormatError (kind INVALID_MANIFEST) at the first problem.
+
+    Beyond the schema, a manifest must be plain JSON (no duplicate keys, no
+    NaN or Infinity, a few levels deep), name files inside the project, and
+    end after it starts: what it claims must be something that could be true.
+    """
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise FormatError(
             f"not valid JSON: {error.msg}", error.lineno, error.colno, kind=Kind.INVALID_MANIFEST
         ) from None
+    except _DuplicateKeyError as error:
+        line, col = _duplicate_position(text, path)
+        raise FormatError(
+            f"duplicate key {error.key!r}: JSON readers disagree on which value counts",
+            line,
+            col,
+            kind=Kind.INVALID_MANIFEST,
+        ) from None
+    except RecursionError:
+        raise FormatError(
+            f"nested more than {MAX_DEPTH} levels deep: not a run manifest",
+            kind=Kind.INVALID_MANIFEST,
+        ) from None
+    if _too_deep(data):
+        raise FormatError(
+            f"nested more than {MAX_DEPTH} levels deep: not a run manifest",
+            kind=Kind.INVALID_MANIFEST,
+        )
     document = _positions(text, path)
+    for pointer, message in _impossible_claims(data):
+        line, col = document.position(pointer)
+        raise FormatError(f"{pointer}: {message}", line, col, kind=Kind.INVALID_MANIFEST)
     problems = schema_problems(data, document)
     if problems:
         first = problems[0]
@@ -161,14 +204,109 @@ def parse(text: str, path: Path) -> Manifest:
     return Manifest(path=path, data=data, document=document)
 
 
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`json.loads` keeps the last of two equal keys silently; a manifest may not have them."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+def _duplicate_position(text: str, path: Path) -> tuple[int, int]:
+    """Where the second of two equal keys is (the YAML reader finds it), else 1:1."""
+    try:
+        parse_yaml(text, path)
+    except FormatError as error:
+        if error.kind is Kind.DUPLICATE_KEY:
+            return error.line, error.col
+    return 1, 1
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether `data` nests deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)
+    return False
+
+
+def _impossible_claims(data: Any) -> Iterator[tuple[str, str]]:
+    """(pointer, message) for each claim no run can make; tolerant of wrong types.
+
+    The schema cannot say these (JSON Schema accepts NaN as a number), and
+    they come first so that the message says what is wrong in plain words.
+    """
+    yield from _non_finite(data, "")
+    if not isinstance(data, dict):
+        return
+    for kind in ("inputs", "outputs"):
+        items = data.get(kind)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            uri = item.get("uri") if isinstance(item, dict) else None
+            problem = uri_problem(uri) if isinstance(uri, str) else None
+            if problem:
+                yield f"/{kind}/{index}/uri", problem
+    if data.get("outputs") == []:
+        yield "/outputs", "no outputs recorded: a run that wrote nothing cannot be compared"
+    start, end = _time(data.get("start_time")), _time(data.get("end_time"))
+    if start is not None and end is not None and end < start:
+        ended, started = data["end_time"], data["start_time"]
+        yield "/end_time", f"the run ends ({ended}) before it starts ({started})"
+
+
+def uri_problem(uri: str) -> str | None:
+    """Why `uri` does not name a file inside the project, or None when it may."""
+    if uri.startswith(("/", "\\")) or _DRIVE.match(uri):
+        return f"{uri!r} is an absolute path: inputs and outputs are named relative to the project"
+    if uri.lower().startswith("file:"):
+        return f"{uri!r} is a file: URI: inputs and outputs are named relative to the project"
+    if _PARENT.search(uri):
+        return f"{uri!r} leaves the project with '..': name files inside the project"
+    return None
+
+
+def _non_finite(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    stack = [(value, pointer)]
+    while stack:
+        value, pointer = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+            yield pointer, f"{shown} is not a number JSON allows: manifest numbers are finite"
+        elif isinstance(value, dict):
+            stack.extend((child, pointer_join(pointer, key)) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend((child, f"{pointer}/{index}") for index, child in enumerate(value))
+
+
+def _time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None  # the schema words a malformed time
+
+
 def load(path: Path) -> Manifest:
     """Read and parse the manifest at `path` (FormatError when it cannot be used)."""
     return parse(read_text(path), path)
 
 
 def dumps(data: dict[str, Any]) -> str:
-    """The canonical text of a manifest: indented JSON with a final newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """The canonical text of a manifest: indented JSON with a final newline (never NaN)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _positions(text: str, path: Path) -> Document:

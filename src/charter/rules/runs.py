@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from charter.constants import LOCK_FILE
+from charter import run_facts
+from charter.constants import LOCK_FILE, MANIFEST_NAME
 from charter.findings import WARNING, Finding
 from charter.formats.manifest import params_hash
 from charter.formats.source import Kind
@@ -453,4 +455,230 @@ def features_active(project: Project) -> Iterator[Finding]:
                     f"/features/{index}",
                     f"the run trained on feature {key!r}, which has status {feature.status!r}; "
                     "a model may only be trained on active features",
+                )
+
+
+@rule("RUN010", "Run folder has no manifest")
+def orphan_run_folders(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every folder under `runs/` holds a `manifest.json`, and every
+    `artifacts/<run-id>/` folder named like a run id (`20261126T143900Z-1a2b3c`)
+    belongs to a run with a manifest. `charter check --staged` (the hooks) skips
+    this rule: such folders are never part of a commit.
+
+    ## Why it matters
+
+    A run that failed while being recorded (a full disk, a read-only folder, a
+    crash inside `Run.finish()`) can leave its outputs behind without the record
+    of what produced them. Such files look like results, yet nothing says which
+    code, data or parameters made them, and `charter reproduce` cannot rerun them.
+
+    ## Example
+
+    ```text
+    artifacts/20261126T143900Z-1a2b3c: RUN010 folder of run 20261126T143900Z-1a2b3c has no runs/20261126T143900Z-1a2b3c/manifest.json: the run was never recorded; delete the folder or run the pipeline again
+    ```
+
+    ## How to fix
+
+    Delete the folder (`rm -r artifacts/20261126T143900Z-1a2b3c`) and run the
+    pipeline again (`uv run nox -s pipeline`); fix what made the run fail first
+    (its message named the path it could not write).
+    """
+    runs = project.path("runs")
+    for folder in run_facts.orphan_folders(project):
+        manifest = runs / folder.name / MANIFEST_NAME
+        shown = manifest.relative_to(project.root).as_posix()
+        yield at_line(
+            folder,
+            1,
+            1,
+            f"folder of run {folder.name} has no {shown}: the run was never recorded; "
+            "delete the folder or run the pipeline again",
+        )
+
+
+@rule("RUN011", "Run manifest's input size, rows or md5 differ from the file it fingerprints")
+def inputs_as_recorded(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    For each input whose file is in the working tree with the fingerprint the
+    manifest records (so it is the very file the run read), the recorded
+    `bytes`, `md5` and, for Parquet, `rows` equal what that file has.
+
+    ## Why it matters
+
+    The fingerprint proves which file the run read; its size, DVC md5 and row
+    count are then facts, not claims. A manifest where they differ was edited
+    after the run, and a reviewer reading "442 rows" would be misled about what
+    the model was trained on.
+
+    ## Example
+
+    ```json
+    "inputs": [{"name": "patients", "uri": "data/raw/patients.parquet", "rows": 4420, "bytes": 31337}]
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:24:15: RUN011 input 'patients' records 4420 rows, but data/raw/patients.parquet (the file with the recorded fingerprint) has 442
+    ```
+
+    ## How to fix
+
+    Never edit a manifest. Restore it from git (`git restore runs/<run-id>/manifest.json`)
+    or run the pipeline again.
+    """
+    for manifest in project.manifests:
+        for index, item in enumerate(manifest.inputs):
+            found = run_facts.data_file(project, item.uri)
+            if found is None or not found.inside or found.fingerprint != item.fingerprint:
+                continue
+            facts = [
+                ("bytes", item.bytes, found.size, "bytes"),
+                ("rows", item.rows, found.rows, "rows"),
+            ]
+            if item.md5 is not None and not item.md5.endswith(".dir"):
+                facts.append(("md5", item.md5, found.md5, "as md5"))
+            for key, recorded, actual, unit in facts:
+                if actual is not None and recorded != actual:
+                    yield _at(
+                        manifest,
+                        f"/inputs/{index}/{key}",
+                        f"input {item.name!r} records {recorded} {unit}, but {item.uri} (the file "
+                        f"with the recorded fingerprint) has {actual}",
+                    )
+
+
+@rule("RUN012", "Run manifest's commit cannot be the code the run started from")
+def commit_lineage(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    The recorded `code.commit` existed when the run started (its commit time is
+    not after `start_time`), and it is an ancestor of (or equal to) the commit
+    that first added the manifest, or of HEAD while the manifest is not committed.
+
+    ## Why it matters
+
+    A run records the commit it started from; the manifest is committed later,
+    on top of it. A commit made after the run, or one on another line of history,
+    cannot be the code that ran: `charter reproduce` would rerun different code
+    and a reviewer would read the wrong source.
+
+    ## Example
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:6:15: RUN012 commit 8a2d4c1e9f00 was made after the run started (2026-11-26T14:39:00Z): it cannot be the code that ran
+    runs/20261126T143900Z-1a2b3c/manifest.json:6:15: RUN012 commit 5b7e01aa3c42 is not an ancestor of 9c0ffee12345, the commit that added this manifest: the run's code is on another line of history
+    ```
+
+    ## How to fix
+
+    Restore the manifest as the pipeline wrote it (`git restore`), or run the
+    pipeline again on the commit you mean and commit its manifest on top.
+    """
+    lineage = run_facts.lineage(project)
+    for manifest in project.manifests:
+        facts = lineage.get(manifest.path)
+        if facts is None:
+            continue  # outside git, or RUN002 reports the missing commit
+        started = datetime.fromisoformat(manifest.data["start_time"]).timestamp()
+        if facts.commit_time is not None and facts.commit_time > started + 1:
+            yield _at(
+                manifest,
+                "/code/commit",
+                f"commit {manifest.commit[:12]} was made after the run started "
+                f"({manifest.data['start_time']}): it cannot be the code that ran",
+            )
+        elif not facts.ancestor:
+            what = "HEAD" if facts.later is None else f"{(facts.later or '')[:12]}"
+            yield _at(
+                manifest,
+                "/code/commit",
+                f"commit {manifest.commit[:12]} is not an ancestor of {what}, the commit that "
+                "added this manifest (or HEAD): the run's code is on another line of history",
+            )
+
+
+@rule("RUN013", "Run manifest's entry point is not the project's declared pipeline")
+def entry_point_declared(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    `code.entry_point` is a pipeline entry point the project declares:
+    `<package>.pipeline` for a `src/<package>/pipeline.py` of the project, or
+    `dvc.repro` for a project whose `dvc.yaml` declares the stages.
+
+    ## Why it matters
+
+    `charter reproduce` reruns a run by its entry point. A manifest naming any
+    other module (`http.server`, `this`, a helper of some installed package)
+    would make a rerun execute code that is not the project's pipeline, so
+    `charter reproduce` refuses it, and this rule says so before anyone tries.
+
+    ## Example
+
+    ```json
+    "code": {"commit": "3f1c9a7e52b1...", "dirty": false, "entry_point": "http.server"}
+    ```
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:8:20: RUN013 entry point 'http.server' is not the project's pipeline (diabetes_progression.pipeline)
+    ```
+
+    ## How to fix
+
+    Restore the manifest as the pipeline wrote it (`git restore`), or run the
+    pipeline again: the pipeline records its own entry point.
+    """
+    declared = run_facts.entry_points(project)
+    shown = ", ".join(sorted(declared)) or "none declared: no src/<package>/pipeline.py or dvc.yaml"
+    for manifest in project.manifests:
+        if manifest.entry_point not in declared:
+            yield _at(
+                manifest,
+                "/code/entry_point",
+                f"entry point {manifest.entry_point!r} is not the project's pipeline ({shown})",
+            )
+
+
+@rule("RUN014", "Run manifest's input or output resolves outside the project")
+def uris_inside(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    Every relative `uri` of the manifest's inputs and outputs that exists in the
+    working tree stays inside the project once symbolic links are resolved.
+    (Absolute paths and `..` are already refused by the schema, RUN001.)
+
+    ## Why it matters
+
+    `charter reproduce` restores and compares the files a manifest names. A
+    path that leads out of the project through a symbolic link
+    (`data/raw -> /home/someone/secrets`) makes the record depend on one
+    machine, and a rerun would read or overwrite files outside the repository.
+
+    ## Example
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:20:14: RUN014 input 'patients' (data/raw/patients.parquet) resolves outside the project through a symbolic link
+    ```
+
+    ## How to fix
+
+    Keep data inside the project (`data/`, versioned by DVC) and replace the
+    symbolic link with the files, or a DVC import of them.
+    """
+    for manifest in project.manifests:
+        entries = [("inputs", i.name, i.uri) for i in manifest.inputs]
+        entries += [("outputs", o.name, o.uri) for o in manifest.outputs]
+        counters = {"inputs": 0, "outputs": 0}
+        for kind, name, uri in entries:
+            index = counters[kind]
+            counters[kind] += 1
+            found = run_facts.data_file(project, uri)
+            if found is not None and not found.inside:
+                what = kind.rstrip("s")
+                yield _at(
+                    manifest,
+                    f"/{kind}/{index}/uri",
+                    f"{what} {name!r} ({uri}) resolves outside the project through a symbolic link",
                 )

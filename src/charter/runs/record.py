@@ -9,8 +9,10 @@ be mistaken for a real one.
 
 from __future__ import annotations
 
+import math
 import platform
 import re
+import shutil
 import sys
 import tomllib
 from datetime import UTC, datetime
@@ -117,13 +119,16 @@ class Run:
         md5: str | None = None,
     ) -> None:
         """Record an input file: blake3 fingerprint, size, rows, contract (id, version), DVC md5."""
-        entry: dict[str, Any] = {
-            "name": name,
-            "uri": self.uri(path),
-            "fingerprint": fingerprint(path),
-            "bytes": path.stat().st_size,
-            "rows": rows,
-        }
+        try:
+            entry: dict[str, Any] = {
+                "name": name,
+                "uri": self.uri(path),
+                "fingerprint": fingerprint(path),
+                "bytes": path.stat().st_size,
+                "rows": rows,
+            }
+        except OSError as error:
+            raise RunError(f"cannot read input {path}: {atomic.reason_of(error)}") from None
         if md5 is not None:
             entry["md5"] = md5
         if contract is not None:
@@ -144,7 +149,10 @@ class Run:
 
     def record_output(self, name: str, path: Path, *, md5: str | None = None) -> None:
         """Record an output file, its sha256 and (when DVC tracks it) DVC's md5."""
-        entry = {"name": name, "uri": self.uri(path), "sha256": sha256_file(path)}
+        try:
+            entry = {"name": name, "uri": self.uri(path), "sha256": sha256_file(path)}
+        except OSError as error:
+            raise RunError(f"cannot read output {path}: {atomic.reason_of(error)}") from None
         if md5 is not None:
             entry["md5"] = md5
         self._record["outputs"].append(entry)
@@ -154,19 +162,55 @@ class Run:
         self._record["dvc"] = {"lock_sha256": lock_sha256, "stages": stages}
 
     def finish(self, metrics: dict[str, float]) -> Path:
-        """Write `runs/<run-id>/manifest.json` (schema-checked, atomic) and return its path."""
+        """Write `runs/<run-id>/manifest.json` (schema-checked, atomic) and return its path.
+
+        The run folder appears whole or not at all: the manifest is written in a
+        temporary folder beside it, which is renamed into place. When that fails
+        (a full disk, a read-only or missing `runs/`), RunError names the path,
+        and the run's own output folder (`<folder>/<run-id>/`) is removed too, so
+        nothing is left that looks like a result without its record.
+        """
+        try:
+            return self._finish(metrics)
+        except RunError:
+            self._discard_outputs()
+            raise
+        except OSError as error:
+            self._discard_outputs()
+            raise RunError(f"{atomic.describe(error)}; the run was not recorded") from None
+
+    def _finish(self, metrics: dict[str, float]) -> Path:
+        bad = [name for name, value in metrics.items() if _non_finite(value)]
+        if bad:
+            raise RunError(f"metric {bad[0]!r} is {metrics[bad[0]]!r}, not a finite number")
         record = {**self._record, "metrics": metrics}
         record["end_time"] = timestamp(datetime.now(UTC))
         problems = manifest_format.schema_problems(record, Document(path=Path(), data=None))
         if problems:
             raise RunError(f"the manifest would be invalid: {problems[0].message}")
         folder = self.runs_dir / self.run_id
+        if folder.exists():
+            raise RunError(f"run {self.run_id} already exists; earlier runs are never overwritten")
         try:
-            folder.mkdir(parents=True, exist_ok=False)
+            with atomic.atomic_folder(folder) as temporary:
+                atomic.write_text(temporary / MANIFEST_NAME, manifest_format.dumps(record))
         except FileExistsError:
             raise RunError(
                 f"run {self.run_id} already exists; earlier runs are never overwritten"
             ) from None
-        target = folder / MANIFEST_NAME
-        atomic.write_text(target, manifest_format.dumps(record))
-        return target
+        except atomic.WriteError as error:
+            raise atomic.WriteError(folder / MANIFEST_NAME, error.reason, error.errno) from None
+        return folder / MANIFEST_NAME
+
+    def _discard_outputs(self) -> None:
+        """Remove the folders named after this run that hold its recorded outputs."""
+        for output in self._record["outputs"]:
+            folder = (self.root / output["uri"]).parent
+            inside = folder.resolve().is_relative_to(self.root) and folder.resolve() != self.root
+            if folder.name == self.run_id and inside and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _non_finite(value: object) -> bool:
+    """NaN and the infinities: JSON has no such numbers (other wrong types: the schema says)."""
+    return isinstance(value, float) and not math.isfinite(value)

@@ -25,6 +25,8 @@ from charter import gitrepo
 from charter.fingerprint import sha256_file
 from charter.formats import manifest as manifest_format
 from charter.formats.manifest import Manifest
+from charter.formats.source import FormatError
+from charter.run_facts import declared_entry_points
 from charter.runs.record import LOCK_FILE, MANIFEST_NAME, RunError
 
 REPRODUCE_SUFFIX = "-reproduce"
@@ -111,6 +113,13 @@ def preflight(root: Path, recorded: Manifest, *, allow_dirty: bool) -> list[str]
             f"commit {recorded.commit[:12]} of run {recorded.run_id} is not in this repository"
             " (was it rebased away or never pushed?)"
         )
+    declared = declared_entry_points(root)
+    if recorded.entry_point not in declared:
+        raise ReproduceError(
+            f"run {recorded.run_id} names the entry point {recorded.entry_point!r}, which is not "
+            f"the project's pipeline ({', '.join(sorted(declared)) or 'none declared'}); "
+            "nothing was run"
+        )
     warnings = []
     if recorded.dirty:
         message = (
@@ -155,12 +164,27 @@ def reproduce(
                 root, tree, Path(scratch), manifest_path, recorded, run_id=run_id
             )
             return Outcome(recorded, reproduced, compare(recorded, reproduced), warnings)
+        if recorded.entry_point not in declared_entry_points(tree):
+            raise ReproduceError(
+                f"commit {recorded.commit[:12]} has no {recorded.entry_point} in src/: only the "
+                "pipeline committed there can be rerun; nothing was run"
+            )
         _copy_inputs(root, tree, recorded)
         config = Path(scratch) / "config.json"
         config.write_text(json.dumps({**recorded.params, "seeds": recorded.seeds}), "utf-8")
         _rerun(tree, recorded.entry_point, config, run_id, timeout)
-        reproduced = manifest_format.load(tree / runs_dir / run_id / MANIFEST_NAME)
+        reproduced = _load_rerun(tree / runs_dir / run_id / MANIFEST_NAME, recorded.entry_point)
     return Outcome(recorded, reproduced, compare(recorded, reproduced), warnings)
+
+
+def _load_rerun(path: Path, entry_point: str) -> Manifest:
+    """The rerun's manifest; its absence or breakage is the rerun's fault, not the record's."""
+    if not path.is_file():
+        raise RerunFailedError(f"{entry_point} ran but recorded no run (no {path.name} written)")
+    try:
+        return manifest_format.load(path)
+    except FormatError as error:
+        raise RerunFailedError(f"the rerun wrote an unusable manifest: {error.message}") from None
 
 
 @contextmanager
@@ -203,15 +227,33 @@ def _rerun_dvc(
 
 
 def _copy_inputs(root: Path, tree: Path, recorded: Manifest) -> None:
-    """Put the project's current input files where the rerun expects them."""
+    """Put the project's current input data where the rerun expects it, and nothing else.
+
+    Only untracked data files inside the project are copied: a file the
+    recorded commit or the current index holds is code or configuration, and
+    the rerun must use the commit's own.
+    """
+    tracked = gitrepo.tracked_files(root)
+    project = root.resolve()
     for item in recorded.inputs:
         if "://" in item.uri or Path(item.uri).is_absolute():
             continue
         source = root / item.uri
         target = tree / item.uri
-        if source.is_file() and target.resolve().is_relative_to(tree.resolve()):
+        if os.path.lexists(target) or Path(os.path.normpath(source.absolute())) in tracked:
+            raise ReproduceError(
+                f"input {item.name} ({item.uri}) is a file git tracks, not data: the rerun uses "
+                f"the code and configuration of commit {recorded.commit[:12]} only; nothing was run"
+            )
+        if not source.is_file():
+            continue
+        if not source.resolve().is_relative_to(project):
+            raise ReproduceError(
+                f"input {item.name} ({item.uri}) resolves outside the project; nothing was run"
+            )
+        if target.resolve().is_relative_to(tree.resolve()):
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            shutil.copyfile(source.resolve(), target)
 
 
 def _rerun(tree: Path, entry_point: str, config: Path, run_id: str, timeout: float) -> None:

@@ -226,7 +226,8 @@ def test_sync_refuses_metrics_that_are_not_finite(project: Path, value: float):
     run_id = edit_manifest(project, lambda d: d["metrics"].update(score=value))
     card = project / "governance" / "models" / "scorer" / "card.md"
     message = refused(project, run_id, card)
-    assert f"metric 'score' of run {run_id} is {value}, not a finite number" in message
+    shown = "NaN" if value != value else "Infinity"
+    assert f"RUN001 /metrics/score: {shown} is not a number JSON allows" in message
 
 
 def test_sync_refuses_to_guess_the_task(project: Path):

@@ -10,7 +10,7 @@ from mini_project import make, run_pipeline
 
 from charter.formats import manifest as manifest_format
 from charter.formats.source import FormatError, Kind
-from charter.runs import Run, RunError
+from charter.runs import Run, RunError, write_text
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +134,17 @@ def test_a_run_id_must_be_a_plain_folder_name(tmp_path: Path, run_id: str):
     root = make(tmp_path / "mini")
     with pytest.raises(RunError, match="run id"):
         Run(root, entry_point="mini.pipeline", params={}, seeds={}, run_id=run_id)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("-inf")])
+def test_a_failure_inside_finish_leaves_no_half_run(tmp_path: Path, value: float):
+    root = make(tmp_path / "mini")
+    run = Run(root, entry_point="mini.pipeline", params={"a": 1}, seeds={"s": 1})
+    output = root / "artifacts" / run.run_id / "result.json"
+    write_text(output, "{}")
+    run.record_output("result", output)
+    with pytest.raises(RunError, match="not a finite number"):
+        run.finish({"score": value})
+    assert not (root / "runs" / run.run_id).exists()
+    assert not (root / "artifacts" / run.run_id).exists()  # its outputs went with it
+    assert sorted(p.name for p in (root / "artifacts").iterdir()) == []

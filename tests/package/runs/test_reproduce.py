@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from charter_cli import charter
 from mini_project import make, run_pipeline
-from templating import git
+from templating import clean_env, git
 
 
 @pytest.fixture
@@ -102,3 +102,85 @@ def test_project_option_reproduces_from_another_folder(project: Path, tmp_path: 
     result = charter("reproduce", manifest.parent.name, "--project", project, cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert "identical" in result.stdout
+
+
+@pytest.mark.parametrize("entry_point", ["this", "http.server"])
+def test_entry_point_other_than_the_pipeline_is_refused_before_running(
+    project: Path, entry_point: str
+):
+    manifest = run_pipeline(project)
+    edit_manifest(manifest, lambda data: data["code"].update(entry_point=entry_point))
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 2
+    assert f"RUN013 entry point {entry_point!r} is not the project's pipeline" in result.stderr
+    assert "nothing was run" in result.stderr
+    assert "Zen of Python" not in result.stdout + result.stderr  # `this` never ran
+    assert not (project / "runs" / f"{manifest.parent.name}-reproduce").exists()
+
+
+def test_library_reproduce_refuses_an_undeclared_entry_point(project: Path):
+    from charter.runs.reproduce import ReproduceError, reproduce  # noqa: PLC0415
+
+    manifest = run_pipeline(project)
+    edit_manifest(manifest, lambda data: data["code"].update(entry_point="this"))
+    with pytest.raises(ReproduceError, match="not the project's pipeline"):
+        reproduce(project, manifest)
+
+
+def test_input_at_a_tracked_source_file_is_refused(project: Path):
+    manifest = run_pipeline(project)
+    pipeline = project / "src" / "mini" / "pipeline.py"
+    # Uncommitted code that would change the result, and a manifest pointing at it.
+    pipeline.write_text(pipeline.read_text().replace('* config["scale"]', "* 0"))
+    edit_manifest(
+        manifest,
+        lambda data: data["inputs"].append(
+            {**data["inputs"][0], "name": "code", "uri": "src/mini/pipeline.py"}
+        ),
+    )
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 2, result.stdout
+    assert "src/mini/pipeline.py) is a file git tracks, not data" in result.stderr
+    assert "identical" not in result.stdout
+
+
+def test_a_different_existing_commit_is_refused(project: Path):
+    manifest = run_pipeline(project)
+    (project / ".gitignore").write_text("/data/\n/artifacts/\n__pycache__/\n/runs/\n")
+    env = {**clean_env(), "GIT_COMMITTER_DATE": "2099-01-01T00:00:00Z"}
+    git("commit", "--quiet", "-am", "later", cwd=project, env=env)
+    later = git("rev-parse", "HEAD", cwd=project).strip()
+    edit_manifest(manifest, lambda data: data["code"].update(commit=later))
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 2, result.stdout
+    assert "RUN012" in result.stderr and "after the run started" in result.stderr
+
+
+def test_edited_bytes_are_refused(project: Path):
+    manifest = run_pipeline(project)
+    edit_manifest(manifest, lambda data: data["inputs"][0].update(bytes=600))
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 2, result.stdout
+    assert "RUN011 input 'numbers' records 600 bytes" in result.stderr
+
+
+@pytest.mark.parametrize("uri", ["/tmp/numbers.csv", "../numbers.csv"])
+def test_input_outside_the_repository_is_refused(project: Path, uri: str):
+    manifest = run_pipeline(project)
+    edit_manifest(manifest, lambda data: data["inputs"][0].update(uri=uri))
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 2, result.stdout
+    assert "RUN001" in result.stderr
+    assert "identical" not in result.stdout
+
+
+def test_input_symlinked_outside_the_repository_is_refused(project: Path, tmp_path: Path):
+    manifest = run_pipeline(project)
+    data = project / "data" / "numbers.csv"
+    outside = tmp_path / "numbers.csv"
+    outside.write_bytes(data.read_bytes())
+    data.unlink()
+    data.symlink_to(outside)
+    result = charter("reproduce", manifest.parent.name, cwd=project)
+    assert result.returncode == 2, result.stdout
+    assert "RUN014" in result.stderr
