@@ -23,7 +23,7 @@ RAW = "data/raw/patients.parquet"
 EXPORT = "data/raw/patients_export.csv"
 CONTRACT = "governance/contracts/patients.odcs.yaml"
 
-CSV_INGEST = '''"""Ingest stage: the raw patient table, from the CSV export the data owner delivers."""
+CSV_INGEST = '''"""Ingest stage: the raw patient table, from the CSV export it is sent."""
 
 from pathlib import Path
 
