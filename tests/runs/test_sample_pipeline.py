@@ -153,5 +153,5 @@ def test_a_changed_raw_file_fails_the_old_run_only_if_the_pipeline_reads_it(
     assert changed["inputs"][0]["md5"] != old["inputs"][0]["md5"]
     used = commit(work, "New sample delivery", "src", "dvc.lock", "runs")
     failed = reproduce(work, retarget(work, old, used, "old-run-at-used-change"))
-    assert failed.returncode != 0, failed.stdout
-    assert RAW in failed.stdout + failed.stderr
+    assert failed.returncode == 2, failed.stdout + failed.stderr  # the run's data is not there
+    assert f"the restored {RAW} is not the file run old-run-at-used-change read" in failed.stderr
