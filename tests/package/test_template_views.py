@@ -85,12 +85,14 @@ def test_views_carry_the_answers(render) -> None:
     assert "| @mo |" in catalog
 
 
-def test_skeleton_views_describe_the_skeleton(render) -> None:
+def test_skeleton_views_describe_the_sample_pipeline(render) -> None:
     project = render(example_pipeline=False)
     cards = (project / "docs/model-cards.md").read_text()
     assert "| `baseline` |" in cards
     assert "progression_regressor" not in cards
-    assert "No lineage yet" in (project / "docs/lineage.md").read_text()
+    lineage = (project / "docs/lineage.md").read_text()
+    assert "| `measure_b_centred@1` | `dataset.measure_b` | baseline |" in lineage
+    assert "patients" not in lineage
 
 
 @pytest.mark.generated

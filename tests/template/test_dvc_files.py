@@ -71,8 +71,9 @@ def test_git_sees_dvc_files_under_data_but_not_the_data(render, tmp_path: Path):
     assert ignored == ["data/raw/patients.parquet", "data/interim/x.csv"]
 
 
-def test_every_stage_is_a_module_with_main_and_an_owner(render):
-    project = render()
+@pytest.mark.parametrize("example", [True, False], ids=["example", "skeleton"])
+def test_every_stage_is_a_module_with_main_and_an_owner(render, example: bool):
+    project = render(example_pipeline=example)
     stages = yaml.safe_load((project / "dvc.yaml").read_text())["stages"]
     assert list(stages) == ["ingest", "validate", "features", "train", "evaluate"]
     codeowners = (project / "CODEOWNERS").read_text()
@@ -86,3 +87,23 @@ def test_every_stage_is_a_module_with_main_and_an_owner(render):
             or "main = " in (project / module).read_text()
         )
         assert f"/{module}" in codeowners
+
+
+@pytest.mark.parametrize("example", [True, False], ids=["example", "skeleton"])
+def test_every_dependency_is_shipped_or_made_by_an_earlier_stage(render, example: bool):
+    """Both answers give a pipeline that can run from the first commit: nothing is missing."""
+    project = render(example_pipeline=example)
+    stages = yaml.safe_load((project / "dvc.yaml").read_text())["stages"]
+    made: set[str] = set()
+    for name, stage in stages.items():
+        for dep in stage["deps"]:
+            assert dep in made or (project / dep).is_file(), f"{name} needs {dep}"
+        params = [next(iter(item)) for item in stage.get("params", [])]
+        assert all((project / path).is_file() for path in params), name
+        for out in [*stage.get("outs", []), *stage.get("metrics", [])]:
+            made.add(out if isinstance(out, str) else next(iter(out)))
+        for path, contract in stage.get("meta", {}).get("charter", {}).get("contracts", {}).items():
+            assert path in made, f"{name}: {path} is made by no earlier stage"
+            assert (project / contract).is_file(), contract
+    [model] = stages["train"]["meta"]["charter"]["models"]
+    assert (project / "governance" / "models" / model / "card.md").is_file()

@@ -90,13 +90,27 @@ def test_pyproject_carries_the_answers(rendered):
     assert set(pyproject["tool"]["charter"]) >= {"contracts", "features", "models", "docs"}
 
 
-def test_example_pipeline_follows_the_answer(rendered):
+def test_both_answers_get_the_pipeline_and_only_the_example_its_study(rendered):
+    """Without the example, the same stages run over a sample table shipped in the package."""
     answers, project = rendered
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     runtime_deps = " ".join(pyproject["project"]["dependencies"])
-    assert ("scikit-learn" in runtime_deps) == answers["example_pipeline"]
+    assert "charter[runtime]" in runtime_deps
+    assert "scikit-learn" in runtime_deps
     noxfile = (project / "noxfile.py").read_text()
-    assert ("def pipeline" in noxfile) == answers["example_pipeline"]
+    assert "def pipeline" in noxfile
+    ci_files = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+    if answers["ci"] in ci_files:
+        assert "nox -s pipeline" in (project / ci_files[answers["ci"]]).read_text()
+    [package] = [p for p in (project / "src").iterdir() if p.is_dir()]
+    contracts = sorted(p.name for p in (project / "governance" / "contracts").iterdir())
+    models = sorted(p.name for p in (project / "governance" / "models").iterdir())
+    if answers["example_pipeline"]:
+        assert (contracts, models) == (["patients.odcs.yaml"], ["progression_regressor"])
+        assert not (package / "sample.csv").exists()
+    else:
+        assert (contracts, models) == (["dataset.odcs.yaml"], ["baseline"])
+        assert (package / "sample.csv").read_text().startswith("record_id,")
 
 
 def test_answers_file_records_every_answer(rendered):

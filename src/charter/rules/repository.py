@@ -304,9 +304,9 @@ def no_placeholders(project: Project) -> Iterator[Finding]:
 
     ## Why it matters
 
-    A skeleton contract (`example_pipeline=false`) and `charter new contract`
-    leave questions for the data owner in the descriptions. They are fine while
-    the data is being described; a model in production must not rest on a data
+    A contract drafted by `charter new contract` leaves questions for the data
+    owner in the descriptions. They are fine while the data is being
+    described; a model in production must not rest on a data
     dictionary with unanswered questions.
 
     ## Example

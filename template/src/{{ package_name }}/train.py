@@ -1,9 +1,10 @@
-"""Train stage: split the feature table and fit a ridge regression of disease progression.
+"""Train stage: split the feature table and fit a ridge regression of the target column.
 
     uv run python -m <package>.train       (DVC runs it: `dvc repro train`)
 
 Everything random takes its seed from configs/pipeline.yaml, and the model is
 saved as JSON coefficients, so the same inputs and seeds give the same bytes.
+The target column and the model's name (its card folder) are in data.py.
 """
 
 import json
@@ -16,11 +17,7 @@ from charter import runtime
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
 
-from .data import FEATURES, MODEL, RAW
-
-TARGET = "progression"
-NAME = "progression_regressor"
-"""The model this stage trains: its card is governance/models/<NAME>/card.md."""
+from .data import FEATURES, MODEL, RAW, TARGET
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ def load_split(params: runtime.Params) -> Split:
     if TARGET not in pl.read_parquet_schema(RAW):
         raise runtime.StageError(
             f"{RAW} has no column '{TARGET}', the target the model learns; add it to the data "
-            f"and to its contract, or set TARGET in src/{__package__}/train.py to your "
+            f"and to its contract, or set TARGET in src/{__package__}/data.py to your "
             "target column"
         )
     names = [feature.name for feature in runtime.active_features()]

@@ -1,4 +1,4 @@
-"""Evaluate stage: r2, mae and rmse of the model on the held-out patients.
+"""Evaluate stage: r2, mae and rmse of the model on the held-out rows.
 
     uv run python -m <package>.evaluate    (DVC runs it: `dvc repro evaluate`)
 
