@@ -698,7 +698,7 @@ def _check_problems(case: Case, result: dict[str, Any]) -> list[str]:
     if result["exit"] == 0:
         return ["a special file was not reported"] if case.special else []
     try:
-        rows = json.loads(result["stdout"])
+        rows = json.loads(result["stdout"])["findings"]
     except ValueError:
         return ["--format json output is not JSON"]
     located = [

@@ -115,7 +115,7 @@ def test_data_without_the_target_names_the_column_the_file_and_the_fix(project, 
     assert result.stderr == (
         f"stage train: {RAW} has no column 'progression', the target the model learns; "
         "add it to the data and to its contract, or set TARGET in "
-        f"src/{package(project)}/train.py to your target column; nothing was written.\n"
+        f"src/{package(project)}/data.py to your target column; nothing was written.\n"
     )
 
 

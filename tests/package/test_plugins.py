@@ -29,7 +29,7 @@ def run(project: Path, site: Path, *args: str):
 def check_json(project: Path, site: Path, *args: str) -> tuple[int, list[dict]]:
     result = run(project, site, "check", "--format", "json", *args)
     assert "Traceback" not in result.stderr, result.stderr
-    return result.returncode, json.loads(result.stdout)
+    return result.returncode, json.loads(result.stdout)["findings"]
 
 
 def add_settings(project: Path, text: str) -> None:
