@@ -73,6 +73,19 @@ def _dump(handler: Any, document: Any) -> str:
     return stream.getvalue()
 
 
+def _child_indent(text: str, section: str) -> str:
+    """The indentation of the first line under `section:` (two spaces when it has none)."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if re.match(rf"{re.escape(section)}\s*:\s*(#.*)?$", line):
+            for child in lines[number + 1 :]:
+                if child.strip() and not child.lstrip().startswith("#"):
+                    found = child[: len(child) - len(child.lstrip())]
+                    return found if found or child.lstrip().startswith("- ") else "  "
+            break
+    return "  "
+
+
 def _append(path: Path, text: str, section: str, entry: Any, name: str | None) -> str:
     """The entry as text at the end of the file, when `section` is its last top-level key."""
     body = yaml.safe_dump(
@@ -81,7 +94,10 @@ def _append(path: Path, text: str, section: str, entry: Any, name: str | None) -
         allow_unicode=True,
         width=4096,
     )
-    indented = "".join(f"  {line}" if line.strip() else line for line in body.splitlines(True))
+    indent = _child_indent(text, section)
+    indented = "".join(
+        f"{indent}{line}" if line.strip() else line for line in body.splitlines(True)
+    )
     keys = _TOP_KEY.findall(text)
     if not keys:
         return f"{text}{section}:\n{indented}"
