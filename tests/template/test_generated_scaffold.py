@@ -1,4 +1,4 @@
-"""Generated tier: `charter new stage` and `charter new feature` leave a project that passes its gates.
+"""Generated tier: `charter new stage` and `new feature` leave a project that passes its gates.
 
 In the default project, installed from its lock: both commands, then every
 pre-commit hook (exit 0, no file changed), the project's tests (the two new
@@ -28,8 +28,9 @@ def test_new_stage_and_feature_pass_the_hooks_tests_and_dvc(generated_project, t
     run("git", "add", "-A", cwd=project)
 
     assert_gates_pass(project)
-    tests = run("uv", "run", "--frozen", "pytest", "-q", "tests/test_clean_visits.py",
-                "tests/test_feature_bmi_band.py", "tests/test_feature_age_band.py", cwd=project)  # fmt: skip
+    new_tests = ["tests/test_clean_visits.py", "tests/test_feature_bmi_band.py",
+                 "tests/test_feature_age_band.py"]  # fmt: skip
+    tests = run("uv", "run", "--frozen", "pytest", "-q", *new_tests, cwd=project)
     assert "5 passed" in tests.stdout
     repro = run("uv", "run", "--frozen", "dvc", "repro", "clean_visits", cwd=project)
     assert "Running stage 'clean_visits'" in repro.stdout
