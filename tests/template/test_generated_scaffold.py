@@ -26,6 +26,7 @@ def test_new_stage_and_feature_pass_the_hooks_tests_and_dvc(generated_project, t
     run(*charter, "feature", "age_band", "--from", "patients.age",
         "--anonymization", "generalization", cwd=project)  # fmt: skip
     run("git", "add", "-A", cwd=project)
+    run("git", "commit", "--quiet", "--no-verify", "-m", "New stage and features", cwd=project)
 
     assert_gates_pass(project)
     new_tests = ["tests/test_clean_visits.py", "tests/test_feature_bmi_band.py",
