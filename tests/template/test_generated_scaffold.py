@@ -19,7 +19,9 @@ pytestmark = pytest.mark.generated
 def test_new_stage_and_feature_pass_the_hooks_tests_and_dvc(generated_project, tmp_path):
     project = tmp_path / "scaffolded"
     shutil.copytree(generated_project, project, symlinks=True)
-    run("uv", "sync", "--locked", "--quiet", cwd=project)  # a copied .venv needs relinking
+    # A copied .venv still imports the package from the original folder: reinstall it here.
+    run("uv", "sync", "--locked", "--quiet", "--reinstall-package", "diabetes-progression",
+        cwd=project)  # fmt: skip
     charter = ("uv", "run", "--frozen", "charter", "new")
     run(*charter, "stage", "clean_visits", "--dep", "data/raw/patients.parquet", cwd=project)
     run(*charter, "feature", "bmi_band", "--from", "patients.bmi", cwd=project)
