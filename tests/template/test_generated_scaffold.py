@@ -7,21 +7,16 @@ test files among them), `charter check`, and DVC running the new stage.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import run
+from conftest import build_project, run
 from test_generated import assert_gates_pass
 
 pytestmark = pytest.mark.generated
 
 
-def test_new_stage_and_feature_pass_the_hooks_tests_and_dvc(generated_project, tmp_path):
-    project = tmp_path / "scaffolded"
-    shutil.copytree(generated_project, project, symlinks=True)
-    # A copied .venv still imports the package from the original folder: reinstall it here.
-    run("uv", "sync", "--locked", "--quiet", "--reinstall-package", "diabetes-progression",
-        cwd=project)  # fmt: skip
+def test_new_stage_and_feature_pass_the_hooks_tests_and_dvc(template_repo, tmp_path):
+    # Its own project: a copied .venv would still import the package from the original folder.
+    project = build_project(template_repo, tmp_path / "scaffolded")
     charter = ("uv", "run", "--frozen", "charter", "new")
     run(*charter, "stage", "clean_visits", "--dep", "data/raw/patients.parquet", cwd=project)
     run(*charter, "feature", "bmi_band", "--from", "patients.bmi", cwd=project)
