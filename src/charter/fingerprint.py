@@ -21,7 +21,7 @@ CHUNK = 1 << 20
 MMAP_FROM = CHUNK
 """Files of at least this many bytes are memory-mapped and hashed on all cores:
 faster from 1 MiB up on 2 cores (0.15 ms against 0.41 ms; 64 MiB 10.5 ms
-against 16.4 ms); smaller files are one read (bench/results/validate_speed.md)."""
+against 16.4 ms); smaller files are one read (bench/results/fingerprint_speed.md)."""
 ALGORITHM = "blake3"
 
 
