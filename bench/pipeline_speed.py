@@ -135,6 +135,19 @@ def sample(runs: int, prepare: Callable[[], object], action: Callable[[], object
     return Summary(tuple(samples))
 
 
+def interleaved(
+    runs: int, cases: dict[str, tuple[Callable[[], object], Callable[[], object]]]
+) -> dict[str, Summary]:
+    """Each case once per round, round after round: load that drifts on a shared machine
+    weighs on every case alike instead of on whichever ran last."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (prepare, action) in cases.items():
+            prepare()
+            samples[name].append(seconds(action))
+    return {name: Summary(tuple(values)) for name, values in samples.items()}
+
+
 def moving_data(bench: Bench, gigabytes: float, runs: int) -> list[list[str]]:
     """dvc add / push / pull of one large file beside cp of the same bytes."""
     size = int(gigabytes * (1 << 30))
@@ -189,23 +202,24 @@ def main() -> None:
         bench.clean_outputs()
         nox_uv()  # warm: bytecode, page cache
 
-        first = {
-            "one process": sample(args.runs, bench.clean_outputs,
-                                  bench.timed(python, "-c", ONE_PROCESS)),
-            "dvc repro": sample(args.runs, bench.clean_outputs, bench.activated("dvc", "repro")),
-            "nox -s pipeline": sample(args.runs, bench.clean_outputs,
-                                      bench.activated("nox", "-s", "pipeline")),
-            "uv run nox -s pipeline": sample(args.runs, bench.clean_outputs, nox_uv),
-        }  # fmt: skip
+        clean = bench.clean_outputs
+        first = interleaved(args.runs, {
+            "one process": (clean, bench.timed(python, "-c", ONE_PROCESS)),
+            "dvc repro": (clean, bench.activated("dvc", "repro")),
+            "nox -s pipeline": (clean, bench.activated("nox", "-s", "pipeline")),
+            "uv run nox -s pipeline": (clean, nox_uv),
+        })  # fmt: skip
         nox_uv()  # everything cached, recorded and pushed
-        rerun = {
-            "dvc repro": sample(args.runs, lambda: None, bench.activated("dvc", "repro")),
-            "nox -s pipeline": sample(args.runs, lambda: None,
-                                      bench.activated("nox", "-s", "pipeline")),
-            "uv run dvc repro": sample(args.runs, lambda: None,
-                                       bench.timed("uv", "run", "--frozen", "dvc", "repro")),
-            "uv run nox -s pipeline": sample(args.runs, lambda: None, nox_uv),
-        }  # fmt: skip
+
+        def idle() -> None:
+            return None
+
+        rerun = interleaved(args.runs, {
+            "dvc repro": (idle, bench.activated("dvc", "repro")),
+            "nox -s pipeline": (idle, bench.activated("nox", "-s", "pipeline")),
+            "uv run dvc repro": (idle, bench.timed("uv", "run", "--frozen", "dvc", "repro")),
+            "uv run nox -s pipeline": (idle, nox_uv),
+        })  # fmt: skip
 
         bench.clean_runs()
         recorded = bench.run(bench.bin / "python", "-m", f"{PACKAGE}.pipeline")
@@ -244,8 +258,9 @@ def main() -> None:
     sections = [
         "The default project (the worked example: ingest, validate, features, train, "
         f"evaluate), its DVC remote a fresh local folder; medians of {args.runs} runs after one "
-        "untimed full run. *Activated* means the tool from the project's `.venv/bin` (as with "
-        "an activated environment); `uv run` adds uv's start-up and environment check.",
+        "untimed full run, the cases of a table taking turns run after run. *Activated* means "
+        "the tool from the project's `.venv/bin` (as with an activated environment); "
+        "`uv run` adds uv's start-up and environment check.",
         "### First full run (every stage runs)",
         table(["what", "median", "min", "max", "vs one process"], first_rows),
         f"**DVC's first full run: {ratio:.2f}x the one-process pipeline** (goal at most "
