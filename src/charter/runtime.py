@@ -21,20 +21,18 @@ from __future__ import annotations
 import functools
 import json
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import yaml
-
 from charter.runs.atomic import WriteError, atomic_path, describe, write_bytes, write_text
-from charter.runs.record import Run, RunError
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from charter.runs.record import Run, RunError
 
 __all__ = [
     "FeatureError",
@@ -60,6 +58,16 @@ __all__ = [
     "write_parquet",
     "write_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`Run` and `RunError` on first use: a stage that records no run never imports them."""
+    if name in ("Run", "RunError"):
+        from charter.runs import record  # noqa: PLC0415
+
+        return getattr(record, name)
+    raise AttributeError(f"module 'charter.runtime' has no attribute {name!r}")
+
 
 PARAMS_FILE = "configs/pipeline.yaml"
 _READ: list[Path] = []
@@ -114,6 +122,8 @@ def project_root(start: Path | None = None) -> Path:
 
 def paths(root: Path | None = None) -> Paths:
     """The project's artifact paths (defaults where `[tool.charter]` says nothing)."""
+    import tomllib  # noqa: PLC0415
+
     from charter.project import Config  # noqa: PLC0415 - the one place defaults live
 
     root = project_root(root)
@@ -170,6 +180,8 @@ class Params:
 
 def read_params(path: str | Path = PARAMS_FILE, *, require: tuple[str, ...] = ()) -> Params:
     """Read the YAML parameters file (a mapping with a `seeds:` mapping of integers)."""
+    import yaml  # noqa: PLC0415 - only stages that read parameters pay for it
+
     path = Path(path)
     shown = _shown(path)
     try:
@@ -219,7 +231,7 @@ def stage(function: Callable[[], object]) -> StageMain:
         except InvalidData as report:
             print(f"stage {name}: {report}", file=sys.stderr)
             return 1
-        except (StageError, RunError) as error:
+        except (StageError, _run_error()) as error:
             print(f"stage {name}: {error}; nothing was written.", file=sys.stderr)
             return 1
         except OSError as error:  # a full disk, a read-only folder, a permission denied
@@ -233,6 +245,12 @@ def stage(function: Callable[[], object]) -> StageMain:
         return 0
 
     return main
+
+
+def _run_error() -> type[Exception]:
+    """RunError when something imported it (only then can it be raised), else StageError."""
+    record = sys.modules.get("charter.runs.record")
+    return record.RunError if record is not None else StageError
 
 
 # ------------------------------------------------------------------ inputs
@@ -456,7 +474,9 @@ def dvc(*args: str, root: Path | None = None) -> int:
 def run_pipeline(argv: list[str] | None = None) -> int:
     """The project's pipeline command: `dvc repro`, record the run, `dvc push` the data.
 
-    Unchanged stages are skipped (DVC's cache); `--force` reruns them all.
+    Unchanged stages are skipped (DVC's cache); `--force` reruns them all. The
+    push is skipped when dvc.lock and the DVC config are what this checkout
+    last pushed (the remote has it all; a no-op push costs about a second).
     """
     import argparse  # noqa: PLC0415
 
@@ -470,6 +490,8 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     if code != 0:
         print(f"pipeline: dvc repro failed (exit {code}); no run was recorded.", file=sys.stderr)
         return 1
+    from charter.runs.record import RunError  # noqa: PLC0415
+
     try:
         manifest = record_run(root, run_id=args.run_id)
     except RunError as error:
@@ -479,10 +501,35 @@ def run_pipeline(argv: list[str] | None = None) -> int:
         print(f"pipeline: {describe(error)}; no run was recorded.", file=sys.stderr)
         return 1
     print(f"run recorded in {manifest.relative_to(root).as_posix()}")
-    if not args.no_push and dvc("push", "--quiet", root=root) != 0:
+    if args.no_push:
+        return 0
+    state = _push_state(root)
+    marker = root / PUSHED_MARKER
+    if marker.is_file() and marker.read_text(encoding="utf-8") == state:
+        print("dvc push skipped: the remote already has this dvc.lock's data")
+        return 0
+    if dvc("push", "--quiet", root=root) != 0:
         print("pipeline: dvc push failed: the data is only in the local cache.", file=sys.stderr)
         return 1
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    write_text(marker, state)
     return 0
+
+
+PUSHED_MARKER = ".dvc/tmp/charter-pushed"
+"""What this checkout last pushed (inside DVC's own git-ignored tmp folder)."""
+
+
+def _push_state(root: Path) -> str:
+    """sha256 of dvc.lock and of the DVC config files: any change means push again."""
+    import hashlib  # noqa: PLC0415
+
+    lines = []
+    for name in ("dvc.lock", ".dvc/config", ".dvc/config.local"):
+        path = root / name
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
+        lines.append(f"{name} {digest}\n")
+    return "".join(lines)
 
 
 def _shown(path: Path) -> Path:

@@ -80,6 +80,11 @@ def test_an_unchanged_rerun_skips_every_stage(two_runs):
         assert f"Stage '{stage}' didn't change, skipping" in output
 
 
+def test_an_unchanged_rerun_does_not_push_again(two_runs):
+    """The first run pushed this dvc.lock's data; a no-op `dvc push` would cost a second."""
+    assert "dvc push skipped: the remote already has this dvc.lock's data" in two_runs[2]
+
+
 def test_honest_run_reproduces(project: Path, two_runs):
     result = run("uv", "run", "charter", "reproduce", two_runs[0]["run_id"], cwd=project)
     assert "4 output hashes and 3 metrics identical" in result.stdout

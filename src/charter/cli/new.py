@@ -1,4 +1,4 @@
-"""`charter new model|contract NAME`: add artifacts the standard way, wired to the project."""
+"""`charter new model|contract|stage|feature NAME`: add artifacts the standard way, wired in."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "new", help="add a model card or a data contract, wired to the project"
+        "new", help="add a model card, data contract, pipeline stage or feature, wired in"
     )
     common = argparse.ArgumentParser(add_help=False)
     add_project_option(common)
@@ -67,6 +67,52 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "always missing)",
     )
     contract.set_defaults(handler=run_contract)
+    stage = kinds.add_parser(
+        "stage",
+        parents=[common],
+        help="a pipeline stage: module with main(), dvc.yaml entry, test",
+        description="Write src/<package>/NAME.py (a charter.runtime stage whose main() writes "
+        "its output), tests/test_NAME.py, and a NAME stage in dvc.yaml (comments and layout "
+        "kept) with the module and each --dep as deps and --out as its output; CODEOWNERS "
+        "gets a line for the module.",
+    )
+    stage.add_argument("name", metavar="NAME", help="snake_case stage name (the module name)")
+    stage.add_argument(
+        "--dep",
+        dest="deps",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="a file or folder the stage reads (repeatable); data tables need a contract "
+        "that another stage already names",
+    )
+    stage.add_argument(
+        "--out", metavar="PATH", help="what the stage writes (default: data/interim/NAME.json)"
+    )
+    stage.set_defaults(handler=run_stage)
+    feature = kinds.add_parser(
+        "feature",
+        parents=[common],
+        help="a draft catalog feature from a contract column, its function and test",
+        description="Add a draft feature NAME to the catalog (comments and layout kept) reading "
+        "CONTRACT.COLUMN, a function NAME() returning that column in the module the catalog's "
+        "transforms live in, and tests/test_feature_NAME.py; the docs views are refreshed.",
+    )
+    feature.add_argument("name", metavar="NAME", help="snake_case feature name")
+    feature.add_argument(
+        "--from",
+        dest="source",
+        metavar="CONTRACT.COLUMN",
+        required=True,
+        help="the contract id and column the feature reads, e.g. patients.bmi",
+    )
+    feature.add_argument(
+        "--anonymization",
+        metavar="METHOD",
+        help="how the feature protects a personal column (required for one): "
+        "pseudonymization, masking, generalization, aggregation, suppression",
+    )
+    feature.set_defaults(handler=run_feature)
 
 
 def _markers(text: str) -> tuple[str, ...]:
@@ -87,7 +133,51 @@ def run_contract(args: argparse.Namespace) -> int:
     )
 
 
-def _create(args: argparse.Namespace, make: Callable[[Project], Path]) -> int:
+def run_stage(args: argparse.Namespace) -> int:
+    from charter.scaffold.stage import new_stage  # noqa: PLC0415
+
+    def make(project: Project) -> Path:
+        made = new_stage(project.root, args.name, tuple(args.deps), args.out)
+        for path in (made.test, made.dvc_file, *([made.codeowners] if made.codeowners else [])):
+            print(f"wrote {path}")
+        return made.module
+
+    return _create(args, make, "fill in the TODO(...) placeholders, then run `dvc repro`")
+
+
+def run_feature(args: argparse.Namespace) -> int:
+    from charter.scaffold.feature import new_feature  # noqa: PLC0415
+
+    def make(project: Project) -> Path:
+        made = new_feature(project, args.name, args.source, args.anonymization)
+        print(f"wrote {made.module}")
+        print(f"wrote {made.test}")
+        _refresh_views(project.root)
+        return made.catalog
+
+    return _create(
+        args, make, "fill in the TODO(...) placeholders, then set `status: active` when ready"
+    )
+
+
+def _refresh_views(root: Path) -> None:
+    """The docs views read the catalog: rewrite them so the `charter-docs` hook stays green."""
+    from charter.project import Project  # noqa: PLC0415
+    from charter.views.render import render_views, write_views  # noqa: PLC0415
+
+    project = Project.load(root)
+    if project.problems:
+        return
+    for path in write_views(project, render_views(project)):
+        print(f"wrote {path}")
+
+
+def _create(
+    args: argparse.Namespace,
+    make: Callable[[Project], Path],
+    next_step: str = "fill in the TODO(...) placeholders, then run `charter check` and "
+    "`charter docs`",
+) -> int:
     from charter.scaffold.errors import ScaffoldError  # noqa: PLC0415
 
     root = project_root(args, "new")
@@ -100,5 +190,5 @@ def _create(args: argparse.Namespace, make: Callable[[Project], Path]) -> int:
         print(f"charter new: {error}", file=sys.stderr)
         return EXIT_ERROR
     print(f"wrote {path}")
-    print("next: fill in the TODO(...) placeholders, then run `charter check` and `charter docs`")
+    print(f"next: {next_step}")
     return EXIT_CLEAN

@@ -29,19 +29,22 @@ class Split:
     x_test: np.ndarray
     y_train: np.ndarray
     y_test: np.ndarray
+    held_out: list[int]
+    """Row numbers of the held-out part: the evaluate stage scores the model on these."""
 
 
 def split(
     table: pl.DataFrame, target: pl.Series, features: list[str], *, test_size: float, seed: int
 ) -> Split:
     """Hold out `test_size` of the rows, chosen by `seed`."""
-    x_train, x_test, y_train, y_test = train_test_split(
+    x_train, x_test, y_train, y_test, _, rows = train_test_split(
         table.select(features).to_numpy(),
         target.to_numpy(),
+        np.arange(table.height),
         test_size=test_size,
         random_state=seed,
     )
-    return Split(features, x_train, x_test, y_train, y_test)
+    return Split(features, x_train, x_test, y_train, y_test, [int(row) for row in rows])
 
 
 def load_split(params: runtime.Params) -> Split:
@@ -76,16 +79,17 @@ def fit(data: Split, model_params: dict[str, Any], *, seed: int) -> Ridge:
     return Ridge(**model_params, random_state=seed).fit(data.x_train, data.y_train)
 
 
-def to_json(model: Ridge, features: list[str]) -> str:
-    """The fitted model as JSON: intercept and one coefficient per feature."""
+def to_json(model: Ridge, data: Split) -> str:
+    """The fitted model as JSON: intercept, one coefficient per feature, the held-out rows."""
     document = {
         "model": "sklearn.linear_model.Ridge",
         "target": TARGET,
         "params": model.get_params(),
         "intercept": float(model.intercept_),
         "coefficients": {
-            name: float(value) for name, value in zip(features, model.coef_, strict=True)
+            name: float(value) for name, value in zip(data.features, model.coef_, strict=True)
         },
+        "held_out_rows": data.held_out,
     }
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -95,7 +99,7 @@ def main() -> None:
     params = runtime.read_params()
     data = load_split(params)
     model = fit(data, params.get("model"), seed=params.seed("model"))
-    runtime.write_text(MODEL, to_json(model, data.features))
+    runtime.write_text(MODEL, to_json(model, data))
 
 
 if __name__ == "__main__":
