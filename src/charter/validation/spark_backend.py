@@ -19,6 +19,7 @@ from typing import Any
 import pandera.pyspark as pa
 import pyspark.sql.functions as F  # noqa: N812 - Spark's own convention
 import pyspark.sql.types as T  # noqa: N812
+from py4j.protocol import Py4JJavaError
 from pyspark.errors import PySparkException
 from pyspark.sql import Column, DataFrame
 
@@ -34,6 +35,7 @@ from charter.validation.spec import (
     TableSpec,
 )
 
+SPARK_ERRORS = (PySparkException, Py4JJavaError)  # what a failed Spark job raises
 _INTEGRAL = (T.ByteType, T.ShortType, T.IntegerType, T.LongType)
 _TIMESTAMPS = (T.TimestampType, T.TimestampNTZType)
 
@@ -179,12 +181,12 @@ def _counts(frame: DataFrame, built: dict[str, Column]) -> dict[str, int | None]
 
     try:
         return aggregate(list(built))
-    except PySparkException:  # one bad check: run them one by one to find it
+    except SPARK_ERRORS:  # one bad check: run them one by one to find it
         result: dict[str, int | None] = {"__rows__": frame.count()}
         for key in built:
             try:
                 result[key] = aggregate([key])[key]
-            except PySparkException:
+            except SPARK_ERRORS:
                 result[key] = None
         return result
 
@@ -194,7 +196,7 @@ def _special(entry: _Entry, frame: DataFrame, rows: int) -> Outcome:
         count, groups = entry.special(frame)  # type: ignore[misc]
     except CannotCheck as error:
         return Outcome(True, reason=str(error))
-    except PySparkException:
+    except SPARK_ERRORS:
         return Outcome(True, reason=f"{entry.key} cannot be computed on these values")
     if entry.accepts(count, rows):
         return Outcome(False)
@@ -207,7 +209,7 @@ def _examples(frame: DataFrame, offending: Column, value: Column | None) -> tupl
     try:
         found = frame.filter(offending).select(value.alias("v")).distinct().limit(EXAMPLES)
         return tuple(_text(row["v"]) for row in found.collect())
-    except PySparkException:
+    except SPARK_ERRORS:
         return ()
 
 
@@ -310,7 +312,7 @@ def _field_names(dtype: T.DataType) -> set[str]:
 def _multiple_of(column: Column, step: float) -> Column:
     """A whole number of steps, allowing float rounding; Spark's % keeps the dividend's sign."""
     remainder = column % F.lit(step)
-    near = [(remainder - F.lit(s)).__abs__() < 1e-9 for s in (0, step, -step)]
+    near = [F.abs(remainder - F.lit(s)) < 1e-9 for s in (0, step, -step)]
     return near[0] | near[1] | near[2]
 
 
@@ -592,7 +594,7 @@ def check_patterns(table: TableSpec, spark: Any) -> None:
     for column, pattern in patterns:
         try:
             spark.range(1).select(F.lit("").rlike(pattern)).collect()
-        except PySparkException:
+        except SPARK_ERRORS:
             where = f"property '{column}'" if column else "schema"
             raise ContractError(
                 f"{where}: pattern {pattern!r} is not a valid regular expression"

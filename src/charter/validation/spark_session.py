@@ -6,6 +6,7 @@ found first and said in one sentence with how to get Java.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -42,6 +43,8 @@ def java_available() -> bool:
 
 def session(spark: Any = None) -> Any:
     """The caller's session, else the active one, else a new local[2] session."""
+    # pyspark logs each failed query as JSON on stderr; Charter reports what failed itself
+    logging.getLogger("DataFrameQueryContextLogger").setLevel(logging.CRITICAL)
     if spark is not None:
         return spark
     try:

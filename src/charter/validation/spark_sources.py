@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pyspark.sql.functions as F  # noqa: N812 - Spark's own convention
-from pyspark.errors import PySparkException
 from pyspark.sql import Column, DataFrame
 
 from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
 from charter.validation.errors import DataError
+from charter.validation.spark_backend import SPARK_ERRORS
 from charter.validation.report import EXAMPLES, Failure
 from charter.validation.sources import null_markers
 from charter.validation.spec import ColumnSpec, TableSpec
@@ -64,11 +64,14 @@ def read_spark(data: Any, table: TableSpec, spark: Any) -> tuple[DataFrame, list
         if kind == "csv":
             separator = "\t" if text.lower().endswith(".tsv") else ","
             frame = spark.read.csv(text, header=True, inferSchema=False, sep=separator)
+            if not frame.columns:
+                raise DataError(f"{text}: cannot read CSV: empty CSV")
             frame = _without_null_markers(frame, table)
             return parse_text(frame, table)
         return spark.read.parquet(text), []
-    except PySparkException as error:
-        raise DataError(f"{text}: cannot read {kind.title()}: {_first_line(error)}") from None
+    except SPARK_ERRORS as error:
+        name = Path(text).suffix[1:].upper() if kind == "csv" else "Parquet"
+        raise DataError(f"{text}: cannot read {name}: {_first_line(error)}") from None
 
 
 def _kind(text: str) -> str:
@@ -100,7 +103,11 @@ def _from_polars(frame: Any, spark: Any) -> DataFrame:
         frame = frame.collect()
     if not isinstance(frame, pl.DataFrame):
         raise DataError(f"cannot validate a {type(frame).__name__} on Spark")
-    return spark.createDataFrame(frame.to_arrow(compat_level=pl.CompatLevel.oldest()))
+    spark_frame = spark.createDataFrame(frame.to_arrow(compat_level=pl.CompatLevel.oldest()))
+    for name, dtype in frame.schema.items():  # Arrow makes naive datetimes instants: undo
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+            spark_frame = spark_frame.withColumn(name, F.col(name).cast("timestamp_ntz"))
+    return spark_frame
 
 
 def _parser(spec: ColumnSpec) -> Any:
@@ -109,8 +116,9 @@ def _parser(spec: ColumnSpec) -> Any:
         return lambda c: _boolean(c)
     if spec.text_format is not None and label in ("date", "timestamp"):
         java = _java_format(spec.text_format)
-        parse = F.try_to_date if label == "date" else F.try_to_timestamp
-        return lambda c: parse(F.trim(c), F.lit(java))
+        if label == "date":
+            return lambda c: F.try_to_date(F.trim(c), java)
+        return lambda c: F.try_to_timestamp(F.trim(c), F.lit(java))
     if label == "time":
         return lambda c: F.try_to_time(F.trim(c))
     if label in _TYPES:
@@ -177,5 +185,6 @@ def _without_null_markers(frame: DataFrame, table: TableSpec) -> DataFrame:
 
 
 def _first_line(error: Exception) -> str:
-    text = str(error).strip()
+    java = getattr(error, "java_exception", None)  # py4j: the Java message, not "calling o12"
+    text = str(java.getMessage() if java is not None else error).strip()
     return text.splitlines()[0] if text else type(error).__name__

@@ -16,7 +16,6 @@ from typing import Any
 
 import pyspark.sql.functions as F  # noqa: N812 - Spark's own convention
 from pandera.config import ValidationDepth, config_context
-from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame
 
 from charter.formats.contract import SchemaObject
@@ -24,7 +23,7 @@ from charter.validation.odcs import ContractSource, load_contract, located, tabl
 from charter.validation.errors import ContractError
 from charter.validation.relationships import _column as _source_column
 from charter.validation.report import EXAMPLES, Failure, ValidationReport
-from charter.validation.spark_backend import SparkPlan, check_patterns, to_pandera_spark
+from charter.validation.spark_backend import SPARK_ERRORS, SparkPlan, check_patterns, to_pandera_spark
 from charter.validation.spark_session import session
 from charter.validation.spark_sources import read_spark
 from charter.validation.spec import SQL_METRIC, TableSpec
@@ -162,7 +161,7 @@ def _sql_rules(table: TableSpec, frame: DataFrame, spark: Any) -> tuple[list[Fai
         label = f": {rule.label}" if rule.label else ""
         try:
             result = spark.sql(rule.query or "").collect()
-        except (PySparkException, ValueError) as error:
+        except (*SPARK_ERRORS, ValueError) as error:
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
             skipped.append(
                 f"{where}: sql quality rule skipped{label}, because Spark SQL cannot run it "
