@@ -261,6 +261,8 @@ def _check(plan: SparkPlan, entry: _Entry, name: str, error: str) -> pa.Check:
 def _column(spec: ColumnSpec, rules: list[QualityRule], plan: SparkPlan) -> pa.Column:
     name = spec.name
     checks = [_type_check(spec, plan)]
+    if not spec.nullable:
+        checks.append(_required_check(name, (), plan))
     if spec.unique:
         checks.append(_unique_check(name, plan))
     checks += [_constraint_check(name, c, plan) for c in spec.constraints]
@@ -269,7 +271,9 @@ def _column(spec: ColumnSpec, rules: list[QualityRule], plan: SparkPlan) -> pa.C
             checks.append(_required_check(name, steps, plan))
         checks += [_constraint_check(name, c, plan, steps) for c in inner.constraints]
     checks += [_quality_check(rule, plan) for rule in rules]
-    return pa.Column(None, checks=checks, nullable=spec.nullable, name=name)
+    # nullable=True: `required` is a check of the plan, counted in its one pass, where
+    # pandera's own nullable check would run one Spark job per column and count nothing
+    return pa.Column(None, checks=checks, nullable=True, name=name)
 
 
 def _type_check(spec: ColumnSpec, plan: SparkPlan) -> pa.Check:
@@ -295,13 +299,14 @@ def _unique_check(name: str, plan: SparkPlan) -> pa.Check:
 
 
 def _required_check(name: str, steps: tuple, plan: SparkPlan) -> pa.Check:
-    label = f"{_place(name, steps)}: required (no nulls)"
+    label = f"{_place(name, steps)}: required (no nulls)" if steps else "required (no nulls)"
 
     def offending(schema: T.StructType) -> Column:
         valid = _along(F.col(name), schema[name].dataType, steps, lambda c, _d: c.isNotNull())
         return ~valid
 
-    entry = _Entry(f"{name}:{label}", name, offending, example_column=F.col(name))
+    example = F.col(name) if steps else None
+    entry = _Entry(f"{name}:{label}", name, offending, example_column=example)
     return _check(plan, entry, "required", label)
 
 

@@ -3,8 +3,8 @@
 pandera's pyspark backend collects errors as a summary (category, reason,
 column, check) with no failing rows (pandera issue 1540); the counts and
 examples come from Charter's own checks (`spark_backend.SparkPlan`). Where
-pandera's built-in checks find a failure (nulls in a required column, a
-duplicated composite key) there is no count, and the report says
+pandera's built-in check finds the failure (a duplicated composite key,
+through its `unique` config) there is no count, and the report says
 "not counted on Spark" instead of a number.
 """
 
@@ -127,6 +127,8 @@ def _failure(
         return Failure(column, check, rows, (f"got {got}",) if got else ())
     if outcome is None:
         return Failure(column, check, None)
+    if check == "required (no nulls)":
+        return Failure(column, check, outcome.count, ("null",))
     if check.startswith("rowCount "):
         return Failure(None, check, rows)
     return Failure(column, check, outcome.count, outcome.examples)
