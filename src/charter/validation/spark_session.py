@@ -42,7 +42,7 @@ def java_available() -> bool:
 
 
 def session(spark: Any = None) -> Any:
-    """The caller's session, else the active one, else a new local[2] session."""
+    """The caller's session, else the active one (Databricks, spark-submit), else local[2]."""
     # pyspark logs each failed query as JSON on stderr; Charter reports what failed itself
     logging.getLogger("DataFrameQueryContextLogger").setLevel(logging.CRITICAL)
     if spark is not None:
@@ -57,6 +57,8 @@ def session(spark: Any = None) -> Any:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    if "PYSPARK_GATEWAY_PORT" in os.environ:  # under spark-submit: its master and settings
+        return SparkSession.builder.appName("charter validate").getOrCreate()
     if not java_available():
         raise SparkSetupError(JAVA_HINT)
     builder = SparkSession.builder.master(os.environ.get("CHARTER_SPARK_MASTER", "local[2]"))
