@@ -23,7 +23,7 @@ def spark_unavailable() -> str | None:
     """Why Spark cannot run here, in words (None: it can)."""
     if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("pandas") is None:
         return "pyspark is not installed: run the tier with `nox -s spark` (the spark extra)"
-    from charter.validation.spark_session import JAVA_HINT, java_available
+    from charter.validation.spark_session import JAVA_HINT, java_available  # noqa: PLC0415
 
     if not java_available():
         return JAVA_HINT
@@ -37,7 +37,7 @@ def spark_or_skip():
         if os.environ.get(REQUIRE) == "1":
             pytest.fail(f"{REQUIRE}=1 but Spark cannot run: {reason}")
         pytest.skip(f"Spark tier skipped: {reason}")
-    from charter.validation.spark_session import session
+    from charter.validation.spark_session import session  # noqa: PLC0415 - needs pyspark
 
     return session()
 
@@ -68,7 +68,7 @@ def _outcome(call):
 def _engine_parity(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     if not request.config.getoption("--engine-parity"):
         return
-    from charter.validation import validator
+    from charter.validation import validator  # noqa: PLC0415 - only under --engine-parity
 
     session = request.getfixturevalue("spark")
     original = validator.validate
@@ -82,8 +82,7 @@ def _engine_parity(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         )
         if polars_key != spark_key:
             pytest.fail(
-                "engines disagree\n--- polars\n"
-                f"{_text(polars)}\n--- spark\n{_text(on_spark)}",
+                f"engines disagree\n--- polars\n{_text(polars)}\n--- spark\n{_text(on_spark)}",
                 pytrace=False,
             )
         if isinstance(polars, Exception):

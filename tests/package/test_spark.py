@@ -29,8 +29,18 @@ KEYED = {
         {
             "name": "k",
             "properties": [
-                {"name": "a", "logicalType": "integer", "primaryKey": True, "primaryKeyPosition": 1},
-                {"name": "b", "logicalType": "integer", "primaryKey": True, "primaryKeyPosition": 2},
+                {
+                    "name": "a",
+                    "logicalType": "integer",
+                    "primaryKey": True,
+                    "primaryKeyPosition": 1,
+                },
+                {
+                    "name": "b",
+                    "logicalType": "integer",
+                    "primaryKey": True,
+                    "primaryKeyPosition": 2,
+                },
             ],
         }
     ],
@@ -80,7 +90,7 @@ def test_both_engines_read_a_glob_of_files(spark, tmp_path: Path, engine: str):
 
 
 def test_a_spark_dataframe_of_the_callers_session_is_validated(spark):
-    from charter.validation.spark_session import session
+    from charter.validation.spark_session import session  # noqa: PLC0415 - needs pyspark
 
     assert session(spark) is spark
     arrow = _with_age(valid_frame(), 0, 999).to_arrow(compat_level=pl.CompatLevel.oldest())

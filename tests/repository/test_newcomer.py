@@ -93,7 +93,9 @@ def test_ci_installs_java_before_running_the_spark_tier() -> None:
     """.ci/run installs Debian's JRE when `java` is missing, then requires the Spark tier."""
     lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     guard = lines.index("if ! command -v java >/dev/null 2>&1; then")
-    install = next(i for i, line in enumerate(lines) if "openjdk-17-jre-headless" in line and i > guard)
+    install = next(
+        i for i, line in enumerate(lines) if "openjdk-17-jre-headless" in line and i > guard
+    )
     require = lines.index("export CHARTER_REQUIRE_SPARK=1")
     newcomer = next(i for i, line in enumerate(lines) if line.startswith(".ci/newcomer "))
     assert guard < install < require < newcomer

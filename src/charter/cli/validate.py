@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "data",
-        help=f"a {DATA_SUFFIXES_TEXT} file, a Parquet dataset folder, or a glob ('parts/*.parquet')",
+        help=f"a {DATA_SUFFIXES_TEXT} file, a Parquet dataset folder or a glob ('parts/*.parquet')",
     )
     parser.add_argument(
         "--contract",

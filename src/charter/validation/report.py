@@ -85,9 +85,7 @@ def _count(failure: Failure) -> str:
 
 def _table(failures: list[Failure]) -> list[str]:
     header = ("column", "check", "count", "examples")
-    rows = [
-        (f.column or "(table)", f.check, _count(f), ", ".join(f.examples)) for f in failures
-    ]
+    rows = [(f.column or "(table)", f.check, _count(f), ", ".join(f.examples)) for f in failures]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     return [
         f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}".rstrip()

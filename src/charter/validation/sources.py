@@ -71,7 +71,7 @@ def _read_dataset(location: str, table: TableSpec) -> tuple[pl.DataFrame, list[F
     """A Parquet dataset folder (hive-style `key=value/` folders are columns) or a glob."""
     path = Path(location)
     if glob.has_magic(location):
-        matches = glob.glob(location, recursive=True)
+        matches = glob.glob(location, recursive=True)  # noqa: PTH207 - absolute patterns
         if not matches:
             raise DataError(f"{location}: no file matches the pattern")
         if all(Path(match).suffix.lower() in CSV_SUFFIXES for match in matches):

@@ -156,7 +156,9 @@ class SparkPlan:
             entry = self.entries[key]
             count = counts.get(key)
             if count is None:  # the expression failed on Spark
-                self.outcomes[key] = Outcome(True, reason=f"{key} cannot be computed on these values")
+                self.outcomes[key] = Outcome(
+                    True, reason=f"{key} cannot be computed on these values"
+                )
             elif entry.accepts(count, self.rows):
                 self.outcomes[key] = Outcome(False)
             else:
@@ -173,9 +175,7 @@ def _counts(frame: DataFrame, built: dict[str, Column]) -> dict[str, int | None]
     aliases = {key: f"c{index}" for index, key in enumerate(built)}
 
     def aggregate(keys: list[str]) -> dict[str, int | None]:
-        sums = [
-            F.sum(F.when(built[key], 1).otherwise(0)).alias(aliases[key]) for key in keys
-        ]
+        sums = [F.sum(F.when(built[key], 1).otherwise(0)).alias(aliases[key]) for key in keys]
         row = frame.agg(F.count(F.lit(1)).alias("rows"), *sums).collect()[0]
         return {"__rows__": row["rows"], **{key: row[aliases[key]] or 0 for key in keys}}
 
@@ -193,7 +193,7 @@ def _counts(frame: DataFrame, built: dict[str, Column]) -> dict[str, int | None]
 
 def _special(entry: _Entry, frame: DataFrame, rows: int) -> Outcome:
     try:
-        count, groups = entry.special(frame)  # type: ignore[misc]
+        count, _groups = entry.special(frame)  # type: ignore[misc]
     except CannotCheck as error:
         return Outcome(True, reason=str(error))
     except SPARK_ERRORS:
@@ -233,8 +233,7 @@ def to_pandera_spark(table: TableSpec, plan: SparkPlan) -> pa.DataFrameSchema:
         if rule.metric != SQL_METRIC:
             rules_by_column.setdefault(rule.column, []).append(rule)
     columns = {
-        spec.name: _column(spec, rules_by_column.get(spec.name, []), plan)
-        for spec in table.columns
+        spec.name: _column(spec, rules_by_column.get(spec.name, []), plan) for spec in table.columns
     }
     return pa.DataFrameSchema(
         columns,
@@ -277,7 +276,7 @@ def _column(spec: ColumnSpec, rules: list[QualityRule], plan: SparkPlan) -> pa.C
 
 
 def _type_check(spec: ColumnSpec, plan: SparkPlan) -> pa.Check:
-    """The logical type against Spark's schema: every width of a kind (IntegerType is an integer)."""
+    """The logical type against Spark's schema: any width of its kind (IntegerType: integer)."""
     label = f"type {spec.describe_type()}"
 
     def offending(schema: T.StructType) -> Column | None:
@@ -348,7 +347,7 @@ _CONSTRAINTS: dict[str, Callable[[Column, Any, T.DataType], Column]] = {
     "pattern": lambda c, v, _: c.rlike(v),
     "minLength": lambda c, v, _: F.char_length(c) >= v,
     "maxLength": lambda c, v, _: F.char_length(c) <= v,
-    "enum": lambda c, v, dtype: _is_in(c, v, dtype),
+    "enum": lambda c, v, dtype: _is_in(c, v, dtype),  # noqa: PLW0108 - defined below
     "format": lambda c, v, _: c.rlike(STRING_FORMATS[v]),
     "multipleOf": lambda c, v, _: _multiple_of(c, v),
     "minItems": lambda c, v, _: F.size(c) >= v,
@@ -375,8 +374,14 @@ _NEEDS: dict[str, tuple[str, Callable[[T.DataType], bool]]] = {
     "minItems": _LISTS,
     "maxItems": _LISTS,
     "uniqueItems": _LISTS,
-    "minProperties": ("maps or objects", lambda d: isinstance(d, T.MapType | T.StructType | T.ArrayType)),  # noqa: E501
-    "maxProperties": ("maps or objects", lambda d: isinstance(d, T.MapType | T.StructType | T.ArrayType)),  # noqa: E501
+    "minProperties": (
+        "maps or objects",
+        lambda d: isinstance(d, T.MapType | T.StructType | T.ArrayType),
+    ),
+    "maxProperties": (
+        "maps or objects",
+        lambda d: isinstance(d, T.MapType | T.StructType | T.ArrayType),
+    ),
     "requiredFields": ("objects", lambda d: isinstance(d, T.StructType)),
     "timezone": ("timestamps", lambda d: isinstance(d, _TIMESTAMPS)),
     "multipleOf": ("numbers", _is_numeric),

@@ -18,9 +18,9 @@ from pyspark.sql import Column, DataFrame
 
 from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
 from charter.validation.errors import DataError
-from charter.validation.spark_backend import SPARK_ERRORS
 from charter.validation.report import EXAMPLES, Failure
 from charter.validation.sources import null_markers
+from charter.validation.spark_backend import SPARK_ERRORS
 from charter.validation.spec import ColumnSpec, TableSpec
 
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
@@ -79,7 +79,7 @@ def _kind(text: str) -> str:
     path = Path(text)
     local = not is_uri(text)
     if local and glob.has_magic(text):
-        if not glob.glob(text, recursive=True):
+        if not glob.glob(text, recursive=True):  # noqa: PTH207 - absolute patterns
             raise DataError(f"{text}: no file matches the pattern")
     elif local and not path.exists():
         raise DataError(f"{text}: data file not found")
@@ -113,7 +113,7 @@ def _from_polars(frame: Any, spark: Any) -> DataFrame:
 def _parser(spec: ColumnSpec) -> Any:
     label = spec.logical_type or ""
     if label == "boolean":
-        return lambda c: _boolean(c)
+        return _boolean
     if spec.text_format is not None and label in ("date", "timestamp"):
         java = _java_format(spec.text_format)
         if label == "date":
@@ -158,7 +158,10 @@ def parse_text(frame: DataFrame, table: TableSpec) -> tuple[DataFrame, list[Fail
     }
     if not parsers:
         return frame, []
-    bad = {name: F.col(name).isNotNull() & parse(F.col(name)).isNull() for name, parse in parsers.items()}
+    bad = {
+        name: F.col(name).isNotNull() & parse(F.col(name)).isNull()
+        for name, parse in parsers.items()
+    }
     counts = frame.agg(
         *[F.sum(F.when(flag, 1).otherwise(0)).alias(name) for name, flag in bad.items()]
     ).first()

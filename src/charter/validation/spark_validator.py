@@ -19,16 +19,19 @@ from pandera.config import ValidationDepth, config_context
 from pyspark.sql import DataFrame
 
 from charter.formats.contract import SchemaObject
-from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.errors import ContractError
+from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.relationships import _column as _source_column
 from charter.validation.report import EXAMPLES, Failure, ValidationReport
-from charter.validation.spark_backend import SPARK_ERRORS, SparkPlan, check_patterns, to_pandera_spark
+from charter.validation.spark_backend import (
+    SPARK_ERRORS,
+    SparkPlan,
+    check_patterns,
+    to_pandera_spark,
+)
 from charter.validation.spark_session import session
 from charter.validation.spark_sources import read_spark
 from charter.validation.spec import SQL_METRIC, TableSpec
-
-ENGINE = "Spark"
 
 
 def validate_spark(
@@ -55,7 +58,14 @@ def validate_spark(
     rows = plan.rows if plan.rows is not None else frame.count()
     errors = getattr(checked.pandera, "errors", None) or {}
     types = {f.name: f.dataType.simpleString() for f in frame.schema.fields}
-    failures = unparsed + _failures(errors, plan, table, rows, types, {f.column for f in unparsed})
+    failures = unparsed + _failures(
+        errors,
+        plan=plan,
+        table=table,
+        rows=rows,
+        types=types,
+        unparsed={f.column for f in unparsed},
+    )
     failures = _every_undocumented_column(failures, frame, table, rows)
     sql_failures, sql_skipped = _sql_rules(table, frame, spark)
     obj = typed.schema(table.name) or typed.schemas[0]
@@ -68,6 +78,7 @@ def validate_spark(
 
 def _failures(
     errors: dict,
+    *,
     plan: SparkPlan,
     table: TableSpec,
     rows: int,
@@ -80,7 +91,20 @@ def _failures(
     for reasons in errors.values():
         for reason, entries in reasons.items():
             for entry in entries:
-                found.append((reason, _failure(reason, entry, plan, by_label, table, rows, types)))
+                found.append(
+                    (
+                        reason,
+                        _failure(
+                            reason,
+                            entry,
+                            plan=plan,
+                            by_label=by_label,
+                            table=table,
+                            rows=rows,
+                            types=types,
+                        ),
+                    )
+                )
     mistyped = unparsed | {f.column for _, f in found if f.check.startswith("type ")}
     return [
         failure
@@ -100,6 +124,7 @@ def _label(key: str) -> str:
 def _failure(
     reason: str,
     entry: dict,
+    *,
     plan: SparkPlan,
     by_label: dict,
     table: TableSpec,
@@ -220,7 +245,9 @@ def _relationships(
         if name not in loaded:
             loaded[name] = read_spark(references[name], TableSpec("", ()), spark)[0]
         columns = [c for _, _, c in target]
-        missing = [c for c in [*source, *columns] if c not in (*frame.columns, *loaded[name].columns)]
+        missing = [
+            c for c in [*source, *columns] if c not in (*frame.columns, *loaded[name].columns)
+        ]
         if missing:
             skipped.append(f"schema: {label} not checked: no column {missing[0]!r} in the data")
             continue
@@ -232,7 +259,9 @@ def _orphans(
     frame: DataFrame, source: list, target: DataFrame, columns: list[str], label: str
 ) -> list[Failure]:
     keys = [f"k{i}" for i in range(len(source))]
-    left = frame.select(*[F.col(c).cast("string").alias(k) for c, k in zip(source, keys, strict=True)])
+    left = frame.select(
+        *[F.col(c).cast("string").alias(k) for c, k in zip(source, keys, strict=True)]
+    )
     right = target.select(
         *[F.col(c).cast("string").alias(k) for c, k in zip(columns, keys, strict=True)]
     ).distinct()
