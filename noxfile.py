@@ -81,6 +81,7 @@ def spark(session: nox.Session) -> None:
         "-m",
         "not generated and not update",
         "tests/package/test_spark.py",
+        "tests/package/test_validate_stage_engine.py",
         *sorted(str(path) for path in Path("tests/package").glob("test_validation*.py")),
         *session.posargs,
     )
@@ -114,7 +115,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Run every benchmark in bench/ and record the results in bench/results/."""
-    _sync(session, "test", "bench")
+    _sync(session, "test", "bench", extras=("spark",))  # spark_validate.py needs pyspark
     python = str(Path(session.virtualenv.location) / "bin" / "python")
     # Scripts that compare against datacontract-cli find it in this environment.
     extra = {"check_speed.py": ["--datacontract", python]}
