@@ -48,7 +48,13 @@ def validate(
     Raises ContractError or DataError when either cannot be read.
     """
     if engine == "spark":
-        from charter.validation.spark_validator import validate_spark  # noqa: PLC0415
+        try:
+            from charter.validation.spark_validator import validate_spark  # noqa: PLC0415
+        except ImportError as error:  # no pyspark, or pandera.pyspark beside pandas 3
+            raise ValidationSetupError(
+                f"the Spark engine cannot import {error.name or 'pyspark'!r}: install "
+                "charter[spark] (pyspark, pandera's pyspark backend, pandas<3)"
+            ) from None
 
         return validate_spark(data, contract, schema=schema, references=references, spark=spark)
     if engine != "polars":
