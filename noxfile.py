@@ -2,6 +2,7 @@
 
     nox -s lint             ruff and the repository's own pre-commit hooks
     nox -s tests generated  fast + package tests, then the slow generated/update tiers
+    nox -s spark            the Spark engine (needs Java 17): every validation case on both
     nox -s demo             render a project with defaults and run its own gates
     nox -s docs             build the documentation site (strict)
     nox -s bench            run the benchmarks and record their results
@@ -32,15 +33,17 @@ FRESH_DIR = ROOT / "build" / "fresh"
 PYTHON = "3.11"
 
 
-def _sync(session: nox.Session, *groups: str) -> None:
+def _sync(session: nox.Session, *groups: str, extras: tuple[str, ...] = ()) -> None:
     """Install the locked project environment into the session's virtualenv."""
     group_args = [arg for group in groups for arg in ("--group", group)]
+    extra_args = [arg for extra in extras for arg in ("--extra", extra)]
     session.run_install(
         "uv",
         "sync",
         "--locked",
         "--no-default-groups",
         *group_args,
+        *extra_args,
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
         external=True,
     )
@@ -57,7 +60,7 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Fast tier and package tests: render every answer set, check every rule."""
     _sync(session, "test")
-    session.run("pytest", "-m", "not generated and not update", *session.posargs)
+    session.run("pytest", "-m", "not generated and not update and not spark", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -65,6 +68,23 @@ def generated(session: nox.Session) -> None:
     """Slow tiers: generated projects pass their own gates; copier update keeps work."""
     _sync(session, "test")
     session.run("pytest", "-m", "generated or update", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def spark(session: nox.Session) -> None:
+    """Spark tier (the spark extra, Java 17): Spark-only tests, then every validation
+    test's contract-and-data case on both engines (`--engine-parity`), one SparkSession."""
+    _sync(session, "test", extras=("spark",))
+    session.run(
+        "pytest",
+        "--engine-parity",
+        "-m",
+        "not generated and not update",
+        "tests/package/test_spark.py",
+        "tests/package/test_validate_stage_engine.py",
+        *sorted(str(path) for path in Path("tests/package").glob("test_validation*.py")),
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)
@@ -95,7 +115,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Run every benchmark in bench/ and record the results in bench/results/."""
-    _sync(session, "test", "bench")
+    _sync(session, "test", "bench", extras=("spark",))  # spark_validate.py needs pyspark
     python = str(Path(session.virtualenv.location) / "bin" / "python")
     # Scripts that compare against datacontract-cli find it in this environment.
     extra = {"check_speed.py": ["--datacontract", python]}

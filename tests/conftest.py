@@ -19,6 +19,8 @@ os.environ.setdefault("CHARTER_TEMPLATE_CHECK_TTL", "-1")
 
 from templating import clean_env, clone_working_tree, copy_project, git
 
+pytest_plugins = ["spark_parity"]  # the Spark tier's session and --engine-parity
+
 
 @pytest.fixture(scope="session")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:

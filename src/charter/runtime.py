@@ -47,6 +47,7 @@ __all__ = [
     "active_features",
     "atomic_path",
     "build_features",
+    "check_input",
     "load_input",
     "paths",
     "read_params",
@@ -297,6 +298,58 @@ def load_input(
             },
         )
     return frame
+
+
+def check_input(
+    location: str | Path,
+    contract: str | Path,
+    *,
+    engine: str = "polars",
+    record: str | Path | None = None,
+) -> int:
+    """Validate a file, a Parquet dataset folder, a glob or a URI on `engine`; return its rows.
+
+    `engine="spark"` runs the same contract on Spark (the spark extra; local mode,
+    or the cluster spark-submit or Databricks gives), so a table too big for this
+    machine is checked where it lives. Nothing is loaded into this process. Data
+    that breaks the contract raises InvalidData; `record` notes what was checked.
+    """
+    from charter.formats import contract as contract_format  # noqa: PLC0415 - heavy imports
+    from charter.formats.source import FormatError  # noqa: PLC0415
+    from charter.validation import ValidationSetupError, validate  # noqa: PLC0415
+
+    contract = Path(contract)
+    shown = str(location)
+    try:
+        report = validate(str(location), contract, engine=engine)
+        loaded = contract_format.load(contract)
+    except (ValidationSetupError, FormatError) as error:
+        message = f"cannot validate {shown} against {_shown(contract)} on {engine}: {error}"
+        raise StageError(message) from None
+    if not report.ok:
+        raise InvalidData(
+            f"{shown} breaks {_shown(contract)}; nothing downstream was written.\n\n"
+            + report.format()
+        )
+    if record is not None:
+        local = Path(location)
+        write_json(
+            record,
+            {
+                "input": shown,
+                "engine": engine,
+                "fingerprint": _fingerprint(local) if local.exists() else None,
+                "rows": report.rows,
+                "contract": {"id": loaded.id, "version": str(loaded.version)},
+            },
+        )
+    return report.rows
+
+
+def _fingerprint(path: Path) -> str:
+    from charter.fingerprint import fingerprint  # noqa: PLC0415
+
+    return fingerprint(path)
 
 
 # ---------------------------------------------------------------- features

@@ -241,6 +241,7 @@ def test_the_api_lists_what_it_promises():
         "read_params",
         "stage",
         "load_input",
+        "check_input",
         "build_features",
         "active_features",
         "write_json",

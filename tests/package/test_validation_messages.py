@@ -8,6 +8,7 @@ for something impossible is unusable input (exit 2) named by file and property.
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -179,3 +180,16 @@ def test_a_wrong_type_is_named_without_the_dtype_repr(capsys, tmp_path: Path):
 def test_an_all_null_column_passes_its_value_checks():
     frame = valid_frame().with_columns(pl.lit(None).alias("visit"))  # minimum: 2000-01-01
     assert validate(frame, CONTRACT).ok
+
+
+def test_the_spark_engine_without_pyspark_says_which_extra_to_install(tmp_path: Path):
+    data = tmp_path / "d.parquet"
+    valid_frame().write_parquet(data)
+    hide = "import sys; sys.modules['pyspark'] = None; from charter.cli import main; "
+    run = f"raise SystemExit(main(['validate', {str(data)!r}, '--contract', {str(CONTRACT)!r}, '--engine', 'spark']))"  # noqa: E501
+    result = subprocess.run(
+        [sys.executable, "-c", hide + run], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "install charter[spark]" in result.stderr

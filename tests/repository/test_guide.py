@@ -104,7 +104,7 @@ def test_readme_test_command_is_the_one_ci_runs() -> None:
         flags=re.MULTILINE,
     )
     readme_commands = _fenced_commands((REPO / "README.md").read_text(encoding="utf-8"))
-    assert ci_commands == ["python3 -m pip install nox uv && nox -s tests generated"]
+    assert ci_commands == ["python3 -m pip install nox uv && nox -s tests generated spark"]
     assert ci_commands[0] in readme_commands
 
 

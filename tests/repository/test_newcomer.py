@@ -41,6 +41,7 @@ def _as_newcomer(tmp_path: Path) -> dict:
         "GIT_AUTHOR_NAME": "Somebody Else",
         "VIRTUAL_ENV": str(tmp_path),
         "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
+        "CHARTER_REQUIRE_SPARK": "1",
     }
     result = subprocess.run(
         ["bash", str(REPO / ".ci" / "newcomer"), f"python3 {probe}"],
@@ -62,6 +63,7 @@ def test_newcomer_has_none_of_the_machines_settings(tmp_path: Path) -> None:
     assert not [name for name in env if name.startswith("GIT_AUTHOR")]
     assert seen["writes_bytecode"]
     assert env["SSL_CERT_FILE"] == "/etc/ssl/certs/ca-certificates.crt"  # certificates kept
+    assert env["CHARTER_REQUIRE_SPARK"] == "1"  # .ci/run's "a missing Java fails the tier"
     assert env["HOME"] != os.environ.get("HOME")
     assert env["HOME"].startswith(env["TMPDIR"])  # a new HOME, so empty caches
     assert seen["git_global"] == ""
@@ -85,3 +87,24 @@ def test_newcomer_without_a_command_is_a_usage_error() -> None:
     )
     assert result.returncode == 2
     assert "usage" in result.stderr
+
+
+def test_ci_installs_java_before_running_the_spark_tier() -> None:
+    """.ci/run installs Debian's JRE when `java` is missing, then requires the Spark tier."""
+    lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    guard = lines.index("if ! command -v java >/dev/null 2>&1; then")
+    install = next(
+        i for i, line in enumerate(lines) if "openjdk-17-jre-headless" in line and i > guard
+    )
+    require = lines.index("export CHARTER_REQUIRE_SPARK=1")
+    newcomer = next(i for i, line in enumerate(lines) if line.startswith(".ci/newcomer "))
+    assert guard < install < require < newcomer
+    assert "nox -s tests generated spark" in lines[newcomer]
+
+
+def test_the_default_tier_leaves_spark_to_its_own_session() -> None:
+    """`nox -s tests` runs without pyspark: Spark-marked tests belong to `nox -s spark`."""
+    noxfile = (REPO / "noxfile.py").read_text(encoding="utf-8")
+    assert '"not generated and not update and not spark"' in noxfile
+    assert "def spark(session: nox.Session)" in noxfile
+    assert 'extras=("spark",)' in noxfile

@@ -23,7 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "counts), 2 when the data or the contract cannot be read."
         ),
     )
-    parser.add_argument("data", type=Path, help=f"a {DATA_SUFFIXES_TEXT} file")
+    parser.add_argument(
+        "data",
+        help=f"a {DATA_SUFFIXES_TEXT} file, a Parquet dataset folder or a glob ('parts/*.parquet')",
+    )
     parser.add_argument(
         "--contract",
         required=True,
@@ -38,6 +41,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="NAME=FILE",
         help="data of the schema object NAME that relationships point to (repeatable)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("polars", "spark"),
+        default="polars",
+        help="polars on this machine (default), or Spark (the spark extra and Java 17; "
+        "local mode, or the cluster spark-submit runs it on)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_project_option(parser)
@@ -64,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
         print("charter validate: --reference takes NAME=FILE", file=sys.stderr)
         return EXIT_ERROR
     try:
-        report = validate(args.data, contract, schema=args.schema, references=references)
+        report = validate(
+            args.data, contract, schema=args.schema, references=references, engine=args.engine
+        )
     except ValidationSetupError as error:
         print(f"charter validate: {error}", file=sys.stderr)
         return EXIT_ERROR

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 EXAMPLES = 5  # distinct failing values shown per failure
+NOT_COUNTED = "not counted on Spark"  # pandera's pyspark backend gives no failing rows
 
 
 @dataclass(frozen=True)
@@ -13,12 +14,14 @@ class Failure:
     """One check that failed on one column (`column` is None for table-level checks).
 
     `count` is the number of failing rows; for a missing column, a wrong type or a
-    failed rowCount rule every row is affected, so it is the row count.
+    failed rowCount rule every row is affected, so it is the row count. It is None
+    where the engine cannot count (pandera's pyspark built-in checks): the report
+    says "not counted on Spark".
     """
 
     column: str | None
     check: str
-    count: int
+    count: int | None
     examples: tuple[str, ...] = ()
 
 
@@ -76,9 +79,13 @@ class ContractViolation(Exception):  # noqa: N818 - a finding about data, not a 
         self.report = report
 
 
+def _count(failure: Failure) -> str:
+    return NOT_COUNTED if failure.count is None else str(failure.count)
+
+
 def _table(failures: list[Failure]) -> list[str]:
     header = ("column", "check", "count", "examples")
-    rows = [(f.column or "(table)", f.check, str(f.count), ", ".join(f.examples)) for f in failures]
+    rows = [(f.column or "(table)", f.check, _count(f), ", ".join(f.examples)) for f in failures]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     return [
         f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}".rstrip()

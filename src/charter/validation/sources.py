@@ -1,8 +1,9 @@
-"""Load the data to validate: a polars frame, or a Parquet, CSV or TSV file."""
+"""Load the data to validate: a polars frame, a Parquet, CSV or TSV file, a dataset, a glob."""
 
 from __future__ import annotations
 
 import codecs
+import glob
 from pathlib import Path
 
 import polars as pl
@@ -49,6 +50,8 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
         except (pl.exceptions.PolarsError, OSError) as error:
             raise DataError(f"cannot collect the LazyFrame: {_first_line(error)}") from None
     path = Path(data)
+    if path.is_dir() or glob.has_magic(str(data)):
+        return _read_dataset(str(data), table)
     what = not_regular(path)
     if what:
         raise DataError(f"{path}: {what}; give the data file itself")
@@ -68,6 +71,24 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
         return parse_text(_without_null_markers(text, table), table)
     known = ", ".join(PARQUET_SUFFIXES + CSV_SUFFIXES)
     raise DataError(f"{path}: unknown data format '{suffix}' (expected one of {known})")
+
+
+def _read_dataset(location: str, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:
+    """A Parquet dataset folder (hive-style `key=value/` folders are columns) or a glob."""
+    path = Path(location)
+    if glob.has_magic(location):
+        matches = glob.glob(location, recursive=True)  # noqa: PTH207 - absolute patterns
+        if not matches:
+            raise DataError(f"{location}: no file matches the pattern")
+        if all(Path(match).suffix.lower() in CSV_SUFFIXES for match in matches):
+            separator = "\t" if matches[0].lower().endswith(".tsv") else ","
+            text = _read(
+                path,
+                "CSV",
+                lambda: pl.scan_csv(location, separator=separator, infer_schema=False).collect(),
+            )
+            return parse_text(_without_null_markers(text, table), table)
+    return _read(path, "Parquet", lambda: pl.read_parquet(location, hive_partitioning=True)), []
 
 
 def read_any(data: Data) -> pl.DataFrame:

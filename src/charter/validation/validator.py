@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from charter.validation.errors import ContractError
+from charter.validation.errors import ContractError, ValidationSetupError
 from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.pandera_errors import failures_from
 from charter.validation.polars_backend import to_pandera
@@ -34,14 +35,30 @@ def validate(
     *,
     schema: str | None = None,
     references: Mapping[str, Data] | None = None,
+    engine: str = "polars",
+    spark: Any = None,
 ) -> ValidationReport:
-    """Check `data` (polars frame, Parquet or CSV path) against the contract.
+    """Check `data` (polars frame, Parquet or CSV path, dataset folder, glob) against the contract.
 
     All checks run (pandera's lazy mode), so one report lists every failure.
     `references` maps a schema object name to its data, so the contract's
-    `relationships` (foreign keys) to it are checked too.
+    `relationships` (foreign keys) to it are checked too. `engine="spark"` runs
+    the same contract on Spark (`spark`: the caller's SparkSession; default: the
+    active one, else local mode); docs/guide/spark.md.
     Raises ContractError or DataError when either cannot be read.
     """
+    if engine == "spark":
+        try:
+            from charter.validation.spark_validator import validate_spark  # noqa: PLC0415
+        except ImportError as error:  # no pyspark, or pandera.pyspark beside pandas 3
+            raise ValidationSetupError(
+                f"the Spark engine cannot import {error.name or 'pyspark'!r}: install "
+                "charter[spark] (pyspark, pandera's pyspark backend, pandas<3)"
+            ) from None
+
+        return validate_spark(data, contract, schema=schema, references=references, spark=spark)
+    if engine != "polars":
+        raise ValidationSetupError(f"unknown engine {engine!r} (expected polars or spark)")
     typed = load_contract(contract)
     table = table_spec(typed, schema)
     pandera_schema = _compile(table, contract)

@@ -5,16 +5,26 @@
 Data that breaks the contract stops the pipeline here with the full report;
 the features, model and metrics are not touched. A valid table leaves a small
 record (fingerprint, rows, contract version) that the next stages depend on.
+
+Where the table is and which engine checks it come from `validate:` in
+configs/pipeline.yaml: polars on this machine, or Spark for a table that lives
+in a lake (Charter's guide, "Spark": spark-submit, a Databricks job).
 """
 
 from charter import runtime
 
-from .data import CONTRACT, RAW, VALIDATED
+from .data import CONTRACT, VALIDATED
 
 
 @runtime.stage
 def main() -> None:
-    runtime.load_input(RAW, runtime.paths().contracts / CONTRACT, record=VALIDATED)
+    params = runtime.read_params(require=("validate.engine", "validate.data"))
+    runtime.check_input(
+        params.get("validate.data"),
+        runtime.paths().contracts / CONTRACT,
+        engine=params.get("validate.engine"),
+        record=VALIDATED,
+    )
 
 
 if __name__ == "__main__":
