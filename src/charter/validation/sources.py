@@ -88,6 +88,11 @@ def _read_dataset(location: str, table: TableSpec) -> tuple[pl.DataFrame, list[F
                 lambda: pl.scan_csv(location, separator=separator, infer_schema=False).collect(),
             )
             return parse_text(_without_null_markers(text, table), table)
+    elif path.is_dir() and not any(path.rglob("*.parquet")):
+        raise DataError(
+            f"{location}: is a folder with no Parquet file in it, not a regular file "
+            "or a dataset; give a data file or a Parquet dataset folder"
+        )
     return _read(path, "Parquet", lambda: pl.read_parquet(location, hive_partitioning=True)), []
 
 

@@ -169,7 +169,7 @@ def test_dangling_or_looping_symlink_manifest_is_a_finding(
     manifest.unlink()
     manifest.symlink_to(target)  # "manifest.json" -> itself: a loop
     reported = [(f.code, f.path) for f in check(Project.load(root))]
-    assert [code for code, path in reported if path == manifest] == ["PRJ001"]
+    assert [code for code, path in reported if path == manifest] == ["PRJ020"]
 
 
 # -- RUN010 to RUN014: what the repository contradicts ----------------------------
