@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import filecmp
+import fnmatch
 import os
 import re
 import shutil
@@ -29,6 +30,23 @@ DRAFTS = "drafts"
 """Drafted contracts go to `<contracts>/drafts/`, which `charter check` does not read: a
 draft has a to-do list for people (CON014), and the adoption itself must commit green.
 Moving a finished draft up one folder puts it under every rule."""
+PIPELINE_FILES = (
+    "dvc.yaml",
+    "configs/pipeline.yaml",
+    "tests/test_pipeline.py",
+    "tests/test_features.py",
+    *(f"src/*/{stage}.py" for stage in ("data", "ingest", "validate", "features")),
+    *(f"src/*/{stage}.py" for stage in ("train", "evaluate", "pipeline")),
+    "src/*/sample.csv",
+    "governance/models/baseline/*",
+)
+"""The sample pipeline's files and its model's card: an adopted repository keeps its
+own code and pipeline (`charter new stage` adds DVC stages to it), so none is added."""
+CATALOG = "governance/features/catalog.yaml"
+MODELS_README = """# Model cards
+
+One folder per model, each with its `card.md`: `charter new model NAME` writes one.
+"""
 SKIP_DIRS = {".git", ".venv", "venv", ".nox", ".tox", "node_modules", "__pycache__", "site"}
 
 
@@ -108,7 +126,10 @@ def adopt(
     had_pyproject = (root / "pyproject.toml").is_file()
     for source in sorted(p for p in scratch.rglob("*") if p.is_file()):
         relative = source.relative_to(scratch).as_posix()
+        if any(fnmatch.fnmatchcase(relative, glob) for glob in PIPELINE_FILES):
+            continue
         _place(source, root / relative, relative, result)
+    _without_the_sample(root, result)
     if had_pyproject:
         _merge_pyproject(uv, root, scratch, result)
     requirements = root / "requirements.txt"
@@ -125,6 +146,20 @@ def adopt(
             _uv(uv, root, "run", "--frozen", "ruff", "format", "--quiet", *added)
     _write_views(root, result)
     return result
+
+
+def _without_the_sample(root: Path, result: Adoption) -> None:
+    """The sample's features and card belong to its pipeline, left out: start them empty."""
+    if CATALOG in result.added:
+        catalog = root / CATALOG
+        text = catalog.read_text("utf-8")
+        head = text[: text.index("\nfeatures:") + 1] if "\nfeatures:" in text else text
+        catalog.write_text(head + "features: []\n", "utf-8")
+    models = root / "governance" / "models"
+    if not models.exists():
+        models.mkdir(parents=True)
+        (models / "README.md").write_text(MODELS_README, "utf-8")
+        result.added.append("governance/models/README.md")
 
 
 def _place(source: Path, target: Path, relative: str, result: Adoption) -> None:
@@ -156,10 +191,8 @@ def _merge_pyproject(uv: str, root: Path, scratch: Path, result: Adoption) -> No
         if missing:
             pyproject_merge.uv_add(uv, root, "--group", group, *missing)
             result.dependencies_added += missing
-    missing = pyproject_merge.missing_requirements(ours_table, theirs_table, None)
-    if missing:
-        pyproject_merge.uv_add(uv, root, *missing)
-        result.dependencies_added += missing
+    # The template's runtime dependencies are its sample pipeline's, left out above:
+    # the repository's own `[project] dependencies` (and requirements.txt) stay its own.
 
 
 def _import_requirements(uv: str, root: Path, requirements: Path) -> list[str]:
