@@ -328,9 +328,9 @@ def conflict_gate(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 CI_PROVIDERS = [
-    pytest.param({}, id="github"),
-    pytest.param({"ci": "gitlab"}, id="gitlab"),
+    pytest.param({"ci": provider}, id=provider) for provider in ("github", "gitlab")
 ]
+"""Named, not left to the default: a fork that changes `ci`'s default still tests both."""
 
 
 @pytest.mark.parametrize("answers", CI_PROVIDERS)
