@@ -37,7 +37,7 @@ def in_project(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def codes(project: Path) -> list[str]:
     result = charter("check", "--format", "json", cwd=project)
-    return sorted({finding["code"] for finding in json.loads(result.stdout)})
+    return sorted({finding["code"] for finding in json.loads(result.stdout)["findings"]})
 
 
 # ------------------------------------------------------------------- stage
