@@ -9,6 +9,7 @@ failing reproduce of the old run against it only when the pipeline reads it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import shutil
@@ -115,6 +116,8 @@ def retarget(root: Path, manifest: dict, commit_sha: str, name: str) -> str:
     edited = json.loads(json.dumps(manifest))
     edited["run_id"] = name
     edited["code"]["commit"] = commit_sha
+    now = datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z")
+    edited["start_time"] = edited["end_time"] = now  # after the commit, or RUN012 says so
     edited["dvc"]["lock_sha256"] = hashlib.sha256(lock.encode()).hexdigest()
     path = root / "runs" / name / "manifest.json"
     path.parent.mkdir(parents=True)

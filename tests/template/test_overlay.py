@@ -78,7 +78,7 @@ def checked(project) -> list[dict]:
         cwd=project, check=False,
     )  # fmt: skip
     assert result.returncode in (0, 1), result.stderr
-    return [f for f in json.loads(result.stdout) if f["severity"] == "error"]
+    return [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
 
 
 def plugin_version(project) -> str:

@@ -37,7 +37,7 @@ def check(project, *args):
         cwd=project, check=False,
     )  # fmt: skip
     assert result.returncode in (0, 1), result.stderr
-    return result.returncode, json.loads(result.stdout)
+    return result.returncode, json.loads(result.stdout)["findings"]
 
 
 def set_settings(project, text: str) -> None:
