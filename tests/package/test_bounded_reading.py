@@ -76,7 +76,7 @@ def test_contract_symlinked_to_dev_zero_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.fails_with("PRJ022")
-def test_billion_laughs_contract_is_refused_within_the_memory_cap(tmp_path: Path) -> None:
+def test_billion_laugh_bomb_contract_is_refused_within_the_memory_cap(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     (project / CONTRACT).write_text(_billion_laughs(), "utf-8")
     rows = check_capped(project, timeout=30)[1]
