@@ -47,6 +47,7 @@ STATE = "charter-update"
 UNCONFIRMED = "_charter_unconfirmed"
 NOTES_LIMIT = 60_000  # a pull request's description holds 65,536 characters
 RENAME_SIMILARITY = 0.6
+# git's id of the empty blob, not a secret:
 EMPTY_BLOB = (
     "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # pragma: allowlist secret (git's empty blob)
 )
