@@ -47,10 +47,8 @@ STATE = "charter-update"
 UNCONFIRMED = "_charter_unconfirmed"
 NOTES_LIMIT = 60_000  # a pull request's description holds 65,536 characters
 RENAME_SIMILARITY = 0.6
-# git's id of the empty blob, not a secret:
-EMPTY_BLOB = (
-    "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # pragma: allowlist secret (git's empty blob)
-)
+EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # pragma: allowlist secret
+"""git's id of the empty blob (a well-known constant, not a secret)."""
 
 
 def git(*args: str, stdin: str | None = None, check: bool = True) -> str:

@@ -118,7 +118,7 @@ def test_charter_pin_from_the_project_files(tmp_path: Path) -> None:
         return charter_pin(tmp_path, tomllib.loads(text))
 
     git_pin = pin(
-        '[tool.uv.sources]\ncharter = { git = "file:///t/charter", rev = "0123456789abcdef0123" }'
+        '[tool.uv.sources]\ncharter = { git = "file:///t/charter", rev = "0123456789abcdef0123" }'  # pragma: allowlist secret
     )
     assert git_pin.requirement == "charter @ git+file:///t/charter@0123456789abcdef0123"
     assert git_pin.described == "0123456789"
