@@ -117,9 +117,11 @@ def test_charter_pin_from_the_project_files(tmp_path: Path) -> None:
     def pin(text: str):
         return charter_pin(tmp_path, tomllib.loads(text))
 
-    git_pin = pin('[tool.uv.sources]\ncharter = { git = "file:///t/charter", rev = "feedface" }')
-    assert git_pin.requirement == "charter @ git+file:///t/charter@feedface"
-    assert git_pin.described == "0123456789"
+    git_pin = pin(
+        '[tool.uv.sources]\ncharter = { git = "file:///t/charter", rev = "abababababababababab" }'
+    )
+    assert git_pin.requirement == "charter @ git+file:///t/charter@abababababababababab"
+    assert git_pin.described == "ababababab"
     path_pin = pin('[tool.uv.sources]\ncharter = { path = "../charter" }')
     assert path_pin.requirement == f"charter @ {(tmp_path / '../charter').resolve().as_uri()}"
     index_pin = pin('[dependency-groups]\ndev = ["charter[runtime]==1.4.0", "ruff"]')
