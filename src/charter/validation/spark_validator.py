@@ -32,6 +32,7 @@ from charter.validation.spark_backend import (
 from charter.validation.spark_session import session
 from charter.validation.spark_sources import read_spark
 from charter.validation.spec import SQL_METRIC, TableSpec
+from charter.validation.sql import judge_sql_rules
 
 
 def validate_spark(
@@ -178,33 +179,15 @@ def _in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failur
 
 def _sql_rules(table: TableSpec, frame: DataFrame, spark: Any) -> tuple[list[Failure], list[str]]:
     """ODCS `type: sql` rules on Spark SQL, the data registered under the table's names."""
-    failures: list[Failure] = []
-    skipped: list[str] = []
     rules = [rule for rule in table.rules if rule.metric == SQL_METRIC]
     for name in dict.fromkeys((table.name, *table.aliases)) if rules else ():
         frame.createOrReplaceTempView(name)
-    for rule in rules:
-        where = f"property '{rule.column}'" if rule.column else "schema"
-        label = f": {rule.label}" if rule.label else ""
-        try:
-            result = spark.sql(rule.query or "").collect()
-        except (*SPARK_ERRORS, ValueError) as error:
-            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            skipped.append(
-                f"{where}: sql quality rule skipped{label}, because Spark SQL cannot run it "
-                f"({reason[:120]})"
-            )
-            continue
-        value = _number(result)
-        if value is None:
-            skipped.append(
-                f"{where}: sql quality rule skipped{label}, because its query does not return "
-                "one number"
-            )
-            continue
-        if not rule.threshold.accepts(value):
-            failures.append(Failure(rule.column, rule.describe(), 1, (f"got {value:g}",)))
-    return failures, skipped
+    return judge_sql_rules(
+        rules,
+        "Spark SQL",
+        lambda query: _number(spark.sql(query).collect()),
+        (*SPARK_ERRORS, ValueError),
+    )
 
 
 def _number(rows: list) -> float | None:
