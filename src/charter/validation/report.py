@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from charter.validation.spec import TableSpec
 
 EXAMPLES = 5  # distinct failing values shown per failure
 NOT_COUNTED = "not counted on Spark"  # pandera's pyspark backend gives no failing rows
@@ -91,3 +95,22 @@ def _table(failures: list[Failure]) -> list[str]:
         f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}".rstrip()
         for a, b, c, d in [header, *rows]
     ]
+
+
+def every_undocumented_column(
+    failures: list[Failure], columns: list[str], table: TableSpec, rows: int | None
+) -> list[Failure]:
+    """One failure per column the contract does not list (pandera names only the first)."""
+    check = "column not in the contract"
+    known = {spec.name for spec in table.columns}
+    extra = [Failure(c, check, rows) for c in columns if c not in known]
+    return [f for f in failures if f.check != check] + extra
+
+
+def in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failure]:
+    """Columns in the contract's order, then unknown columns, then table-level checks."""
+    order = {spec.name: index for index, spec in enumerate(table.columns)}
+    return sorted(
+        failures,
+        key=lambda f: (f.column is None, order.get(f.column or "", len(order))),
+    )

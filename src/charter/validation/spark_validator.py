@@ -22,7 +22,13 @@ from charter.formats.contract import SchemaObject
 from charter.validation.errors import ContractError
 from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.relationships import _column as _source_column
-from charter.validation.report import EXAMPLES, Failure, ValidationReport
+from charter.validation.report import (
+    EXAMPLES,
+    Failure,
+    ValidationReport,
+    every_undocumented_column,
+    in_contract_order,
+)
 from charter.validation.spark_backend import (
     SPARK_ERRORS,
     SparkPlan,
@@ -67,11 +73,11 @@ def validate_spark(
         types=types,
         unparsed={f.column for f in unparsed},
     )
-    failures = _every_undocumented_column(failures, frame, table, rows)
+    failures = every_undocumented_column(failures, frame.columns, table, rows)
     sql_failures, sql_skipped = _sql_rules(table, frame, spark)
     obj = typed.schema(table.name) or typed.schemas[0]
     key_failures, key_skipped = _relationships(obj, frame, references or {}, spark)
-    failures = _in_contract_order(failures + sql_failures + key_failures, table)
+    failures = in_contract_order(failures + sql_failures + key_failures, table)
     source = str(data) if isinstance(data, str | Path) else None
     skipped = table.skipped + tuple(sql_skipped) + tuple(key_skipped)
     return ValidationReport(table.name, rows, failures, skipped, source)
@@ -158,23 +164,6 @@ def _failure(
     if check.startswith("rowCount "):
         return Failure(None, check, rows)
     return Failure(column, check, outcome.count, outcome.examples)
-
-
-def _every_undocumented_column(
-    failures: list[Failure], frame: DataFrame, table: TableSpec, rows: int
-) -> list[Failure]:
-    check = "column not in the contract"
-    known = {spec.name for spec in table.columns}
-    extra = [Failure(c, check, rows) for c in frame.columns if c not in known]
-    return [f for f in failures if f.check != check] + extra
-
-
-def _in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failure]:
-    order = {spec.name: index for index, spec in enumerate(table.columns)}
-    return sorted(
-        failures,
-        key=lambda f: (f.column is None, order.get(f.column or "", len(order))),
-    )
 
 
 def _sql_rules(table: TableSpec, frame: DataFrame, spark: Any) -> tuple[list[Failure], list[str]]:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pandera.polars as pa
-import polars as pl
 from pandera.errors import SchemaErrors
 
 from charter.validation.errors import ContractError, ValidationSetupError
@@ -15,7 +14,11 @@ from charter.validation.odcs import ContractSource, load_contract, located, tabl
 from charter.validation.pandera_errors import failures_from
 from charter.validation.polars_backend import to_pandera
 from charter.validation.relationships import check_relationships
-from charter.validation.report import Failure, ValidationReport
+from charter.validation.report import (
+    ValidationReport,
+    every_undocumented_column,
+    in_contract_order,
+)
 from charter.validation.sources import Data, read_frame
 from charter.validation.spec import TableSpec
 from charter.validation.sql import run_sql_rules
@@ -69,11 +72,11 @@ def validate(
         failures = unparsed + failures_from(errors, frame.height, {f.column for f in unparsed})
     else:
         failures = unparsed
-    failures = _every_undocumented_column(failures, frame, table)
+    failures = every_undocumented_column(failures, frame.columns, table, frame.height)
     sql_failures, sql_skipped = run_sql_rules(table, frame)
     obj = typed.schema(table.name) or typed.schemas[0]
     key_failures, key_skipped = check_relationships(obj, frame, references or {})
-    failures = _in_contract_order(failures + sql_failures + key_failures, table)
+    failures = in_contract_order(failures + sql_failures + key_failures, table)
     source = str(data) if isinstance(data, str | Path) else None
     skipped = table.skipped + tuple(sql_skipped) + tuple(key_skipped)
     return ValidationReport(table.name, frame.height, failures, skipped, source)
@@ -84,22 +87,3 @@ def _compile(table: TableSpec, contract: ContractSource) -> pa.DataFrameSchema:
         return to_pandera(table)
     except ContractError as error:
         raise located(error, contract) from None
-
-
-def _every_undocumented_column(
-    failures: list[Failure], frame: pl.DataFrame, table: TableSpec
-) -> list[Failure]:
-    """One failure per column the contract does not list (pandera names only the first)."""
-    check = "column not in the contract"
-    known = {spec.name for spec in table.columns}
-    extra = [Failure(c, check, frame.height) for c in frame.columns if c not in known]
-    return [f for f in failures if f.check != check] + extra
-
-
-def _in_contract_order(failures: list[Failure], table: TableSpec) -> list[Failure]:
-    """Columns in the contract's order, then unknown columns, then table-level checks."""
-    order = {spec.name: index for index, spec in enumerate(table.columns)}
-    return sorted(
-        failures,
-        key=lambda f: (f.column is None, order.get(f.column or "", len(order))),
-    )
