@@ -143,10 +143,16 @@ class DataFile:
 
 def data_file(project: Project, uri: str) -> DataFile | None:
     """The file a relative `uri` names, hashed once; None for URIs with a scheme or no file."""
-    return project._once(("runs", "data", uri), lambda: _data_file(project.root, uri))
+    return project._once(("runs", "data", uri), lambda: file_facts(project.root, uri))
 
 
-def _data_file(root: Path, uri: str) -> DataFile | None:
+def file_facts(root: Path, uri: str) -> DataFile | None:
+    """Size, fingerprint, md5 and Parquet rows of the file at `uri`, remembered by its identity.
+
+    Recording a run and checking it later (RUN011) ask the same question of the
+    same bytes: the answer is kept in Charter's cache, so neither rereads a file
+    that did not change.
+    """
     if "://" in uri or Path(uri).is_absolute():
         return None
     path = root / uri

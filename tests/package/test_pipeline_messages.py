@@ -107,6 +107,30 @@ def edit_config(root: Path, edit) -> None:
     (root / CONFIG).write_text(yaml.safe_dump(config))
 
 
+def test_ingest_writes_the_study_as_scikit_learn_loads_it(project, patients):
+    """Ingest reads scikit-learn's files with polars (no sklearn import): same table."""
+    env = {**clean_env(), "PYTHONPATH": str(project / "src")}
+    probe = (
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('sklearn' in sys.modules))\n"
+        f"runpy.run_module('{package(project)}.ingest', run_name='__main__', alter_sys=True)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"  # scikit-learn was never imported
+    written = pl.read_parquet(project / RAW)
+    assert written.schema == patients.schema
+    assert written.equals(patients)
+
+
 def test_data_without_the_target_names_the_column_the_file_and_the_fix(project, patients):
     write_raw(project, patients.drop("progression"))
     drop_property(project, "progression")

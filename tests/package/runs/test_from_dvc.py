@@ -103,6 +103,36 @@ def test_the_manifest_comes_from_dvc_lock(project: Path):
     assert manifest["code"]["dirty"] is False
 
 
+def test_parquet_rows_follow_the_file_not_a_remembered_answer(project: Path, monkeypatch):
+    """Rows come from remembered file facts (a rerun reads no Parquet), keyed by the file's
+    identity: a rewritten file is counted again."""
+    import polars as pl  # noqa: PLC0415
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project.parent / "cache"))
+    monkeypatch.delenv("CHARTER_NO_CACHE", raising=False)
+    stages = yaml.safe_load((project / "dvc.yaml").read_text())
+    train = stages["stages"]["train"]
+    train["deps"] = ["data/patients.parquet"]
+    train["meta"]["charter"]["contracts"] = {
+        "data/patients.parquet": "governance/contracts/patients.odcs.yaml"
+    }
+    (project / "dvc.yaml").write_text(yaml.safe_dump(stages))
+    data = project / "data" / "patients.parquet"
+
+    def write(rows: int) -> None:
+        pl.DataFrame({"patient_id": [f"P{n}" for n in range(rows)]}).write_parquet(data)
+        lock = yaml.safe_load((project / "dvc.lock").read_text())
+        lock["stages"]["train"]["deps"] = [{"path": "data/patients.parquet", "md5": md5(data)}]
+        (project / "dvc.lock").write_text(yaml.safe_dump(lock))
+
+    rows = []
+    for count, run_id in ((3, "r1"), (3, "r2"), (5, "r3")):
+        write(count)
+        manifest = json.loads(runtime.record_run(project, run_id=run_id).read_text())
+        rows.append(manifest["inputs"][0]["rows"])
+    assert rows == [3, 3, 5]
+
+
 @pytest.mark.parametrize(
     ("edit", "words"),
     [
