@@ -67,20 +67,25 @@ def package(root: Path) -> str:
     return next(p.name for p in (root / "src").iterdir() if (p / "pipeline.py").is_file())
 
 
-def run_pipeline(root: Path) -> subprocess.CompletedProcess[str]:
-    """Run the stages in order; return the first that fails (or the last)."""
+def python(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """This environment's Python in the project, its package importable from src/."""
     env = {**clean_env(), "PYTHONPATH": str(root / "src")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def run_pipeline(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run the stages in order; return the first that fails (or the last)."""
     for stage in STAGES:
-        result = subprocess.run(
-            [sys.executable, "-m", f"{package(root)}.{stage}"],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = python(root, "-m", f"{package(root)}.{stage}")
         assert "Traceback" not in result.stderr, result.stderr
         assert "Error(" not in result.stderr, result.stderr  # no exception repr
         if result.returncode != 0:
@@ -109,21 +114,12 @@ def edit_config(root: Path, edit) -> None:
 
 def test_ingest_writes_the_study_as_scikit_learn_loads_it(project, patients):
     """Ingest reads scikit-learn's files with polars (no sklearn import): same table."""
-    env = {**clean_env(), "PYTHONPATH": str(project / "src")}
     probe = (
         "import atexit, runpy, sys\n"
         "atexit.register(lambda: print('sklearn' in sys.modules))\n"
         f"runpy.run_module('{package(project)}.ingest', run_name='__main__', alter_sys=True)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = python(project, "-c", probe)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"  # scikit-learn was never imported
     written = pl.read_parquet(project / RAW)
