@@ -24,6 +24,11 @@ CARD_NAME = "card.md"
 ANSWERS_FILE = ".copier-answers.yml"
 """Copier's answers file in a generated project."""
 
+DVC_YAML = "dvc.yaml"
+"""The pipeline's stages, as DVC reads them (Charter's part under each stage's `meta: charter:`)."""
+DVC_LOCK = "dvc.lock"
+"""What `dvc repro` ran: the md5 of every dependency and output, each stage's parameters."""
+
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 CSV_SUFFIXES = (".csv", ".tsv")
 DATA_SUFFIXES = PARQUET_SUFFIXES + CSV_SUFFIXES

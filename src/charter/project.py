@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from charter import gitrepo
-from charter.constants import ANSWERS_FILE, CARD_NAME, MANIFEST_NAME, STAGES
+from charter.constants import ANSWERS_FILE, CARD_NAME, DVC_YAML, MANIFEST_NAME, STAGES
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
@@ -44,8 +44,10 @@ from charter.formats import contract as contract_format
 from charter.formats.python_source import column_names, module_file, top_level_names
 from charter.formats.source import (
     MAX_SOURCE_BYTES,
+    Document,
     FormatError,
     Kind,
+    load_yaml,
     parse_yaml,
     read_bytes,
     read_text,
@@ -145,7 +147,8 @@ class Project:
         if staged:
             project.tracked = gitrepo.tracked_files(root)
         project._load_artifacts()
-        project.answers()  # read now: its load problems are reported with the others
+        project.answers()  # read now: their load problems are reported with the others
+        project.pipeline()
         project.rejects = sorted(_find_rejects(root))
         return project
 
@@ -322,6 +325,28 @@ class Project:
                 return None  # PRJ005 reports an unreadable pyproject.toml
 
         return self._once("pyproject", read)
+
+    def pipeline(self) -> Document | None:
+        """`dvc.yaml` as a document, read once; None when absent, not a mapping or unparsable.
+
+        One that is not a regular file, is too large or too complex is a load
+        problem (PRJ020-PRJ022) like any artifact; a YAML error is DVC's to report.
+        """
+
+        def read() -> Document | None:
+            path = self.root / DVC_YAML
+            if not self._present(path):
+                return None
+            try:
+                read_bytes(path, self.root)  # a FIFO, a symlink out, too large: refused here
+                document = load_yaml(path)
+            except FormatError as error:
+                if error.kind != Kind.UNREADABLE:
+                    self._problem(path, error)
+                return None
+            return document if isinstance(document.data, dict) else None
+
+        return self._once("pipeline", read)
 
     def answers(self) -> dict[str, Any]:
         """The Copier answers (`.copier-answers.yml`), read once; empty when absent or bad."""

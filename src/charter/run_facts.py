@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from charter import cache, gitrepo
-from charter.constants import LOCK_FILE, MANIFEST_NAME
+from charter.constants import DVC_YAML, LOCK_FILE, MANIFEST_NAME
 
 if TYPE_CHECKING:
     from charter.project import Project
@@ -41,7 +41,7 @@ def declared_entry_points(root: Path) -> set[str]:
         for path in (root / "src").glob("*/pipeline.py")
         if path.parent.name.isidentifier() and path.is_file()
     }
-    if (root / "dvc.yaml").is_file():
+    if (root / DVC_YAML).is_file():
         declared.add(DVC_ENTRY)
     return declared
 

@@ -27,6 +27,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from charter.constants import DVC_LOCK
 from charter.runs.atomic import WriteError, atomic_path, describe, write_bytes, write_text
 
 if TYPE_CHECKING:
@@ -578,7 +579,7 @@ def _push_state(root: Path) -> str:
     import hashlib  # noqa: PLC0415
 
     lines = []
-    for name in ("dvc.lock", ".dvc/config", ".dvc/config.local"):
+    for name in (DVC_LOCK, ".dvc/config", ".dvc/config.local"):
         path = root / name
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
         lines.append(f"{name} {digest}\n")

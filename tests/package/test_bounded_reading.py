@@ -204,3 +204,31 @@ def test_non_utf8_copier_answers_is_a_located_finding(tmp_path: Path) -> None:
     rows = check_capped(project)[1]
     located = [(r["path"], r["line"], r["code"]) for r in rows]
     assert located == [(".copier-answers.yml", 3, "PRJ001")]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "symlink out", "too large"])
+def test_dvc_yaml_that_cannot_be_read_is_not_taken_as_absent(tmp_path: Path, kind: str) -> None:
+    """The pipeline file is read like any artifact: a FIFO must not hang or pass as no pipeline."""
+    project = copy_good(tmp_path)
+    pipeline = project / "dvc.yaml"
+    if kind == "fifo":
+        os.mkfifo(pipeline)
+    elif kind == "directory":
+        pipeline.mkdir()
+    elif kind == "symlink out":
+        outside = tmp_path / "dvc.yaml"
+        outside.write_text("stages: {}\n")
+        pipeline.symlink_to(outside)
+    else:
+        pipeline.write_text("stages: {}\n" + "# padding\n" * 600_000)
+    rows = check_capped(project, timeout=30)[1]
+    expected = "PRJ021" if kind == "too large" else "PRJ020"
+    assert [code for code, _ in at(rows, "dvc.yaml")] == [expected], rows
+
+
+def test_dvc_yaml_with_a_yaml_error_is_left_to_dvc(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    (project / "dvc.yaml").write_text("stages: [unclosed\n")
+    code, rows = findings(project)
+    assert code == 0, rows
+    assert at(rows, "dvc.yaml") == []

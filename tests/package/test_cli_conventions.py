@@ -159,6 +159,8 @@ def test_cli_returns_named_exit_codes() -> None:
         '"manifest.json"',
         '"card.md"',
         '(".csv", ".tsv")',
+        '"dvc.yaml"',
+        '"dvc.lock"',
     ],
 )
 def test_shared_constants_are_defined_once(literal: str) -> None:

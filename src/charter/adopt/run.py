@@ -18,7 +18,7 @@ import yaml
 
 from charter.adopt import pyproject_merge
 from charter.adopt.answers import FIXED, known_answers
-from charter.constants import ANSWERS_FILE, DATA_SUFFIXES
+from charter.constants import ANSWERS_FILE, DATA_SUFFIXES, DVC_YAML
 from charter.uv_command import uv_executable
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ DRAFTS = "drafts"
 draft has a to-do list for people (CON014), and the adoption itself must commit green.
 Moving a finished draft up one folder puts it under every rule."""
 PIPELINE_FILES = (
-    "dvc.yaml",
+    DVC_YAML,
     "configs/pipeline.yaml",
     "tests/test_pipeline.py",
     "tests/test_features.py",

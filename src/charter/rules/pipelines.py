@@ -13,30 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from charter.formats.source import Document, FormatError, load_yaml, pointer_join
+from charter.constants import DVC_LOCK
+from charter.formats.source import Document, pointer_join
 from charter.rules.registry import at, at_line, rule
 
 if TYPE_CHECKING:
     from charter.findings import Finding
     from charter.project import Project
 
-DVC_YAML = "dvc.yaml"
-DVC_LOCK = "dvc.lock"
 TABLES = {".parquet", ".csv", ".tsv", ".feather", ".arrow", ".orc", ".avro", ".jsonl"}
 """Suffixes of data files a contract describes; other files under data/ are records."""
 FEATURE_TABLES = "data/processed/"
 """Feature tables: governed by the feature catalog, not by a contract."""
-
-
-def _pipeline(project: Project) -> Document | None:
-    path = project.root / DVC_YAML
-    if not project.sees(path):
-        return None
-    try:
-        document = load_yaml(path)
-    except FormatError:
-        return None  # a broken dvc.yaml is DVC's to report
-    return document if isinstance(document.data, dict) else None
 
 
 def _stages(document: Document) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -114,7 +102,7 @@ def stage_reads_data_without_contract(project: Project) -> Iterator[Finding]:
     If the data has no contract yet, draft one with `charter new contract NAME
     --from data/raw/FILE.parquet` and have the data owner review it.
     """
-    document = _pipeline(project)
+    document = project.pipeline()
     if document is None:
         return
     for name, pointer, body in _stages(document):
@@ -172,7 +160,7 @@ def stage_contract_exists(project: Project) -> Iterator[Finding]:
     FILE`). Add the contract to the stage's deps too, so DVC reruns the stage when
     the contract changes.
     """
-    document = _pipeline(project)
+    document = project.pipeline()
     if document is None:
         return
     for name, pointer, body in _stages(document):

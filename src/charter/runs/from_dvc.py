@@ -19,11 +19,9 @@ from typing import Any
 
 import yaml
 
+from charter.constants import DVC_LOCK, DVC_YAML
 from charter.fingerprint import sha256_file
 from charter.runs.record import Run, RunError
-
-DVC_YAML = "dvc.yaml"
-DVC_LOCK = "dvc.lock"
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ import sys
 from pathlib import Path
 
 from charter import gitrepo
+from charter.constants import DVC_LOCK
 from charter.fingerprint import fingerprint
 from charter.formats import manifest as manifest_format
 from charter.formats.manifest import Manifest
-from charter.runs.from_dvc import DVC_LOCK, load_stages, record_from_lock
+from charter.runs.from_dvc import load_stages, record_from_lock
 
 
 class DvcReproduceError(Exception):

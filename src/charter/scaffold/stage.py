@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from charter.constants import DVC_YAML
 from charter.rules.pipelines import FEATURE_TABLES, TABLES
 from charter.scaffold.answers import answer, read_answers
 from charter.scaffold.errors import ScaffoldError
@@ -23,7 +24,6 @@ from charter.scaffold.names import check_name
 from charter.scaffold.package import project_package
 from charter.scaffold.yaml_edit import add_entry
 
-DVC_FILE = "dvc.yaml"
 CODEOWNERS = "CODEOWNERS"
 
 
@@ -45,7 +45,7 @@ def new_stage(
     package = project_package(root)
     module = package / f"{name}.py"
     test = root / "tests" / f"test_{name}.py"
-    dvc_file = root / DVC_FILE
+    dvc_file = root / DVC_YAML
     output = out or f"data/interim/{name}.json"
     for path in (module, test):
         if path.exists():
