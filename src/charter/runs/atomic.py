@@ -68,6 +68,17 @@ def _make_parent(target: Path) -> None:
         raise WriteError(target, reason_of(error), error.errno) from None
 
 
+def _plain_mode(default: int) -> int:
+    """`default` less the process's umask: what `open()` or `mkdir()` gives a new file or folder.
+
+    mkstemp and mkdtemp make private files and folders (0600, 0700); an output
+    must come out as readable to the team as any other file the stage writes.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    return default & ~umask
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path to write; it replaces `target` only if the block succeeds.
@@ -84,6 +95,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise WriteError(target, reason_of(error), error.errno) from None
     temporary = Path(name)
     try:
+        temporary.chmod(_plain_mode(0o666))
         yield temporary
         temporary.replace(target)
     except WriteError:
@@ -122,6 +134,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     except OSError as error:
         raise WriteError(target, reason_of(error), error.errno) from None
     try:
+        temporary.chmod(_plain_mode(0o777))
         yield temporary
         if os.path.lexists(target):
             raise FileExistsError(f"{target} already exists")
