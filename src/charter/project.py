@@ -338,8 +338,7 @@ class Project:
             if not self._present(path):
                 return None
             try:
-                read_bytes(path, self.root)  # a FIFO, a symlink out, too large: refused here
-                document = load_yaml(path)
+                document = load_yaml(path, self.root)
             except FormatError as error:
                 if error.kind != Kind.UNREADABLE:
                     self._problem(path, error)

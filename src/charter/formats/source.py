@@ -336,9 +336,12 @@ def _count_values(text: str, line_offset: int) -> None:
 _VALUE_EVENTS = (ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent)
 
 
-def load_yaml(path: Path) -> Document:
-    """Read and parse a YAML artifact file (parsed documents are cached by content)."""
-    text = read_text(path)
+def load_yaml(path: Path, root: Path | None = None) -> Document:
+    """Read and parse a YAML artifact file (parsed documents are cached by content).
+
+    Given `root`, a symlink that leaves it is refused like any other (see `read_bytes`).
+    """
+    text = read_text(path, root)
     key = cache.digest("yaml", CACHE_VERSION, text)
     document = cache.remember_object(key, lambda: parse_yaml(text, path))
     document.path = path
