@@ -60,7 +60,7 @@ def version_bumped(project: Project) -> Iterator[Finding]:
 
     ```python
     def age_decade(age):
-        return age // 5          # was: age // 10
+        return age // 5  # was: age // 10
     ```
 
     while `governance/features/catalog.yaml` still says
