@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from charter import writes
 from charter.project import Project
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.yaml_edit import add_entry
@@ -69,8 +70,8 @@ def bump_feature(project: Project, name: str) -> Bumped:
         text, catalog.document, f"{old.pointer}/transform/ref", f"{module_name}:{frozen}"
     )
     text = add_entry(catalog_path, "features", entry, text=text)
-    module.write_text(module_text, encoding="utf-8", newline="\n")
-    catalog_path.write_text(text, encoding="utf-8", newline="\n")
+    writes.write_text(module, module_text, project.root)
+    writes.write_text(catalog_path, text, project.root)
     return Bumped(catalog_path, module, old.key, f"{name}@{entry['version']}", frozen)
 
 
