@@ -407,6 +407,18 @@ def build_features(table: pl.DataFrame, catalog: str | Path | None = None) -> pl
     dtypes = _dtypes()
     catalog = Path(catalog) if catalog is not None else paths().features
     features = active_features(catalog)
+    versions: dict[str, list[str]] = {}
+    for feature in features:
+        versions.setdefault(feature.name, []).append(feature.key)
+    for name, keys in versions.items():
+        if len(keys) > 1:
+            raise FeatureError(
+                name,
+                f"has {len(keys)} active versions ({', '.join(keys)}), and a feature table has "
+                "one column per feature; keep one active (`charter feature bump` deprecates "
+                "the old version)",
+                catalog,
+            )
     join_keys = list(dict.fromkeys(key for feature in features for key in feature.join_keys))
     columns = []
     for feature in features:
