@@ -272,12 +272,14 @@ def load_input(
     from charter.formats import contract as contract_format  # noqa: PLC0415
     from charter.formats.source import FormatError  # noqa: PLC0415
     from charter.validation import DataError, ValidationSetupError, validate  # noqa: PLC0415
+    from charter.validation.masking import shown_by_setting  # noqa: PLC0415
     from charter.validation.odcs import table_spec  # noqa: PLC0415
     from charter.validation.sources import read_frame  # noqa: PLC0415
 
     path, contract = Path(path), Path(contract)
+    show = shown_by_setting(project_root(contract.parent))
     try:
-        report = validate(path, contract)
+        report = validate(path, contract, show_personal_values=show)
         if not report.ok:
             raise InvalidData(
                 f"{_shown(path)} breaks {_shown(contract)}; nothing downstream was written.\n\n"
@@ -318,11 +320,13 @@ def check_input(
     from charter.formats import contract as contract_format  # noqa: PLC0415 - heavy imports
     from charter.formats.source import FormatError  # noqa: PLC0415
     from charter.validation import ValidationSetupError, validate  # noqa: PLC0415
+    from charter.validation.masking import shown_by_setting  # noqa: PLC0415
 
     contract = Path(contract)
     shown = str(location)
+    show = shown_by_setting(project_root(contract.parent))
     try:
-        report = validate(str(location), contract, engine=engine)
+        report = validate(str(location), contract, engine=engine, show_personal_values=show)
         loaded = contract_format.load(contract)
     except (ValidationSetupError, FormatError) as error:
         message = f"cannot validate {shown} against {_shown(contract)} on {engine}: {error}"
