@@ -86,6 +86,9 @@ class Config:
     """The sections every model card needs (MOD003); Mitchell et al.'s nine by default."""
     checklist_codes: str = checklist_format.CODE_PATTERN
     """The pattern each `rules:` entry of a checklist matches (PRJ006)."""
+    show_personal_values: bool = False
+    """Show failing values of restricted and direct-identifier columns unmasked in
+    validation reports and pipeline logs; only where every reader may see the data."""
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Sub-tables (`[tool.charter.acme]`): a plugin's settings, checked by PRJ005."""
 
@@ -591,6 +594,7 @@ _EXPECTED = {
     "card_sections": "a list of section headings",
     "stage": f"one of {', '.join(STAGES)}",
     "checklist_codes": "a regular expression",
+    "show_personal_values": "true or false",
 }
 
 
@@ -622,6 +626,8 @@ def _config_type_ok(key: str, value: Any) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if key == "stage":
         return value in STAGES
+    if key == "show_personal_values":
+        return isinstance(value, bool)
     if key == "checklist_codes":
         try:
             return isinstance(value, str) and re.compile(value) is not None

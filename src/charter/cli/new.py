@@ -179,7 +179,7 @@ def run_feature(args: argparse.Namespace) -> int:
         made = new_feature(project, args.name, args.source, args.anonymization)
         print(f"wrote {made.module}")
         print(f"wrote {made.test}")
-        _refresh_views(project.root)
+        refresh_views(project.root)
         return made.catalog
 
     return _create(
@@ -187,7 +187,7 @@ def run_feature(args: argparse.Namespace) -> int:
     )
 
 
-def _refresh_views(root: Path) -> None:
+def refresh_views(root: Path) -> None:
     """The docs views read the catalog: rewrite them so the `charter-docs` hook stays green."""
     from charter.project import Project  # noqa: PLC0415
     from charter.views.render import render_views, write_views  # noqa: PLC0415
