@@ -65,7 +65,7 @@ def new_contract(
         report(f"{target}: {note}")
     text = yaml_text(document, _schema_reference(project, target))
     _check_contract(text, target)
-    write_new(target, text)
+    write_new(target, text, project.root)
     return target
 
 
@@ -97,7 +97,7 @@ def new_model(project: Project, name: str, task: str = DEFAULT_TASK) -> Path:
         sections=project.config.card_sections,
     )
     _check_card(text, target)
-    write_new(target, text)
+    write_new(target, text, project.root)
     return target
 
 
