@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-
 SCHEMA_PART = "schema.json"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 TRUSTED_MODULES = ("sklearn.",)
@@ -130,7 +129,7 @@ class Recorded:
 
 
 def recorded(manifest: Path, uri: str) -> Recorded:
-    """What the run manifest (JSON) or deployment manifest (YAML) at `manifest` records for `uri`."""
+    """What the run manifest (JSON) or deployment manifest (YAML) records for `uri`."""
     from charter.formats.source import FormatError  # noqa: PLC0415
 
     try:

@@ -69,7 +69,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """`Run`, `RunError` and `LoadedModel` on first use: a stage that needs none never imports them."""
+    """`Run`, `RunError` and `LoadedModel` on first use: a stage without them never imports them."""
     if name in ("Run", "RunError"):
         from charter.runs import record  # noqa: PLC0415
 
@@ -555,8 +555,9 @@ def load_model(path: str | Path, manifest: str | Path | None = None) -> LoadedMo
         uri = absolute.resolve().relative_to(root).as_posix()
     except ValueError:
         raise ModelError(f"{target} is outside the project {root}") from None
+    runs = paths(root).runs
     try:
-        source = Path(manifest) if manifest is not None else models.newest_run(paths(root).runs, uri)
+        source = models.newest_run(runs, uri) if manifest is None else Path(manifest)
         return models.load(absolute, models.recorded(source, uri), str(_shown(absolute)))
     except models.ModelError as error:
         raise ModelError(str(error)) from None

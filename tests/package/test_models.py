@@ -82,13 +82,15 @@ def test_round_trip_with_the_recorded_hash(tmp_path: Path, monkeypatch: pytest.M
     assert again.predict(grid).tolist() == forest.predict(grid).tolist()
 
 
-def test_a_file_whose_hash_differs_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_whose_hash_differs_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = project(tmp_path, "0a" * 32)
     runtime.save_model(fitted(), root / "artifacts/model.skops")
     monkeypatch.chdir(root)
     with pytest.raises(runtime.ModelError, match=r"but run r1 recorded 0a0a0a0a0a0a\.\.\."):
         runtime.load_model("artifacts/model.skops")
-    with pytest.raises(runtime.ModelError, match="records no output other.skops"):
+    with pytest.raises(runtime.ModelError, match=r"records no output other\.skops"):
         runtime.load_model("other.skops", root / "runs/r1/manifest.json")
 
 

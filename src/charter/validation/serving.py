@@ -76,4 +76,3 @@ def _as_contract_error(error: Exception) -> ContractError:
     from charter.validation.errors import ContractError  # noqa: PLC0415
 
     return error if isinstance(error, ContractError) else ContractError(str(error))
-
