@@ -265,3 +265,35 @@ def test_approve_numbers_a_second_approval(keys, project):
     assert result.returncode == 0, result.stderr
     assert (project / APPROVALS / "review-model_owner-2.yaml.sig").is_file()
     assert codes(project) == []
+
+
+DEPLOYMENT = """\
+apiVersion: charter/v1
+kind: Deployment
+model: scorer
+environment: prod
+approvals:
+  stage: production
+  roles: [model_owner, product_owner]
+"""
+
+
+@pytest.mark.fails_with("APR008")
+def test_a_deployment_needs_approvals_that_name_it(keys, project):
+    pytest.importorskip("charter.formats.deployment", reason="deployment manifests (deploy lane)")
+    _, people = keys
+    deployment = project / "governance/deployments/scorer/prod.yaml"
+    deployment.parent.mkdir(parents=True)
+    deployment.write_text(DEPLOYMENT)
+    found = findings(project)
+    assert [(c, p) for c, p, _ in found] == [
+        ("APR008", deployment.relative_to(project).as_posix())
+    ] * 2
+    assert "no valid production approval by a product_owner names this deployment" in found[1][2]
+    for person, role in (("alice", "model_owner"), ("bob", "product_owner")):
+        assert sign_off(project, people[person], "production", role).returncode == 0
+    assert codes(project) == []
+    deployment.write_text(DEPLOYMENT.replace("prod\n", "production\n"))
+    assert "governance/deployments/scorer/prod.yaml changed after this approval" in " ".join(
+        m for c, _, m in findings(project) if c == "APR005"
+    )
