@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from approvals_project import build
 from charter_cli import charter
+
+from charter.bundle import PAYLOAD_TYPE, pae
 
 RUN_FILES = {"run/manifest.json"}
 
@@ -91,10 +95,6 @@ def test_a_fresh_bundle_verifies_offline(made):
 
 def test_the_signature_is_checked_with_ssh_keygen_too(made, tmp_path: Path):
     """The envelope's signature is an ordinary SSH signature of the DSSE PAE bytes."""
-    import subprocess
-
-    from charter.bundle import PAYLOAD_TYPE, pae
-
     _, out, _ = made
     envelope = json.loads((out / "statement.dsse.json").read_text())
     (tmp_path / "sig").write_bytes(base64.b64decode(envelope["signatures"][0]["sig"]))
@@ -152,8 +152,6 @@ def test_a_rewritten_statement_fails(bundle):
     card = bundle / "models/scorer/card.md"
     card.write_text(card.read_text() + "edited\n")
     statement = json.loads((bundle / "statement.json").read_text())
-    import hashlib
-
     for subject in statement["subject"]:
         if subject["name"] == "models/scorer/card.md":
             subject["digest"]["sha256"] = hashlib.sha256(card.read_bytes()).hexdigest()
