@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from charter.constants import API_VERSION
 from charter.formats import approval as approval_format
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def approve(
     what = subject(project, model)
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     data = {
-        "apiVersion": "charter/v1",
+        "apiVersion": API_VERSION,
         "kind": approval_format.KIND,
         "model": model,
         "stage": stage,

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from charter.constants import DVC_LOCK, LOCK_FILE
 from charter.formats import approval as approval_format
 from charter.formats import approvers as approvers_format
 
@@ -90,8 +91,8 @@ def collect(
         name = f"run/{path.relative_to(run_folder).as_posix()}"
         what = "the run manifest" if path == manifest.path else "a report of the run"
         contents.add(name, _read(path), what)
-    _optional(contents, root / "dvc.lock", "dvc.lock", "what DVC ran: every stage's deps and outs")
-    lock = root / "uv.lock"
+    _optional(contents, root / DVC_LOCK, DVC_LOCK, "what DVC ran: every stage's deps and outs")
+    lock = root / LOCK_FILE
     lock_digest = sha256(_read(lock)) if lock.is_file() else None
 
     at_commit = _at_commit(project, manifest.commit, gitrepo)

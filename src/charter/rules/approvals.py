@@ -45,7 +45,7 @@ def current(project: Project) -> list[Approval]:
 
 
 def problems(project: Project) -> dict[str, list[tuple[Approval, str, str]]]:
-    """Code -> (approval, pointer, message) of every current approval's defects, once per load."""
+    """Kind of defect -> (approval, pointer, message) for every current approval, once per load."""
     return project._once("approval problems", lambda: _judge(project))
 
 
@@ -73,18 +73,18 @@ def _signer(project: Project, approval: Approval) -> tuple[list[Approver], str]:
 def _judge(project: Project) -> dict[str, list[tuple[Approval, str, str]]]:
     found: dict[str, list[tuple[Approval, str, str]]] = {}
 
-    def add(code: str, approval: Approval, pointer: str, message: str) -> None:
-        found.setdefault(code, []).append((approval, pointer, message))
+    def add(kind: str, approval: Approval, pointer: str, message: str) -> None:
+        found.setdefault(kind, []).append((approval, pointer, message))
 
     for approval in current(project):
         entries, why = _signer(project, approval)
         if why:
-            add("APR002", approval, "", why)
+            add("signature", approval, "", why)
         elif project.approvers is None:
-            add("APR003", approval, "/approver", "there is no governance/approvers file")
+            add("signer", approval, "/approver", "there is no governance/approvers file")
         elif not entries:
             add(
-                "APR003",
+                "signer",
                 approval,
                 "/approver",
                 "signed by a key that governance/approvers does not list "
@@ -93,7 +93,7 @@ def _judge(project: Project) -> dict[str, list[tuple[Approval, str, str]]]:
         elif approval.approver not in {e.identity for e in entries}:
             names = ", ".join(sorted({e.identity for e in entries}))
             add(
-                "APR003",
+                "signer",
                 approval,
                 "/approver",
                 f"names approver {approval.approver!r} but was signed with the key of {names}",
@@ -103,7 +103,7 @@ def _judge(project: Project) -> dict[str, list[tuple[Approval, str, str]]]:
             if approval.role not in roles:
                 held = ", ".join(sorted(roles)) or "none"
                 add(
-                    "APR004",
+                    "role",
                     approval,
                     "/role",
                     f"{approval.approver} does not hold the role {approval.role!r} in "
@@ -112,10 +112,10 @@ def _judge(project: Project) -> dict[str, list[tuple[Approval, str, str]]]:
         for item in approval.files:
             now = project.file_sha256(item.path) if item.path else None
             if now is None:
-                add("APR005", approval, item.pointer, f"{item.path} no longer exists")
+                add("changed", approval, item.pointer, f"{item.path} no longer exists")
             elif now != item.sha256:
                 add(
-                    "APR005",
+                    "changed",
                     approval,
                     f"{item.pointer}/sha256",
                     f"{item.path} changed after this approval (sha256 {now[:12]}, approved "
@@ -125,7 +125,7 @@ def _judge(project: Project) -> dict[str, list[tuple[Approval, str, str]]]:
         if moment is not None and committed is not None and moment.timestamp() < committed:
             when = datetime.fromtimestamp(committed, UTC).isoformat()
             add(
-                "APR007",
+                "early",
                 approval,
                 "/approvedAt",
                 f"approved at {moment.isoformat()}, before the run's commit "
@@ -134,8 +134,8 @@ def _judge(project: Project) -> dict[str, list[tuple[Approval, str, str]]]:
     return found
 
 
-def _report(project: Project, code: str) -> Iterator[Finding]:
-    for approval, pointer, message in problems(project).get(code, []):
+def _report(project: Project, kind: str) -> Iterator[Finding]:
+    for approval, pointer, message in problems(project).get(kind, []):
         yield at(approval.document, pointer, message)
 
 
@@ -197,7 +197,7 @@ def approval_signature(project: Project) -> Iterator[Finding]:
 
     Delete the approval and its `.sig` and sign again with `charter approve`.
     """
-    yield from _report(project, "APR002")
+    yield from _report(project, "signature")
 
 
 @rule("APR003", "Approval signed by a key governance/approvers does not list")
@@ -227,7 +227,7 @@ def approval_signer_listed(project: Project) -> Iterator[Finding]:
     request (`alice@example.com,role:product_owner namespaces="charter-approval,charter-bundle" ssh-ed25519 AAAA...`),
     or have a listed approver sign.
     """
-    yield from _report(project, "APR003")
+    yield from _report(project, "signer")
 
 
 @rule("APR004", "Approver does not hold the role the approval claims")
@@ -253,7 +253,7 @@ def approval_role_held(project: Project) -> Iterator[Finding]:
     Have a holder of the role sign, or add the role to the person's line in
     `governance/approvers` in a reviewed pull request.
     """
-    yield from _report(project, "APR004")
+    yield from _report(project, "role")
 
 
 @rule("APR005", "A file changed after it was approved")
@@ -279,7 +279,7 @@ def approval_subject_unchanged(project: Project) -> Iterator[Finding]:
     Undo the change, or have the approvers sign the new state:
     `uv run charter approve MODEL --stage STAGE --role ROLE`.
     """
-    yield from _report(project, "APR005")
+    yield from _report(project, "changed")
 
 
 @rule("APR006", "A stage's required approvals are missing", stage="production")
@@ -348,7 +348,7 @@ def approval_after_commit(project: Project) -> Iterator[Finding]:
 
     Sign again after the run's commit: `uv run charter approve MODEL --stage STAGE --role ROLE`.
     """
-    yield from _report(project, "APR007")
+    yield from _report(project, "early")
 
 
 @rule("APR008", "A deployment lacks the approvals it requires", stage="production")
