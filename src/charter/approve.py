@@ -55,7 +55,7 @@ def subject(project: Project, model: str) -> dict[str, Any]:
             raise ApprovalError(f"the card or run names contract {contract_id!r}, which is missing")
         version = versions.get(contract_id) or contract.version
         files.append(_file(project, "contract", contract.path, version=version))
-    for deployment in getattr(project, "deployments", []):
+    for deployment in project.deployments:
         if (deployment.model or deployment.folder_model) == model:
             files.append(_file(project, "deployment", deployment.path))
     return {"run": manifest.run_id, "commit": manifest.commit, "files": files}

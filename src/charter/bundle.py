@@ -127,7 +127,7 @@ def collect(
         contents.add("approvers", project.approvers.text.encode("utf-8"), "who may sign what")
     else:
         contents.missing.append("governance/approvers")
-    for deployment in getattr(project, "deployments", []):
+    for deployment in project.deployments:
         if (deployment.model or deployment.folder_model) in models:
             name = f"deployments/{deployment.folder_model}/{deployment.path.name}"
             contents.add(name, _read(deployment.path), "a deployment manifest")

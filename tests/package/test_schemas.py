@@ -24,6 +24,7 @@ OWN = [
     "card-governance.schema.json",
     "checklist.schema.json",
     "approval.schema.json",
+    "deployment.schema.json",
 ]
 ODCS = sorted(ODCS_SCHEMAS.values())
 

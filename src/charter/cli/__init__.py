@@ -20,6 +20,7 @@ from charter.cli import (
     card,
     check,
     docs,
+    feature,
     fleet,
     new,
     reproduce,
@@ -30,7 +31,20 @@ from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "build_parser", "main"]
 
-SUBCOMMANDS = [check, validate, docs, new, card, approve, bundle, reproduce, rule, fleet, adopt]
+SUBCOMMANDS = [
+    check,
+    validate,
+    docs,
+    new,
+    feature,
+    card,
+    approve,
+    bundle,
+    reproduce,
+    rule,
+    fleet,
+    adopt,
+]
 
 DEBUG_HELP = "show the traceback of an internal error (normally one line)"
 

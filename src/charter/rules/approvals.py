@@ -377,7 +377,7 @@ def deployment_approvals(project: Project) -> Iterator[Finding]:
     `uv run charter approve MODEL --stage production --role ROLE`.
     """
     approvals = valid(project)
-    for deployment in getattr(project, "deployments", []):
+    for deployment in project.deployments:
         model = deployment.model or deployment.folder_model
         stage = deployment.approvals.stage or "production"
         relative = deployment.path.relative_to(project.root).as_posix()

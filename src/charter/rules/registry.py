@@ -36,6 +36,7 @@ FAMILIES = {
     "RUN": "Run manifests",
     "PIP": "Pipelines (DVC)",
     "APR": "Approvals (signed sign-offs)",
+    "DEP": "Deployments",
 }
 """Charter's code prefixes -> family name, in the order the rule index lists them."""
 

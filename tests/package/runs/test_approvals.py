@@ -104,6 +104,7 @@ def test_approval_names_its_subject_by_hashes(keys):
     assert roles["card"]["path"] == CARD.as_posix()
 
 
+@pytest.mark.fails_with("APR006")
 def test_required_roles_bind_only_at_production(project):
     shutil.rmtree(project / APPROVALS)
     assert codes(project, "review") == []
@@ -280,7 +281,6 @@ approvals:
 
 @pytest.mark.fails_with("APR008")
 def test_a_deployment_needs_approvals_that_name_it(keys, project):
-    pytest.importorskip("charter.formats.deployment", reason="deployment manifests (deploy lane)")
     _, people = keys
     deployment = project / "governance/deployments/scorer/prod.yaml"
     deployment.parent.mkdir(parents=True)
