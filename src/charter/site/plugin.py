@@ -30,6 +30,11 @@ log = logging.getLogger("mkdocs.plugins.charter")
 
 MERMAID_URI = "assets/charter/mermaid.min.js"
 MERMAID_LICENSE_URI = "assets/charter/mermaid.LICENSE.txt"
+CSS_URI = "assets/charter/site.css"
+CSS = """/* Charter: wide tables (data dictionaries) get the whole screen. */
+.md-grid { max-width: 90rem; }
+.md-typeset table:not([class]) { font-size: 0.7rem; }
+"""
 
 
 class CharterConfig(Config):
@@ -46,6 +51,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.site = Site(Project.load(root))
         self.card_links: dict[str, str] = {}
         config.extra_javascript.insert(0, MERMAID_URI)
+        config.extra_css.append(CSS_URI)
         _mermaid_fence(config)
         return config
 
@@ -75,13 +81,12 @@ class CharterPlugin(BasePlugin[CharterConfig]):
                 nav.append({title: next(iter(entries[0].values()))})
             elif entries:
                 nav.append({title: entries})
-        others = sorted(
-            f.src_uri for f in files.documentation_pages() if f.src_uri not in listed
-        )
+        others = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in listed)
         nav.extend(others)
         if not config.nav:
             config.nav = nav
         _put(files, File.generated(config, MERMAID_URI, content=mermaid_script()))
+        _put(files, File.generated(config, CSS_URI, content=CSS))
         licence = resources.files("charter.site.assets").joinpath("mermaid.LICENSE").read_bytes()
         _put(files, File.generated(config, MERMAID_LICENSE_URI, content=licence))
         self.card_links = {

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from charter.views.lineage import label
-from charter.views.markdown import cell, code, table
+from charter.views.markdown import cell, code
 
 CODE_SUFFIXES = {".py", ".ipynb", ".R", ".sql", ".sh"}
 """Dependencies that are code: the stage's own business, left out of the diagram."""
@@ -69,10 +69,9 @@ def build(dvc_yaml: Any) -> Pipeline:
 def _paths(items: Any) -> list[str]:
     paths = []
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and len(item) == 1:
-            item = next(iter(item))
-        if isinstance(item, str):
-            paths.append(item)
+        path = next(iter(item)) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(path, str):
+            paths.append(path)
     return paths
 
 
@@ -83,8 +82,8 @@ def _params(items: Any) -> list[str]:
             found.append(item)
         elif isinstance(item, dict):
             for file, keys in item.items():
-                keys = keys if isinstance(keys, list) else []
-                found.extend(f"{file}:{key}" for key in keys) if keys else found.append(str(file))
+                names = keys if isinstance(keys, list) else []
+                found.extend([f"{file}:{key}" for key in names] if names else [str(file)])
     return found
 
 
@@ -105,7 +104,7 @@ def flowchart(
     `contract_ids` maps a contract file to its id; `deployments` are (model, target)
     pairs a later page may add. Node ids are positional, so any name is a safe label.
     """
-    lines = ["flowchart LR"]
+    lines = ["flowchart TB"]
     ids: dict[tuple[str, str], str] = {}
 
     def node(kind: str, name: str, shape: str) -> str:
@@ -125,14 +124,17 @@ def flowchart(
                 source = node("features", f"feature catalog ({feature_count} features)", "{{|}}")
                 edges.append(f"  {source} -.-> {box}")
             elif path in contract_ids:
-                edges.append(f"  {node('contract', _contract(path, contract_ids), '[/|/]')} -.-> {box}")
+                edges.append(
+                    f"  {node('contract', _contract(path, contract_ids), '[/|/]')} -.-> {box}"
+                )
             else:
                 edges.append(f"  {node('data', path, '[(|)]')} --> {box}")
         for path in stage.writes:
             edges.append(f"  {box} --> {node('data', path, '[(|)]')}")
         for path, contract in stage.contracts.items():
             governed = node("data", path, "[(|)]")
-            edge = f"  {node('contract', _contract(contract, contract_ids), '[/|/]')} -. governs .- {governed}"
+            note = node("contract", _contract(contract, contract_ids), "[/|/]")
+            edge = f"  {note} -. governs .- {governed}"
             if edge not in edges:
                 edges.append(edge)
         for model in stage.models:
@@ -147,21 +149,24 @@ def _contract(path: str, contract_ids: Mapping[str, str]) -> str:
     return f"contract {contract_ids.get(path, path)}"
 
 
-def stage_rows(pipeline: Pipeline, contract_ids: Mapping[str, str]) -> list[str]:
-    """The same facts as a table, for screen readers, search and `grep`."""
-    rows = []
+def stage_lines(pipeline: Pipeline, contract_ids: Mapping[str, str]) -> list[str]:
+    """The same facts as text, one section per stage, for screen readers, search and `grep`."""
+    lines: list[str] = []
     for stage in pipeline.stages:
-        rows.append(
-            [
-                code(stage.name, in_table=True),
-                ", ".join(code(p, in_table=True) for p in stage.reads if not is_code(p)),
-                ", ".join(code(p, in_table=True) for p in stage.writes),
-                ", ".join(
-                    f"{code(p, in_table=True)}: {cell(contract_ids.get(c, c))}"
+        lines += [f"### {cell(stage.name)}", ""]
+        facts = [
+            ("Reads", [code(p) for p in stage.reads if not is_code(p)]),
+            ("Writes", [code(p) for p in stage.writes]),
+            (
+                "Contracts",
+                [
+                    f"{code(p)} by {cell(contract_ids.get(c, c))}"
                     for p, c in stage.contracts.items()
-                ),
-                ", ".join(code(p, in_table=True) for p in stage.params),
-                ", ".join(cell(m) for m in stage.models),
-            ]
-        )
-    return table(("Stage", "Reads", "Writes", "Contracts", "Parameters", "Trains"), rows)
+                ],
+            ),
+            ("Parameters", [code(p) for p in stage.params]),
+            ("Trains", [cell(m) for m in stage.models]),
+        ]
+        lines += [f"- **{name}:** {', '.join(items)}" for name, items in facts if items]
+        lines.append("")
+    return lines

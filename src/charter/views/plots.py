@@ -66,14 +66,17 @@ def line_svg(title: str, values: Sequence[float | None], labels: Sequence[str]) 
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     known = [v for v in values if v is not None and math.isfinite(v)]
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
-    span = (high - low) or 1.0
+    if high == low:  # one value, or all equal: a band around it, the point in the middle
+        pad = abs(low) * 0.05 or 1.0
+        low, high = low - pad, high + pad
+    span = high - low
     step = plot_w / max(len(values) - 1, 1)
-    parts = _open(title, f"{len(values)} runs, from {labels[0] if labels else ''}")
+    parts = _open(title, f"{len(values)} runs, oldest first")
     points = []
     for index, (value, name) in enumerate(zip(values, labels, strict=True)):
         if value is None or not math.isfinite(value):
             continue
-        x = MARGIN_LEFT + index * step
+        x = MARGIN_LEFT + (index * step if len(values) > 1 else plot_w / 2)
         y = MARGIN_TOP + plot_h - plot_h * (value - low) / span
         points.append(f"{x:.1f},{y:.1f}")
         parts.append(
@@ -82,8 +85,8 @@ def line_svg(title: str, values: Sequence[float | None], labels: Sequence[str]) 
         )
     if len(points) > 1:
         parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{BAR}"/>')
-    first, last = (labels[0], labels[-1]) if labels else ("", "")
-    parts += _axes(plot_w, plot_h, first, last, _num(high), _num(low))
+    first, last = ("run 1", f"run {len(values)}") if len(values) > 1 else ("", "run 1")
+    parts += _axes(plot_w, plot_h, first, last, _num(high), bottom=_num(low))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -99,7 +102,7 @@ def _open(title: str, description: str) -> list[str]:
 
 
 def _axes(
-    plot_w: float, plot_h: float, left: str, right: str, top: str, bottom: str = "0"
+    plot_w: float, plot_h: float, left: str, right: str, top: str, *, bottom: str = "0"
 ) -> list[str]:
     x0, y0 = MARGIN_LEFT, MARGIN_TOP + plot_h
     return [
@@ -110,7 +113,8 @@ def _axes(
         f'text-anchor="end">{escape(right)}</text>',
         f'<text x="{x0 - 4}" y="{MARGIN_TOP + 8}" {FONT} fill="{AXIS}" '
         f'text-anchor="end">{escape(top)}</text>',
-        f'<text x="{x0 - 4}" y="{y0}" {FONT} fill="{AXIS}" text-anchor="end">{escape(bottom)}</text>',
+        f'<text x="{x0 - 4}" y="{y0}" {FONT} fill="{AXIS}" '
+        f'text-anchor="end">{escape(bottom)}</text>',
     ]
 
 

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from charter.views import data_dictionary, lineage, model_cards, pipeline, plots
+from charter.views import data_dictionary, model_cards, pipeline, plots
 from charter.views.markdown import cell, code, page, table, text
 
 if TYPE_CHECKING:
@@ -134,11 +134,14 @@ def home(site: Site) -> Pages:
             *table(("Path", "Reviewers"), [[code(p, in_table=True), cell(o)] for p, o in rules]),
             "",
         ]
-    lines += ["## What is on this site", "", *table(("Page", "Read it to learn"), _guide()), ""]
-    index = project.path("docs") / "index.md"
-    extra = _body_without_title(index)
-    if extra:
-        lines += ["## About these pages", "", extra]
+    lines += [
+        "## What is on this site",
+        "",
+        *table(("Page", "Read it to learn"), _guide()),
+        "",
+        "Every page is made from the governance files when the site is built "
+        "(`uv run nox -s docs`): change a contract, the catalog or a card, and the pages follow.",
+    ]
     return Pages([SitePage("index.md", "Home", page(lines))])
 
 
@@ -169,14 +172,13 @@ def readiness(site: Site) -> Pages:
         if findings:
             rows = [
                 [
-                    f.severity,
-                    code(f.code, in_table=True),
-                    code(f"{site.rel(f.path)}:{f.line}:{f.col}", in_table=True),
+                    cell(f"{site.rel(f.path)}:{f.line}:{f.col}"),
+                    f"{code(f.code, in_table=True)} {f.severity}",
                     cell(f.message),
                 ]
                 for f in findings
             ]
-            lines += [*table(("Severity", "Rule", "Where", "Finding"), rows), ""]
+            lines += [*table(("Where", "Rule", "Finding"), rows), ""]
     lines += [
         "Run `uv run charter check` for the same list; `uv run charter rule CODE` explains a rule.",
     ]
@@ -211,7 +213,7 @@ def pipeline_page(site: Site) -> Pages:
         "",
         "## Stages",
         "",
-        *pipeline.stage_rows(graph, contract_ids),
+        *pipeline.stage_lines(graph, contract_ids),
     ]
     return Pages([SitePage("pipeline.md", "Pipeline", page(lines))])
 
@@ -226,7 +228,7 @@ def contract_pages(site: Site) -> Pages:
         lines = [f"# Contract {cell(title)}", ""]
         if owners:
             lines += [f"**Owner:** {', '.join(cell(o) for o in owners)}", ""]
-        lines += data_dictionary.contract_section(site.rel(contract.path), contract)
+        lines += data_dictionary.contract_section(site.rel(contract.path), contract, split=True)
         pages.append(SitePage(uri, title, page(lines)))
     return Pages(pages)
 
@@ -242,13 +244,13 @@ def model_pages(site: Site) -> Pages:
         lines = [
             f"# Model {cell(card.name)}",
             "",
-            *table(("", ""), facts),
+            *table(("Card field", "Value"), facts),
             "",
             f"The card below is {code(relpath)} as committed.",
             "",
             "---",
             "",
-            inert_markdown(card.markdown.body()),
+            inert_markdown(card.markdown.body),
         ]
         pages.append(SitePage(uri, card.name, page(lines)))
     return Pages(pages)
@@ -343,7 +345,11 @@ def runs(site: Site) -> Pages:
         return result
     labels = [m.run_id for m in manifests]
     names = sorted({k for m in manifests for k in (m.data.get("metrics") or {})})
-    lines += [f"{_count(len(manifests), 'recorded run')}, oldest first.", ""]
+    lines += [
+        f"{_count(len(manifests), 'recorded run')}, oldest first: run 1 is the first row "
+        "of the table below.",
+        "",
+    ]
     for index, name in enumerate(names, 1):
         values = [_float((m.data.get("metrics") or {}).get(name)) for m in manifests]
         uri = f"plots/metric-{index}.svg"
@@ -358,7 +364,8 @@ def runs(site: Site) -> Pages:
         ]
         for m in manifests
     ]
-    lines += ["## Every run", "", *table(("Run", "Commit", "Started", "Metrics"), rows)]
+    rows = [[str(n), *row] for n, row in enumerate(rows, 1)]
+    lines += ["## Every run", "", *table(("#", "Run", "Commit", "Started", "Metrics"), rows)]
     result.pages.append(SitePage("runs.md", "Runs", page(lines)))
     return result
 
@@ -412,10 +419,10 @@ def inert_markdown(body: str) -> str:
             out.append(line)
             continue
         if fence is None:
-            line = line.replace("<", "&lt;")
-            if re.match(r"#{1,5} ", line):
-                line = "#" + line
-        out.append(line)
+            safe = line.replace("<", "&lt;")
+            out.append("#" + safe if re.match(r"#{1,5} ", safe) else safe)
+        else:
+            out.append(line)
     return "\n".join(out)
 
 
@@ -444,7 +451,10 @@ def _guide() -> list[list[str]]:
         ["[Lineage](lineage.md)", "which columns feed which features, and which models"],
         ["[Data dictionary](data-dictionary.md)", "every column of every contract on one page"],
         ["[Feature catalog](feature-catalog.md)", "every feature, its sources and owner"],
-        ["[Feature distributions](distributions.md)", "what the training table's features look like"],
+        [
+            "[Feature distributions](distributions.md)",
+            "what the training table's features look like",
+        ],
         ["[Model cards](model-cards.md)", "every model: owner, status, features, metrics"],
         ["[Runs](runs.md)", "the recorded runs and their metrics over time"],
         ["[Glossary](glossary.md)", "what the project's words mean"],
@@ -464,7 +474,7 @@ def _codeowners(root: Path) -> tuple[str, list[tuple[str, str]]] | None:
         for line in lines:
             words = line.split("#", 1)[0].split()
             if len(words) >= 2:
-                rules.append((words[0], " ".join(words[1:])))
+                rules.append((words[0], " ".join(dict.fromkeys(words[1:]))))
         return place, rules
     return None
 
@@ -473,16 +483,6 @@ def _pyproject(project: Project, key: str) -> str:
     loaded = project.pyproject()
     value = (loaded[1].get("project") or {}).get(key) if loaded else None
     return text(value) if isinstance(value, str) else ""
-
-
-def _body_without_title(path: Path) -> str:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    while lines and (not lines[0].strip() or lines[0].startswith("# ")):
-        lines.pop(0)
-    return "\n".join(lines).strip()
 
 
 def _feature_table(site: Site) -> str | None:
@@ -501,7 +501,7 @@ def _read_table(path: Path) -> Any:
         import polars  # noqa: PLC0415 - only the distributions page reads data
 
         return polars.read_parquet(path) if path.is_file() else None
-    except Exception:  # noqa: BLE001 - an unreadable table is a page that says so
+    except Exception:
         return None
 
 
