@@ -32,7 +32,9 @@ def main(argv: list[str]) -> int:
         return 0
     new.parent.mkdir(parents=True, exist_ok=True)
     # Copier computes the user's changes from the git index, so stage the move.
-    moved = subprocess.run(["git", "mv", str(old), str(new)], capture_output=True, check=False)
+    moved = subprocess.run(
+        ["git", "mv", "--", str(old), str(new)], capture_output=True, check=False
+    )
     if moved.returncode != 0:
         old.rename(new)
     print(f"moved {old} to {new} (renamed by the template)", file=sys.stderr)

@@ -102,11 +102,13 @@ def load_yaml(text: str) -> dict:
 def template_source(template: str, commit: str, recorded: str) -> str:
     """The local template checkout when it holds `commit`, else the recorded `_src_path`."""
     probe = subprocess.run(
-        ["git", "-C", template, "rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"],
+        ["git", "-C", template, "rev-parse", "--verify", "--quiet", "--end-of-options",
+         f"{commit}^{{commit}}"],
         capture_output=True,
         check=False,
-    )
-    return template if probe.returncode == 0 else recorded
+    )  # fmt: skip
+    # A recorded source starting with `-` is no URL or path: never hand it to copier (git).
+    return template if probe.returncode == 0 or recorded.startswith("-") else recorded
 
 
 def before(template: str, answers_file: str) -> int:

@@ -7,8 +7,11 @@ files are tracked, so that they check only what is being committed.
 
 from __future__ import annotations
 
+import string
 import subprocess
 from pathlib import Path
+
+HEX = frozenset(string.hexdigits.lower())
 
 
 class GitError(Exception):
@@ -20,6 +23,14 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed") from None
+
+
+def is_object_id(text: str) -> bool:
+    """True for a full or abbreviated object id (hex): never an option or a revision expression.
+
+    Commits come from manifests and cards; git gets them only once they pass this.
+    """
+    return 4 <= len(text) <= 64 and set(text) <= HEX
 
 
 def head_commit(root: Path) -> str:
@@ -41,11 +52,15 @@ def is_dirty(root: Path, *, ignore: tuple[str, ...] = ()) -> bool:
 
 def commit_exists(root: Path, commit: str) -> bool:
     """True when `commit` names a commit object in the repository at `root`."""
+    if not is_object_id(commit):
+        return False
     return _git(root, "cat-file", "-e", f"{commit}^{{commit}}").returncode == 0
 
 
 def file_at(root: Path, commit: str, path: str) -> bytes | None:
     """The bytes of `path` at `commit`, or None when the commit or the file is missing."""
+    if not is_object_id(commit):
+        return None
     result = _git(root, "show", f"{commit}:{path}")
     return result.stdout if result.returncode == 0 else None
 
@@ -110,6 +125,7 @@ def read_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:
 
 def commit_times(root: Path, commits: list[str]) -> dict[str, int]:
     """Committer time (Unix seconds) of each existing commit, in one `git log --no-walk`."""
+    commits = [commit for commit in commits if is_object_id(commit)]
     if not commits:
         return {}
     result = _git(root, "log", "--no-walk=unsorted", "--format=%H %ct", *commits, "--")
@@ -121,6 +137,8 @@ def commit_times(root: Path, commits: list[str]) -> dict[str, int]:
 
 def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     """True when `ancestor` is `descendant` or one of its ancestors."""
+    if not (is_object_id(ancestor) and is_object_id(descendant)):
+        return False
     return _git(root, "merge-base", "--is-ancestor", ancestor, descendant).returncode == 0
 
 

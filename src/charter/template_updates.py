@@ -107,8 +107,18 @@ def _git(*args: str, cwd: Path | None = None) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+class UnsafeSourceError(ValueError):
+    """A template source git would read as an option (`--upload-pack=...`)."""
+
+
 def git_url(src: str) -> str:
-    """Copier's `_src_path` as a URL git understands (`gh:`/`gl:` shortcuts, `git+`)."""
+    """Copier's `_src_path` as a URL git understands (`gh:`/`gl:` shortcuts, `git+`).
+
+    A value starting with `-` is refused (UnsafeSourceError): it is neither a URL
+    nor a path, and git would take it as an option. Callers also pass it after `--`.
+    """
+    if src.startswith("-") or "\0" in src or not src.strip():
+        raise UnsafeSourceError(f"`_src_path` {src[:60]!r} is not a URL or path")
     if src.startswith("gh:"):
         return f"https://github.com/{src[3:]}"
     if src.startswith("gl:"):
@@ -122,10 +132,10 @@ def _template_tags(root: Path) -> dict[str, str] | None:
         import yaml  # noqa: PLC0415 - only on a cache check
 
         answers = yaml.safe_load((root / ANSWERS_FILE).read_text("utf-8"))
-        src = str(answers["_src_path"])
+        url = git_url(str(answers["_src_path"]))
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    output = _git("ls-remote", "--tags", "--refs", git_url(src), cwd=root)
+    output = _git("ls-remote", "--tags", "--refs", "--", url, cwd=root)
     if output is None:
         return None
     tags = {}
@@ -133,6 +143,19 @@ def _template_tags(root: Path) -> dict[str, str] | None:
         commit, _, ref = line.partition("\t")
         tags[ref.removeprefix("refs/tags/")] = commit
     return tags
+
+
+def _unsafe_source(answers: Path) -> str | None:
+    """Why `_src_path` cannot be handed to git or copier, or None when it can (or is unread)."""
+    try:
+        import yaml  # noqa: PLC0415
+
+        git_url(str(yaml.safe_load(answers.read_text("utf-8"))["_src_path"]))
+    except UnsafeSourceError as error:
+        return str(error)
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return None
 
 
 def _cache_key(root: Path, tags: dict[str, str] | None) -> str:
@@ -159,7 +182,9 @@ def _standards(root: Path, status: UpdateStatus, tags: dict[str, str] | None) ->
     with tempfile.TemporaryDirectory(prefix="charter-changelog-") as scratch:
         if _git("init", "--quiet", "--bare", scratch) is None:
             return status
-        fetched = _git("fetch", "--quiet", "--depth=1", src, f"refs/tags/{tag}", cwd=Path(scratch))
+        fetched = _git(
+            "fetch", "--quiet", "--depth=1", "--", src, f"refs/tags/{tag}", cwd=Path(scratch)
+        )
         text = (
             None if fetched is None else _git("show", "FETCH_HEAD:CHANGELOG.md", cwd=Path(scratch))
         )
@@ -184,6 +209,9 @@ def check_for_update(root: Path) -> UpdateStatus | None:
     answers = root / ANSWERS_FILE
     if not answers.is_file() or not (root / ".git").exists():
         return None
+    unsafe = _unsafe_source(answers)
+    if unsafe is not None:  # neither git nor copier is asked about it
+        return UpdateStatus(error=f"{unsafe}: fix it in {ANSWERS_FILE}")
     cache = root / CACHE_FILE
     tags = _template_tags(root)
     key = _cache_key(root, tags)

@@ -153,3 +153,22 @@ def test_card_stub_has_the_sections_the_project_requires(project: Path) -> None:
         "governance/models/risk_model/card.md:27:1: MOD003 no 'Clinical Safety' section; "
         "add a heading for it"
     ]
+
+
+def test_mod004_names_the_stub_placeholders_not_its_instruction_sentence(project: Path) -> None:
+    """The stub tells its reader what `TODO(role): ...` means; that sentence is no placeholder."""
+    assert charter("new", "model", "readmission", cwd=project).returncode == 0
+    card = project / "governance/models/readmission/card.md"
+    lines = card.read_text().splitlines()
+    instruction = next(n for n, line in enumerate(lines, 1) if "names who fills it in" in line)
+    found = card_format.load(card).placeholders()
+    assert found
+    assert instruction not in {placeholder.line for placeholder in found}
+    assert all(lines[p.line - 1][p.col - 1 :].startswith("TODO(") for p in found)
+    assert {p.text for p in found} <= {
+        "TODO(model-owner)",
+        "TODO(product-owner)",
+        "TODO(domain-expert)",
+        "TODO(data-owner)",
+        "TODO(privacy-reviewer)",
+    }

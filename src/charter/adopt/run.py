@@ -143,7 +143,7 @@ def adopt(
         # The template's Python files follow its own ruff settings; the repository's win.
         added = [f for f in result.added if f.endswith((".py", ".pyi"))]
         if added:
-            _uv(uv, root, "run", "--frozen", "ruff", "format", "--quiet", *added)
+            _uv(uv, root, "run", "--frozen", "ruff", "format", "--quiet", "--", *added)
     _write_views(root, result)
     return result
 
@@ -189,7 +189,7 @@ def _merge_pyproject(uv: str, root: Path, scratch: Path, result: Adoption) -> No
     for group in ("dev",):
         missing = pyproject_merge.missing_requirements(ours_table, theirs_table, group)
         if missing:
-            pyproject_merge.uv_add(uv, root, "--group", group, *missing)
+            pyproject_merge.uv_add(uv, root, "--group", group, "--", *missing)
             result.dependencies_added += missing
     # The template's runtime dependencies are its sample pipeline's, left out above:
     # the repository's own `[project] dependencies` (and requirements.txt) stay its own.

@@ -94,7 +94,7 @@ def _build(venv: Path, requirement: str) -> None:
     uv = uv_executable()
     for command in (
         [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
-        [uv, "pip", "install", "--quiet", "--python", str(_bin(venv, "python")), requirement],
+        [uv, "pip", "install", "--quiet", "--python", str(_bin(venv, "python")), "--", requirement],
     ):
         result = subprocess.run(
             command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False

@@ -34,10 +34,17 @@ def git_url(source: str) -> str:
 
 
 def latest_release(source: str) -> tuple[str | None, str | None]:
-    """(newest release tag, None) or (None, why it could not tell)."""
+    """(newest release tag, None) or (None, why it could not tell).
+
+    The source comes from a surveyed project's answers file: one starting with
+    `-` is refused, and every source goes after `--`, so git never reads it as
+    an option (`--upload-pack=...` would run a command).
+    """
+    if source.startswith("-") or "\0" in source or not source.strip():
+        return None, f"the template source {source[:60]!r} is not a URL or path"
     try:
         result = subprocess.run(
-            ["git", "ls-remote", "--tags", "--refs", git_url(source)],
+            ["git", "ls-remote", "--tags", "--refs", "--", git_url(source)],
             capture_output=True,
             text=True,
             timeout=TIMEOUT,

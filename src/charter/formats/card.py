@@ -61,6 +61,10 @@ and caveats) and of the cards transformers' Trainer writes.
 PLACEHOLDER = re.compile(r"TODO\([^)\n]*\)|\[More Information Needed\]")
 """`TODO(role): ...` is Charter's placeholder; the second is the Hugging Face template's."""
 
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+"""An inline code span: a placeholder quoted in one (the card telling its reader what
+`TODO(role): ...` means) is text about placeholders, not a placeholder."""
+
 
 @dataclass(frozen=True)
 class Placeholder:
@@ -154,8 +158,11 @@ class Card:
     def placeholders(self) -> list[Placeholder]:
         found = []
         for number, line in enumerate(self.markdown.text.splitlines(), 1):
+            quoted = [span.span() for span in CODE_SPAN.finditer(line)]
             found.extend(
-                Placeholder(m.group(0), number, m.start() + 1) for m in PLACEHOLDER.finditer(line)
+                Placeholder(m.group(0), number, m.start() + 1)
+                for m in PLACEHOLDER.finditer(line)
+                if not any(start <= m.start() < end for start, end in quoted)
             )
         return found
 

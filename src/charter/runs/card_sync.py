@@ -1,10 +1,12 @@
 """Copy a run's metrics into a model card, changing nothing else in the card.
 
-`charter card sync MODEL --run RUN` rewrites two places of the card's front
-matter: the `model-index` block (metric values, keeping each result's task,
-dataset and metric names) and `governance.run_manifest`. Every other line, the
-comments and the Markdown body included, stays byte for byte as it was, so
-the sync reads as a small diff in review.
+`charter card sync MODEL --run RUN` rewrites the places of the card's front
+matter that come from the run: the `model-index` block (metric values, keeping
+each result's task, dataset and metric names), `governance.run_manifest`, and
+`governance.features` and `governance.contracts` when they differ from what the
+run used (so a feature bump is one sync away from a card that matches,
+MOD010). Every other line, the comments and the Markdown body included, stays
+byte for byte as it was, so the sync reads as a small diff in review.
 
 A card and a run must belong together: the run must have trained the model
 (the manifest's `models`), its metrics must be finite numbers, and a new
@@ -150,7 +152,51 @@ def sync_text(text: str, path: Path, manifest: Manifest, manifest_uri: str) -> s
         )
         lines, end = _replace_block(lines, end, "model-index", block)
     lines = _set_run_manifest(lines, end, f"run_manifest: {_scalar(manifest_uri)}")
+    used = {
+        "features": list(dict.fromkeys(manifest.features)),
+        "contracts": list(
+            dict.fromkeys(i.contract.id for i in manifest.inputs if i.contract is not None)
+        ),
+    }
+    listed = {"features": card.features, "contracts": card.contracts}
+    for key, values in used.items():
+        if {name for name, _ in listed[key]} != set(values):
+            lines = _set_governance_list(lines, key, values)
     return "".join(lines)
+
+
+def _set_governance_list(lines: list[str], key: str, values: list[str]) -> list[str]:
+    """`governance.<key>` as a block list of `values`, replacing the list that was there.
+
+    The card then lists exactly what the run used (MOD010); the lines around
+    the list, comments included, stay as they were.
+    """
+    end = next(i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") == "---")
+    span = _block(lines, end, "governance")
+    if span is None:
+        return lines
+    start, stop = span
+    children = [
+        i
+        for i in range(start + 1, stop)
+        if lines[i].strip() and not lines[i].lstrip().startswith("#")
+    ]
+    indent = re.match(r"[ \t]*", lines[children[0]]).group(0) if children else "  "
+    items = [f"{indent}  - {_scalar(value)}\n" for value in values]
+    head = f"{indent}{key}:{'' if values else ' []'}\n"
+    for i in children:
+        if re.match(rf"{re.escape(indent)}{re.escape(key)}[ \t]*:", lines[i]):
+            after = i + 1
+            while after < stop and (
+                not lines[after].strip()
+                or len(re.match(r"[ \t]*", lines[after]).group(0)) > len(indent)
+                or lines[after].startswith(f"{indent}- ")
+            ):
+                after += 1
+            while after - 1 > i and not lines[after - 1].strip():
+                after -= 1
+            return [*lines[:i], head, *items, *lines[after:]]
+    return [*lines[:stop], head, *items, *lines[stop:]]
 
 
 class _IndentedDumper(yaml.SafeDumper):

@@ -191,7 +191,7 @@ def _load_rerun(path: Path, entry_point: str) -> Manifest:
 def _worktree(root: Path, commit: str, where: Path) -> Iterator[Path]:
     """A detached worktree of `commit` at `where`, removed afterwards."""
     added = subprocess.run(
-        ["git", "worktree", "add", "--detach", "--quiet", str(where), commit],
+        ["git", "worktree", "add", "--detach", "--quiet", "--", str(where), commit],
         cwd=root,
         capture_output=True,
         text=True,
@@ -203,7 +203,7 @@ def _worktree(root: Path, commit: str, where: Path) -> Iterator[Path]:
         yield where
     finally:
         subprocess.run(
-            ["git", "worktree", "remove", "--force", str(where)],
+            ["git", "worktree", "remove", "--force", "--", str(where)],
             cwd=root,
             capture_output=True,
             check=False,

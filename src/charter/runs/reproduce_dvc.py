@@ -156,7 +156,7 @@ def rerun(
     _share_cache(root, tree)
     env = _environment(tree, scratch)
     targets = [item.uri for item in recorded.inputs]
-    pulled = _dvc(tree, env, "pull", *targets, timeout=timeout)
+    pulled = _dvc(tree, env, "pull", "--", *targets, timeout=timeout)
     missing = [uri for uri in targets if not (tree / uri).is_file()]
     if pulled.returncode != 0 or missing:
         errors = [line for line in pulled.stderr.splitlines() if "ERROR" in line]
