@@ -581,8 +581,7 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     if dvc("push", "--quiet", root=root) != 0:
         print("pipeline: dvc push failed: the data is only in the local cache.", file=sys.stderr)
         return 1
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    write_text(marker, state)
+    write_text(marker, state, root)
     return 0
 
 

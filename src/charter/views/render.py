@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
+from charter import writes
 from charter.project import Project
 from charter.views import data_dictionary, deployments, feature_catalog, lineage, model_cards
 from charter.views.markdown import code
@@ -65,11 +66,14 @@ def stale_views(project: Project, views: dict[str, str]) -> list[Path]:
 
 
 def write_views(project: Project, views: dict[str, str]) -> list[Path]:
-    """Write the stale views (and only those, so unchanged files keep their timestamps)."""
+    """Write the stale views (and only those, so unchanged files keep their timestamps).
+
+    Through the one writer: atomic, and never through a symlink in the project
+    (a committed `docs/x.md -> ../.venv/.../x.pth` is refused, not followed).
+    """
     written = stale_views(project, views)
     for path in written:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(views[path.name].encode("utf-8"))
+        writes.write_bytes(path, views[path.name].encode("utf-8"), project.root)
     return written
 
 
