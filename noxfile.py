@@ -141,7 +141,9 @@ def vendor_mermaid(session: nox.Session) -> None:
         with tarfile.open(next(Path(folder).glob("*.tgz"))) as tar:
             script = tar.extractfile("package/dist/mermaid.min.js").read()
             licence = tar.extractfile("package/LICENSE").read()
-    (assets / "mermaid.min.js.xz").write_bytes(lzma.compress(script, preset=9 | lzma.PRESET_EXTREME))
+    (assets / "mermaid.min.js.xz").write_bytes(
+        lzma.compress(script, preset=9 | lzma.PRESET_EXTREME)
+    )
     (assets / "mermaid.LICENSE").write_bytes(licence)
     record = {
         "name": "mermaid",
