@@ -207,3 +207,25 @@ def test_deployments_view_lists_the_deployment(deployed: Path) -> None:
     assert "`production`" in row and f"`{RUN}`" in row and MODEL_SHA[:12] in row
     assert "(not built yet)" in row and "model_owner, product_owner" in row
     assert "(<../governance/deployments/risk/production.yaml>)" in row
+
+
+def test_ci_writes_the_image_digest_and_nothing_else(deployed: Path) -> None:
+    before = (deployed / DEPLOYMENT).read_text()
+    digest = "sha256:" + "ab" * 32
+    result = charter(
+        "deployment", "image", "--name", "ghcr.io/example/clinic", "--digest", digest,
+        cwd=deployed,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {DEPLOYMENT}\n"
+    loaded = deployment_format.load(deployed / DEPLOYMENT)
+    assert (loaded.image_name, loaded.image_digest) == ("ghcr.io/example/clinic", digest)
+    after = (deployed / DEPLOYMENT).read_text().splitlines()
+    changed = [(a, b) for a, b in zip(before.splitlines(), after, strict=True) if a != b]
+    assert [b.strip() for _, b in changed] == [
+        'name: "ghcr.io/example/clinic"',
+        f'digest: "{digest}"',
+    ]
+    assert dep_findings(deployed, "--stage", "production") == []
+    bad = charter("deployment", "image", "--name", "x", "--digest", "latest", cwd=deployed)
+    assert bad.returncode == 2 and "invalid digest" in bad.stderr

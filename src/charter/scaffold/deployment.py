@@ -9,6 +9,7 @@ image digest stays null until CI builds and pushes the image.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -18,11 +19,11 @@ from typing import Any
 from charter.constants import API_VERSION, STAGES
 from charter.formats import deployment as deployment_format
 from charter.formats import schema
-from charter.formats.source import parse_yaml
+from charter.formats.source import parse_yaml, read_text
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
 from charter.scaffold.errors import ScaffoldError
-from charter.scaffold.files import write_new, yaml_text
+from charter.scaffold.files import write, write_new, yaml_text
 from charter.scaffold.names import check_name
 
 DEFAULT_ROLES = ("model_owner", "product_owner")
@@ -169,3 +170,53 @@ def _posix(project: Project, path: Path) -> str:
         return path.relative_to(project.root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def set_image(
+    project: Project, name: str, digest: str, model: str | None = None, env: str | None = None
+) -> list[Path]:
+    """Write the pushed image's name and digest into the deployment manifests (CI's step).
+
+    Every deployment (of `model`, in `env` when given) gets them; only the two
+    values change, every other byte of each file stays. Returns the files changed.
+    """
+    if not DIGEST.fullmatch(digest):
+        raise ScaffoldError(f"invalid digest {digest!r}: expected sha256: and 64 hex digits")
+    if not name or any(c.isspace() for c in name):
+        raise ScaffoldError(f"invalid image name {name!r}")
+    chosen = [
+        d
+        for d in project.deployments
+        if (model is None or d.folder_model == model) and (env is None or d.file_environment == env)
+    ]
+    if not chosen:
+        raise ScaffoldError(f"no deployment manifest in {project.config.deployments}/ to update")
+    changed = []
+    for deployment in chosen:
+        text = read_text(deployment.path, project.root)
+        edited = _replace_value(text, deployment, "/image/name", json.dumps(name))
+        edited = _replace_value(edited, deployment, "/image/digest", json.dumps(digest))
+        if edited != text:
+            write(deployment.path, edited, project.root)
+            changed.append(deployment.path)
+    return changed
+
+
+def _replace_value(text: str, deployment: Any, pointer: str, value: str) -> str:
+    """`text` with the one-line scalar at `pointer` replaced by `value` (YAML text)."""
+    if pointer not in deployment.document.values:
+        raise ScaffoldError(f"{deployment.path}: no {pointer[1:].replace('/', '.')} to set")
+    line, col = deployment.document.position(pointer)
+    lines = text.splitlines(keepends=True)
+    current = lines[line - 1]
+    start = col - 1
+    body = current[start:].rstrip("\r\n")
+    comment = re.search(r"\s+#", body)
+    scalar = body[: comment.start()] if comment else body
+    if scalar.startswith(("|", ">", "[", "{")) or not scalar.strip():
+        raise ScaffoldError(f"{deployment.path}:{line}: write {pointer[1:]} on one line")
+    lines[line - 1] = current[:start] + value + current[start + len(scalar) :]
+    return "".join(lines)

@@ -392,6 +392,7 @@ NAV: list[tuple[str, Callable[[Site], Pages]]] = [
     ("Model cards", committed("model-cards.md", "Model cards")),
     ("Models", model_pages),
     ("Runs", runs),
+    ("Deployments", committed("deployments.md", "Deployments")),
     ("Glossary", glossary),
 ]
 """The site's navigation, in order: (title, the function that makes its pages)."""

@@ -3,7 +3,8 @@
     uv run python -m <package>.train       (DVC runs it: `dvc repro train`)
 
 Everything random takes its seed from configs/pipeline.yaml, and the model is
-saved as JSON coefficients, so the same inputs and seeds give the same bytes.
+saved as JSON coefficients (read by evaluate) and as a skops file (scored by
+predict), so the same inputs and seeds give the same bytes.
 The target column and the model's name (its card folder) are in data.py.
 """
 
@@ -17,7 +18,7 @@ from charter import runtime
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
 
-from .data import FEATURES, MODEL, RAW, TARGET
+from .data import FEATURES, MODEL, MODEL_FILE, RAW, TARGET
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def main() -> None:
     data = load_split(params)
     model = fit(data, params.get("model"), seed=params.seed("model"))
     runtime.write_text(MODEL, to_json(model, data))
+    runtime.save_model(model, MODEL_FILE)
 
 
 if __name__ == "__main__":
