@@ -39,7 +39,8 @@ def commit(root: Path, message: str) -> None:
 
 def approvers_line(key: Path, name: str, role: str) -> str:
     kind, base64 = key.with_name(key.name + ".pub").read_text().split()[:2]
-    return f'{name}@example.com,role:{role} namespaces="charter-approval,charter-bundle" {kind} {base64}\n'
+    namespaces = 'namespaces="charter-approval,charter-bundle"'
+    return f"{name}@example.com,role:{role} {namespaces} {kind} {base64}\n"
 
 
 @pytest.fixture(scope="module")
