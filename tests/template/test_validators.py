@@ -41,8 +41,6 @@ BAD_ANSWERS = [
     ({"author_email": "ada@example.org\n"}, "must fit on one line"),
     ({"repository_url": "https://example.org/x\n"}, "must fit on one line"),
     ({"data_remote": "/shared/data\n"}, "must fit on one line"),
-    ({"description": "Predicts progression.\n"}, "must fit on one line"),
-    ({"organization": "Acme\x1b[31m Health"}, "must fit on one line"),
     ({"author_name": "Ada\tLovelace"}, "must fit on one line"),
     ({"project_name": "demo\x07"}, "must fit on one line"),
 ]
