@@ -35,7 +35,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from charter import gitrepo
+from charter import gitrepo, patterns
 from charter.constants import ANSWERS_FILE, CARD_NAME, DVC_YAML, MANIFEST_NAME, STAGES
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
@@ -590,7 +590,9 @@ _EXPECTED = {
     "ignore": "a list of strings",
     "card_sections": "a list of section headings",
     "stage": f"one of {', '.join(STAGES)}",
-    "checklist_codes": "a regular expression",
+    "checklist_codes": (
+        "a regular expression in Rust's syntax (linear time: no look-around, no backreferences)"
+    ),
 }
 
 
@@ -623,10 +625,9 @@ def _config_type_ok(key: str, value: Any) -> bool:
     if key == "stage":
         return value in STAGES
     if key == "checklist_codes":
-        try:
-            return isinstance(value, str) and re.compile(value) is not None
-        except re.error:
-            return False
+        return isinstance(value, str) and (
+            value == checklist_format.CODE_PATTERN or patterns.problem(value) is None
+        )
     return isinstance(value, str)
 
 
@@ -637,7 +638,8 @@ def _toml_key_line(pyproject: Path, key: str | None, table: str = "tool.charter"
     start = header.start() if header else 0
     if key is None:
         return text.count("\n", 0, start) + 1 if header else 1
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    # `[ \t]`, not `\s`: after `^`, `\s*` ran over every following blank line (quadratic).
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
     match = pattern.search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
