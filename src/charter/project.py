@@ -280,6 +280,12 @@ class Project:
         """The top of the git checkout holding the project, or None (one git call, once)."""
         return self._once("toplevel", lambda: gitrepo.toplevel(self.root))
 
+    def shallow_clone(self) -> bool:
+        """True when the project's git checkout is shallow: older commits were never fetched."""
+        return self._once(
+            "shallow", lambda: self.git_toplevel() is not None and gitrepo.is_shallow(self.root)
+        )
+
     def run_commits(self, lock_file: str) -> tuple[dict[str, bool], dict[str, bytes | None]]:
         """Which commits the run manifests record exist, and `lock_file` at each.
 

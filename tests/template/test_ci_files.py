@@ -213,3 +213,27 @@ def test_gitlab_template_update_runs_on_schedules_only(render):
     push = "\n".join(pipeline["template-update-merge-request"]["script"])
     assert "-o merge_request.create" in push
     assert "TEMPLATE_UPDATE_TOKEN" not in update
+
+
+def _checks_runs(job: dict) -> bool:
+    return any("pre-commit run" in str(step.get("run", "")) for step in job.get("steps", []))
+
+
+@pytest.mark.parametrize("example_pipeline", [True, False])
+def test_the_jobs_that_check_runs_fetch_the_whole_history(render, example_pipeline):
+    """RUN002 needs each run's commit, which a checkout of depth 1 never holds (RUN015)."""
+    github = render(ci="github", example_pipeline=example_pipeline)
+    checking = 0
+    for workflow in sorted((github / ".github" / "workflows").glob("*.yml")):
+        for name, job in yaml.safe_load(workflow.read_text())["jobs"].items():
+            if not _checks_runs(job):
+                continue
+            checking += 1
+            checkouts = [s for s in job["steps"] if "actions/checkout@" in s.get("uses", "")]
+            assert checkouts, f"{workflow.name}: {name}"
+            assert all(s["with"]["fetch-depth"] == 0 for s in checkouts), f"{workflow.name}: {name}"
+    assert checking >= 1
+    gitlab = yaml.safe_load(
+        (render(ci="gitlab", example_pipeline=example_pipeline) / ".gitlab-ci.yml").read_text()
+    )
+    assert gitlab["check"]["variables"]["GIT_DEPTH"] == 0
