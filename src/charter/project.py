@@ -5,6 +5,7 @@
     project.catalog          # catalog.Catalog | None
     project.cards            # list[card.Card]
     project.checklists       # list[checklist.Checklist]
+    project.deployments      # list[deployment.Deployment]
     project.manifests        # list of run manifests (charter.formats.manifest, if present)
     project.problems         # unreadable files and settings (LoadProblem)
     project.conflicts        # conflict markers left by `copier update`
@@ -41,6 +42,7 @@ from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
+from charter.formats import deployment as deployment_format
 from charter.formats.python_source import column_names, module_file, top_level_names
 from charter.formats.source import (
     MAX_SOURCE_BYTES,
@@ -65,7 +67,7 @@ _ARTIFACT_PATHS = ("contracts", "features", "models", "checklists")
 _LISTS = ("select", "ignore", "card_sections")
 _PLUGIN_TABLE = re.compile(r"[a-z]{2,5}")
 """A sub-table named like a lower-cased plugin prefix holds that plugin's settings."""
-_LOCATIONS = (*_ARTIFACT_PATHS, "runs", "docs")
+_LOCATIONS = (*_ARTIFACT_PATHS, "runs", "docs", "deployments")
 """Settings that name a place in the project."""
 
 
@@ -79,6 +81,8 @@ class Config:
     checklists: str = "governance/checklists"
     runs: str = "runs"
     docs: str = "docs"
+    deployments: str = deployment_format.FOLDER
+    """Deployment manifests: `<deployments>/<model>/<environment>.yaml` (may not exist yet)."""
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     stage: str = "review"
@@ -86,6 +90,9 @@ class Config:
     """The sections every model card needs (MOD003); Mitchell et al.'s nine by default."""
     checklist_codes: str = checklist_format.CODE_PATTERN
     """The pattern each `rules:` entry of a checklist matches (PRJ006)."""
+    show_personal_values: bool = False
+    """Show failing values of restricted and direct-identifier columns unmasked in
+    validation reports and pipeline logs; only where every reader may see the data."""
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Sub-tables (`[tool.charter.acme]`): a plugin's settings, checked by PRJ005."""
 
@@ -124,6 +131,7 @@ class Project:
     catalog: catalog_format.Catalog | None = None
     cards: list[card_format.Card] = field(default_factory=list)
     checklists: list[checklist_format.Checklist] = field(default_factory=list)
+    deployments: list[deployment_format.Deployment] = field(default_factory=list)
     manifests: list[Any] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -208,6 +216,35 @@ class Project:
 
     def checklist_files(self) -> list[Path]:
         return self._files("checklists", "*.md")
+
+    def deployment_files(self) -> list[Path]:
+        """`<deployments>/<model>/<environment>.yaml`; the folder need not exist."""
+        folder = self.path("deployments")
+        if not self.inside(folder) or not folder.is_dir():
+            return []
+        found = sorted(
+            path
+            for model in folder.iterdir()
+            if model.is_dir()
+            for path in model.iterdir()
+            if path.suffix in (".yaml", ".yml")
+        )
+        return [path for path in found if self._present(path)]
+
+    def deployment(self, model: str, environment: str) -> deployment_format.Deployment | None:
+        """The deployment manifest of `model` in `environment`, if one was loaded."""
+        return next(
+            (
+                d
+                for d in self.deployments
+                if (d.folder_model, d.file_environment) == (model, environment)
+            ),
+            None,
+        )
+
+    def manifest_by_run(self, run_id: str) -> Any:
+        """The loaded run manifest with this run id (its folder name), or None."""
+        return next((m for m in self.manifests if m.path.parent.name == run_id), None)
 
     def manifest_files(self) -> list[Path]:
         """`<runs>/*/manifest.json`, dangling and looping symlinks included (glob drops them)."""
@@ -487,6 +524,9 @@ class Project:
         self.checklists = [
             c for p in self.checklist_files() if (c := self._parse(p, checklist_format.load))
         ]
+        self.deployments = [
+            d for p in self.deployment_files() if (d := self._parse(p, deployment_format.load))
+        ]
         self.manifests = self._load_manifests()
 
     def _load_manifests(self) -> list[Any]:
@@ -599,6 +639,7 @@ _EXPECTED = {
     "checklist_codes": (
         "a regular expression in Rust's syntax (linear time: no look-around, no backreferences)"
     ),
+    "show_personal_values": "true or false",
 }
 
 
@@ -630,6 +671,8 @@ def _config_type_ok(key: str, value: Any) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if key == "stage":
         return value in STAGES
+    if key == "show_personal_values":
+        return isinstance(value, bool)
     if key == "checklist_codes":
         return isinstance(value, str) and (
             value == checklist_format.CODE_PATTERN or patterns.problem(value) is None

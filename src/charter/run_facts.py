@@ -78,6 +78,35 @@ def orphan_folders(project: Project) -> list[Path]:
     return project._once(("runs", "orphans"), find)
 
 
+def current_manifests(project: Project) -> set[Path]:
+    """Manifests the feature rules judge: new runs and the runs model cards cite.
+
+    History is immutable: a run whose manifest is in HEAD's tree was judged
+    when it was committed, and a later catalog change (a feature deprecated,
+    retired or removed) does not make it wrong. A run is *new* while its
+    manifest is not in HEAD (untracked, or only staged: what the pre-commit
+    hook checks); outside git every manifest is new. A run a model card's
+    `governance.run_manifest` names is *current* whatever its age: the card
+    presents that model now.
+    """
+    return project._once(("runs", "current"), lambda: _current(project))
+
+
+def _current(project: Project) -> set[Path]:
+    paths = [m.path for m in project.manifests]
+    committed = project.at_head(paths)
+    if committed is None:
+        return set(paths)
+    current = {path for path in paths if committed.get(path) is None}
+    cited = {
+        (project.root / card.run_manifest).resolve()
+        for card in project.cards
+        if card.run_manifest is not None
+    }
+    current.update(path for path in paths if path.resolve() in cited)
+    return current
+
+
 def _folders(parent: Path) -> list[Path]:
     try:
         return sorted(p for p in parent.iterdir() if p.is_dir() and not p.is_symlink())

@@ -272,12 +272,14 @@ def load_input(
     from charter.formats import contract as contract_format  # noqa: PLC0415
     from charter.formats.source import FormatError  # noqa: PLC0415
     from charter.validation import DataError, ValidationSetupError, validate  # noqa: PLC0415
+    from charter.validation.masking import shown_by_setting  # noqa: PLC0415
     from charter.validation.odcs import table_spec  # noqa: PLC0415
     from charter.validation.sources import read_frame  # noqa: PLC0415
 
     path, contract = Path(path), Path(contract)
+    show = shown_by_setting(project_root(contract.parent))
     try:
-        report = validate(path, contract)
+        report = validate(path, contract, show_personal_values=show)
         if not report.ok:
             raise InvalidData(
                 f"{_shown(path)} breaks {_shown(contract)}; nothing downstream was written.\n\n"
@@ -318,11 +320,13 @@ def check_input(
     from charter.formats import contract as contract_format  # noqa: PLC0415 - heavy imports
     from charter.formats.source import FormatError  # noqa: PLC0415
     from charter.validation import ValidationSetupError, validate  # noqa: PLC0415
+    from charter.validation.masking import shown_by_setting  # noqa: PLC0415
 
     contract = Path(contract)
     shown = str(location)
+    show = shown_by_setting(project_root(contract.parent))
     try:
-        report = validate(str(location), contract, engine=engine)
+        report = validate(str(location), contract, engine=engine, show_personal_values=show)
         loaded = contract_format.load(contract)
     except (ValidationSetupError, FormatError) as error:
         message = f"cannot validate {shown} against {_shown(contract)} on {engine}: {error}"
@@ -403,6 +407,18 @@ def build_features(table: pl.DataFrame, catalog: str | Path | None = None) -> pl
     dtypes = _dtypes()
     catalog = Path(catalog) if catalog is not None else paths().features
     features = active_features(catalog)
+    versions: dict[str, list[str]] = {}
+    for feature in features:
+        versions.setdefault(feature.name, []).append(feature.key)
+    for name, keys in versions.items():
+        if len(keys) > 1:
+            raise FeatureError(
+                name,
+                f"has {len(keys)} active versions ({', '.join(keys)}), and a feature table has "
+                "one column per feature; keep one active (`charter feature bump` deprecates "
+                "the old version)",
+                catalog,
+            )
     join_keys = list(dict.fromkeys(key for feature in features for key in feature.join_keys))
     columns = []
     for feature in features:
@@ -565,8 +581,7 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     if dvc("push", "--quiet", root=root) != 0:
         print("pipeline: dvc push failed: the data is only in the local cache.", file=sys.stderr)
         return 1
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    write_text(marker, state)
+    write_text(marker, state, root)
     return 0
 
 

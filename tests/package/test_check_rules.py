@@ -42,6 +42,7 @@ DEFECTS = [
     ("FEA005", CATALOG, "anonymization: generalization", "anonymization: masking"),
     ("FEA006", CATALOG, "clinic.features:age_band", "clinic.features:age_bands"),
     ("FEA007", CATALOG, 'owner: "@model-owner"', 'owner: "  "'),
+    ("FEA010", CATALOG, "    status: draft\n", "    status: active\n"),
     ("MOD001", CARD, "          - type: r2\n", "          - value_only: 1\n"),
     ("MOD002", CARD, "  run_manifest: null\n", ""),
     ("MOD003", CARD, "## Factors", "## Groups"),

@@ -111,6 +111,24 @@ def test_draft_and_deprecated_features_are_not_built(features_module: Path):
     assert runtime.build_features(table(), catalog).columns == ["visit_id", "f_int64"]
 
 
+def test_old_and_new_versions_coexist_and_only_the_active_one_is_built(features_module: Path):
+    """After `charter feature bump`: f@1 deprecated on its frozen code, f@2 active."""
+    old = feature("f_int64", "int64", status="deprecated", ref="rt_features:f_int8")
+    new = dict(feature("f_int64", "int64"), version=2)
+    catalog = write_catalog(features_module / "c.yaml", [old, new])
+    built = runtime.build_features(table(), catalog)
+    assert built.columns == ["visit_id", "f_int64"]
+    assert built.schema["f_int64"] == pl.Int64
+
+
+def test_two_active_versions_of_one_feature_are_one_sentence(features_module: Path):
+    """Once a polars `duplicate output name` crash; now the message says what to do."""
+    both = [feature("f_int64", "int64"), dict(feature("f_int64", "int64"), version=2)]
+    catalog = write_catalog(features_module / "c.yaml", both)
+    with pytest.raises(runtime.FeatureError, match=r"2 active versions \(f_int64@1, f_int64@2\)"):
+        runtime.build_features(table(), catalog)
+
+
 @pytest.mark.parametrize(
     ("entry", "words"),
     [

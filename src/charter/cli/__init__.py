@@ -13,12 +13,23 @@ import argparse
 import sys
 import traceback
 
-from charter.cli import adopt, card, check, docs, fleet, new, reproduce, rule, validate
+from charter.cli import (
+    adopt,
+    card,
+    check,
+    docs,
+    feature,
+    fleet,
+    new,
+    reproduce,
+    rule,
+    validate,
+)
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "build_parser", "main"]
 
-SUBCOMMANDS = [check, validate, docs, new, card, reproduce, rule, fleet, adopt]
+SUBCOMMANDS = [check, validate, docs, new, feature, card, reproduce, rule, fleet, adopt]
 
 DEBUG_HELP = "show the traceback of an internal error (normally one line)"
 

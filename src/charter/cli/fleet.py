@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from charter import writes
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 
@@ -60,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
         report = survey.survey(roots, tick, rebuild=args.rebuild).as_dict()
     sys.stdout.write(render.render_table(report))
     if args.json is not None:
-        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        writes.write_text(args.json, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if args.markdown is not None:
-        args.markdown.write_text(render.render_markdown(report), "utf-8")
+        writes.write_text(args.markdown, render.render_markdown(report))
     failing = any(p["error"] or p["ready_for"] == survey.DRAFT for p in report["projects"])
     return EXIT_FINDINGS if failing else EXIT_CLEAN

@@ -16,14 +16,16 @@ from charter.formats.python_source import function_shape
 from charter.rules.registry import at, rule
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from charter.formats.catalog import Feature
     from charter.project import Project
 
 
 def _logic(feature: Feature) -> tuple:
-    """What defines a feature's values, apart from its transform's code."""
+    """What defines a feature's values, apart from its transform (compared by its code)."""
     sources = sorted((s.contract, s.schema or "", s.property) for s in feature.sources)
-    return (feature.transform_ref, feature.dtype, tuple(sources))
+    return (feature.dtype, tuple(sources))
 
 
 @rule("FEA008", "Feature logic changed since the last commit but its version did not")
@@ -36,7 +38,10 @@ def version_bumped(project: Project) -> Iterator[Finding]:
 
     - the code of its `transform.ref` function (its syntax tree: formatting,
       comments and the docstring do not count);
-    - its `sources`, `dtype` and `transform.ref`.
+    - its `sources` and `dtype`;
+    - its `transform.ref`, unless the function it names now has the same code as
+      the one it named at the last commit (a frozen copy `charter feature bump`
+      made).
 
     If any of them changed and the version did not, the feature is reported at its
     `version`. New features and new versions are not compared. Outside a git
@@ -55,7 +60,7 @@ def version_bumped(project: Project) -> Iterator[Finding]:
 
     ```python
     def age_decade(age):
-        return age // 5          # was: age // 10
+        return age // 5  # was: age // 10
     ```
 
     while `governance/features/catalog.yaml` still says
@@ -65,18 +70,31 @@ def version_bumped(project: Project) -> Iterator[Finding]:
         version: 1
     ```
 
-    Passes:
+    Passes, after `charter feature bump age_decade` (the old version keeps the old
+    code under a new name, so runs that used it stay true):
 
     ```yaml
       - name: age_decade
+        version: 1
+        status: deprecated
+        transform: {ref: my_project.features:age_decade_v1}
+      - name: age_decade
         version: 2
+        status: active
+        transform: {ref: my_project.features:age_decade}
     ```
 
     ## How to fix
 
-    Bump the feature's `version`. While models still use the old logic, keep the
-    old entry (with `status: deprecated`) and its function under a new name, and
-    point the old entry's `transform.ref` at it.
+    Run `uv run charter feature bump NAME`, before or after changing the code.
+    It adds `NAME@v+1` to the catalog (a copy of the entry, same status), sets
+    `NAME@v` to `status: deprecated` and points its `transform.ref` at
+    `NAME_v<v>()`, a copy of the function as last committed; `NAME()` is now the
+    new version's, so change it there. Old and new versions coexist in the
+    catalog; the features stage builds only active ones. Runs that used `NAME@v`
+    stay valid (RUN005 and RUN009 judge new runs and the runs cards cite, not
+    history). Then run the pipeline, sync the card to the new run
+    (`charter card sync MODEL --run RUN`) and commit.
 
     The comparison is with the last commit, so the rule fires in the pre-commit
     hook on the commit that changes the logic; CI, which checks committed work,
@@ -88,31 +106,59 @@ def version_bumped(project: Project) -> Iterator[Finding]:
     before = project.catalog_at_head()
     if before is None:
         return
+    pairs = [
+        (feature, old)
+        for feature in catalog.features
+        if feature.version is not None
+        and (old := before.find(feature.name, feature.version)) is not None
+    ]  # features whose name@version was committed; new features and versions are not compared
     refs = {
-        f.transform_ref: path
-        for f in catalog.features
-        if f.transform_ref and (path := project.ref_source(f.transform_ref)) is not None
+        ref: path
+        for feature, old in pairs
+        for ref in (feature.transform_ref, old.transform_ref)
+        if ref and (path := project.ref_source(ref)) is not None
     }
     committed = project.at_head(sorted(set(refs.values()))) or {}
-    for feature in catalog.features:
-        old = before.find(feature.name, feature.version)
-        if old is None or feature.version is None:
-            continue  # a new feature, or a new version: nothing to compare
+    for feature, old in pairs:
         changes = []
         if _logic(old) != _logic(feature):
-            changes.append("its sources, dtype or transform.ref")
-        path = refs.get(feature.transform_ref or "")
-        if path is not None and old.transform_ref == feature.transform_ref:
-            symbol = (feature.transform_ref or "").partition(":")[2]
-            previous = committed.get(path)
-            current = function_shape(project.source_bytes(path), symbol)
-            if previous is not None and function_shape(previous, symbol) != current:
-                changes.append(f"the code of {feature.transform_ref}")
+            changes.append("its sources or dtype")
+        code = _code_change(project, refs, committed, old.transform_ref, feature.transform_ref)
+        if code:
+            changes.append(code)
         if changes:
             yield at(
                 catalog.document,
                 f"{feature.pointer}/version",
-                f"{feature.key}: {' and '.join(changes)} changed since the last commit: "
-                f"bump `version` to {feature.version + 1} so records citing {feature.key} "
-                "keep their meaning",
+                f"{feature.key}: {' and '.join(changes)} changed since the last commit: run "
+                f"`charter feature bump {feature.name}` (it writes {feature.name}@"
+                f"{feature.version + 1} and keeps {feature.key}, deprecated, on a copy of its "
+                "committed code) so records citing it keep their meaning",
             )
+
+
+def _code_change(
+    project: Project,
+    refs: dict[str, Path],
+    committed: dict[Path, bytes | None],
+    before: str | None,
+    now: str | None,
+) -> str | None:
+    """What changed in the transform, or None when the code it points at computes the same.
+
+    A ref may move (`charter feature bump` points the old version at a frozen
+    copy): the function it names now is compared with the one it named at HEAD.
+    """
+    old_path, new_path = refs.get(before or ""), refs.get(now or "")
+    if old_path is None or new_path is None:
+        return None if before == now else f"its transform.ref ({before} -> {now})"
+    previous = committed.get(old_path)
+    if previous is None:
+        return None if before == now else f"its transform.ref ({before} -> {now})"
+    old_shape = function_shape(previous, (before or "").partition(":")[2])
+    new_shape = function_shape(project.source_bytes(new_path), (now or "").partition(":")[2])
+    if old_shape == new_shape:
+        return None
+    if before == now:
+        return f"the code of {now}"
+    return f"its transform.ref ({before} -> {now}, which computes something else)"

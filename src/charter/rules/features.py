@@ -187,7 +187,8 @@ def unique_name_version(project: Project) -> Iterator[Finding]:
 
     ## How to fix
 
-    Bump the version of the changed feature; keep the old entry (deprecated) while models still use it.
+    Run `uv run charter feature bump NAME`: it writes the next version and keeps
+    the old entry, deprecated, so runs that used it still resolve.
     """
     seen: set[str] = set()
     for catalog, feature in _features(project):
@@ -198,6 +199,68 @@ def unique_name_version(project: Project) -> Iterator[Finding]:
                 f"{feature.key} is defined twice: bump the version when the logic changes",
             )
         seen.add(feature.key)
+
+
+@rule("FEA010", "Feature has more than one active version")
+def one_active_version(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    At most one version of each feature name has `status: active`.
+
+    ## Why it matters
+
+    The features stage builds one column per active feature, named as the
+    feature: two active versions of `bmi` would be two columns called `bmi`
+    (polars stops with `projections contained duplicate output name`), and a
+    model card could cite either. Old versions stay in the catalog so that runs
+    which used them still resolve, but only one version is current.
+
+    ## Example
+
+    Fails (`governance/features/catalog.yaml`):
+
+    ```yaml
+      - name: bmi
+        version: 1
+        status: active
+      - name: bmi
+        version: 2
+        status: active
+    ```
+
+    ```text
+    governance/features/catalog.yaml:12:13: FEA010 bmi@2 is active, and so is bmi@1: the features stage builds one column per feature name; deprecate the older version
+    ```
+
+    Passes:
+
+    ```yaml
+      - name: bmi
+        version: 1
+        status: deprecated
+      - name: bmi
+        version: 2
+        status: active
+    ```
+
+    ## How to fix
+
+    Set the older version to `status: deprecated`. `uv run charter feature bump
+    NAME` writes a new version this way: the new one takes the old one's status,
+    the old one becomes deprecated on a frozen copy of its code.
+    """
+    active: dict[str, str] = {}
+    for catalog, feature in _features(project):
+        if feature.status != "active":
+            continue
+        first = active.setdefault(feature.name, feature.key)
+        if first != feature.key:
+            yield at(
+                catalog.document,
+                f"{feature.pointer}/status",
+                f"{feature.key} is active, and so is {first}: the features stage builds one "
+                "column per feature name; deprecate the older version",
+            )
 
 
 @rule("FEA005", "Feature from personal data is less anonymized than its source")

@@ -236,7 +236,14 @@ def features_exist(project: Project) -> Iterator[Finding]:
     """## What it checks
 
     Each entry of the manifest's `features` (`name@version`) is a feature of
-    `governance/features/catalog.yaml` with that name and version.
+    `governance/features/catalog.yaml` with that name and version, for every
+    *current* run: a new run (its manifest is not yet in the last commit,
+    HEAD: untracked or only staged) and any run a model card's
+    `governance.run_manifest` names. Outside git every run is new.
+
+    History is immutable: a manifest already committed that no card cites was
+    checked when it was committed, and stays valid when the catalog later
+    drops the version it used.
 
     ## Why it matters
 
@@ -266,11 +273,16 @@ def features_exist(project: Project) -> Iterator[Finding]:
 
     ## How to fix
 
-    Add the feature (or its new version) to the catalog. If a feature was renamed
-    or retired, keep its old entry with `status: deprecated` rather than deleting it,
-    so old runs still resolve.
+    Add the feature (or its new version) to the catalog: to change a feature,
+    `uv run charter feature bump NAME` writes the new version and deprecates the
+    old one, which stays in the catalog so old runs still resolve. If a card
+    cites the run, run the pipeline again and sync the card to the new run
+    (`charter card sync MODEL --run RUN`).
     """
+    current = run_facts.current_manifests(project)
     for manifest in project.manifests:
+        if manifest.path not in current:
+            continue  # committed history that no card cites
         for index, key in enumerate(manifest.features):
             if project.feature_by_key(key) is None:
                 yield _at(
@@ -416,8 +428,15 @@ def features_active(project: Project) -> Iterator[Finding]:
     """## What it checks
 
     Every feature in the manifest's `features` (`name@version`) has
-    `status: active` in `governance/features/catalog.yaml`. Features the catalog
-    does not define at all are RUN005's business.
+    `status: active` in `governance/features/catalog.yaml`, for every *current*
+    run: a new run (its manifest is not yet in the last commit, HEAD:
+    untracked or only staged) and any run a model card's
+    `governance.run_manifest` names. Features the catalog does not define at
+    all are RUN005's business.
+
+    History is immutable: a committed run that no card cites trained on
+    features that were active then; deprecating them later (`charter feature
+    bump`) does not make that record wrong, so it is not reported.
 
     ## Why it matters
 
@@ -444,11 +463,16 @@ def features_active(project: Project) -> Iterator[Finding]:
 
     ## How to fix
 
-    Build only active features (`charter.runtime.build_features` does) and run the pipeline again; then point the card at the new run with
+    Build only active features (`charter.runtime.build_features` does) and run
+    the pipeline again; then point the card at the new run with
     `charter card sync MODEL --run RUN`. If the feature should feed models, review
-    it and set `status: active` in the catalog.
+    it and set `status: active` in the catalog. A new run that failed this way is
+    best deleted, not committed (`rm -r runs/RUN`).
     """
+    current = run_facts.current_manifests(project)
     for manifest in project.manifests:
+        if manifest.path not in current:
+            continue  # committed history that no card cites
         for index, key in enumerate(manifest.features):
             feature = project.feature_by_key(key)
             if feature is not None and feature.status != "active":

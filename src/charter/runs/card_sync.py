@@ -1,10 +1,12 @@
 """Copy a run's metrics into a model card, changing nothing else in the card.
 
-`charter card sync MODEL --run RUN` rewrites two places of the card's front
-matter: the `model-index` block (metric values, keeping each result's task,
-dataset and metric names) and `governance.run_manifest`. Every other line, the
-comments and the Markdown body included, stays byte for byte as it was, so
-the sync reads as a small diff in review.
+`charter card sync MODEL --run RUN` rewrites the places of the card's front
+matter that come from the run: the `model-index` block (metric values, keeping
+each result's task, dataset and metric names), `governance.run_manifest`, and
+`governance.features` and `governance.contracts` when they differ from what the
+run used (so a feature bump is one sync away from a card that matches,
+MOD010). Every other line, the comments and the Markdown body included, stays
+byte for byte as it was, so the sync reads as a small diff in review.
 
 A card and a run must belong together: the run must have trained the model
 (the manifest's `models`), its metrics must be finite numbers, and a new
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,7 +153,51 @@ def sync_text(text: str, path: Path, manifest: Manifest, manifest_uri: str) -> s
         )
         lines, end = _replace_block(lines, end, "model-index", block)
     lines = _set_run_manifest(lines, end, f"run_manifest: {_scalar(manifest_uri)}")
+    used = {
+        "features": list(dict.fromkeys(manifest.features)),
+        "contracts": list(
+            dict.fromkeys(i.contract.id for i in manifest.inputs if i.contract is not None)
+        ),
+    }
+    listed = {"features": card.features, "contracts": card.contracts}
+    for key, values in used.items():
+        if {name for name, _ in listed[key]} != set(values):
+            lines = _set_governance_list(lines, key, values)
     return "".join(lines)
+
+
+def _set_governance_list(lines: list[str], key: str, values: list[str]) -> list[str]:
+    """`governance.<key>` as a block list of `values`, replacing the list that was there.
+
+    The card then lists exactly what the run used (MOD010); the lines around
+    the list, comments included, stay as they were.
+    """
+    end = next(i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") == "---")
+    span = _block(lines, end, "governance")
+    if span is None:
+        return lines
+    start, stop = span
+    children = [
+        i
+        for i in range(start + 1, stop)
+        if lines[i].strip() and not lines[i].lstrip().startswith("#")
+    ]
+    indent = re.match(r"[ \t]*", lines[children[0]]).group(0) if children else "  "
+    items = [f"{indent}  - {_scalar(value)}\n" for value in values]
+    head = f"{indent}{key}:{'' if values else ' []'}\n"
+    for i in children:
+        if re.match(rf"{re.escape(indent)}{re.escape(key)}[ \t]*:", lines[i]):
+            after = i + 1
+            while after < stop and (
+                not lines[after].strip()
+                or len(re.match(r"[ \t]*", lines[after]).group(0)) > len(indent)
+                or lines[after].startswith(f"{indent}- ")
+            ):
+                after += 1
+            while after - 1 > i and not lines[after - 1].strip():
+                after -= 1
+            return [*lines[:i], head, *items, *lines[after:]]
+    return [*lines[:stop], head, *items, *lines[stop:]]
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -224,8 +271,14 @@ def _set_run_manifest(lines: list[str], end: int, entry: str) -> list[str]:
     return [*lines[:stop], f"{indent}{entry}\n", *lines[stop:]]
 
 
-def sync(card_path: Path, manifest: Manifest, manifest_uri: str) -> SyncResult:
-    """Rewrite the card at `card_path` from `manifest`; refuse when the result would not load."""
+def sync(
+    card_path: Path, manifest: Manifest, manifest_uri: str, root: Path | None = None
+) -> SyncResult:
+    """Rewrite the card at `card_path` from `manifest`; refuse when the result would not load.
+
+    The card is written atomically and never through a symlink below `root`
+    (the project), or, for a card outside it, its own folder.
+    """
     check_belongs(card_path.parent.name, manifest)
     try:
         text = card_path.read_text(encoding="utf-8")
@@ -238,7 +291,8 @@ def sync(card_path: Path, manifest: Manifest, manifest_uri: str) -> SyncResult:
     _check_hub_loads(new_text)
     changed = new_text != text
     if changed:
-        atomic.write_text(card_path, new_text)
+        inside = root is not None and _is_below(card_path, root)
+        atomic.write_text(card_path, new_text, root if inside else card_path.parent)
     return SyncResult(card_path, changed, dict(manifest.metrics))
 
 
@@ -250,3 +304,9 @@ def _check_hub_loads(text: str) -> None:
         ModelCard(text, ignore_metadata_errors=False)
     except Exception as error:  # any rejection means the sync would break the card
         raise CardSyncError(f"the synced card would not load: {error}") from None
+
+
+def _is_below(path: Path, root: Path) -> bool:
+    """Whether `path` is lexically inside `root` (no link resolved)."""
+    absolute = Path(os.path.abspath(path))  # noqa: PTH100 - resolve would follow links
+    return absolute.is_relative_to(os.path.abspath(root))  # noqa: PTH100

@@ -21,14 +21,17 @@ from charter.scaffold.errors import ScaffoldError
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
 
 
-def add_entry(path: Path, section: str, entry: Any, *, name: str | None = None) -> str:
-    """The text of `path` with `entry` added under the top-level `section`.
+def add_entry(
+    path: Path, section: str, entry: Any, *, name: str | None = None, text: str | None = None
+) -> str:
+    """The text of `path` (or `text`, its edited form) with `entry` added under `section`.
 
     With `name`, `section` is a mapping and `entry` becomes `name: entry`;
     without, `section` is a list and `entry` is appended. A missing or empty
     section is created.
     """
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text is None:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
     edited = _round_trip(text, section, entry, name)
     return edited if edited is not None else _append(path, text, section, entry, name)
 

@@ -151,7 +151,11 @@ def test_sync_adds_model_index_and_governance_when_absent(project: Path):
     [entry] = data["model-index"][0]["results"]
     assert entry["task"] == {"type": "tabular-classification"}  # the card's, not a guess
     assert entry["dataset"] == {"type": "numbers", "name": "numbers"}
-    assert data["governance"] == {"run_manifest": f"runs/{run_id}/manifest.json"}
+    assert data["governance"] == {
+        "run_manifest": f"runs/{run_id}/manifest.json",
+        "features": ["total@1"],
+        "contracts": ["numbers"],
+    }
     assert card.read_text().endswith("---\n\n# Model Card\n")
 
 
@@ -297,3 +301,36 @@ def test_sync_with_project_from_another_folder(project: Path, tmp_path: Path):
     result = charter("card", "sync", "scorer", "--run", run_id, "--project", project, cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert f"governance/models/scorer/card.md: updated from runs/{run_id}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "  features: [total@0, gone@1]\n  contracts: [numbers, visits]\n",
+        "  features:\n    - total@0  # the version before the bump\n    - gone@1\n"
+        "  contracts:\n  - numbers\n  - visits\n",
+    ],
+    ids=["flow", "block"],
+)
+def test_sync_makes_features_and_contracts_those_of_the_run(project: Path, listed: str):
+    """After a feature bump the card lists the old version; one sync makes MOD010 pass."""
+    card = project / "governance" / "models" / "scorer" / "card.md"
+    run_id = next((project / "runs").iterdir()).name
+    card.write_text(
+        CARD.replace("  features: [total@1]\n  contracts: [numbers]\n", listed).replace(
+            "run_manifest: null", f"run_manifest: runs/{run_id}/manifest.json"
+        )
+    )
+    assert check(Project.load(project), select=["MOD010"])
+    result = charter("card", "sync", "scorer", "--run", run_id, cwd=project)
+    assert result.returncode == 0, result.stderr
+    governance = front_matter(card)["governance"]
+    assert governance["features"] == ["total@1"]
+    assert governance["contracts"] == ["numbers"]
+    assert governance["owner"] == "@ada"
+    assert governance["run_manifest"] == f"runs/{run_id}/manifest.json"
+    assert check(Project.load(project), select=["MOD010"]) == []
+    assert "# Front matter comments survive the sync." in card.read_text()
+    synced = card.read_text()
+    assert charter("card", "sync", "scorer", "--run", run_id, cwd=project).returncode == 0
+    assert card.read_text() == synced

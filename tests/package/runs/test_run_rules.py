@@ -219,3 +219,74 @@ def test_run002_still_reports_a_lost_commit_in_a_full_clone(honest: Path, tmp_pa
     full = tmp_path / "full"
     git("clone", "--quiet", f"file://{root}", str(full), cwd=tmp_path)
     assert [code for code, _ in run_codes(full)] == ["RUN002"]
+
+
+def committed_history(honest: Path, tmp_path: Path, catalog: str) -> Path:
+    """`honest` with its run committed, then the catalog moved on (and committed too)."""
+    root = tmp_path / "project"
+    shutil.copytree(honest, root)
+    git("add", "-A", cwd=root)
+    git("commit", "--quiet", "-m", "the run", cwd=root)
+    (root / "governance" / "features" / "catalog.yaml").write_text(catalog)
+    git("commit", "--quiet", "-am", "catalog moves on", cwd=root)
+    return root
+
+
+BUMPED = CATALOG.replace(
+    "    status: active\n",
+    "    status: deprecated\n  - name: total\n    version: 2\n    status: active\n",
+    1,
+)
+
+
+def test_committed_run_stays_valid_after_its_feature_is_deprecated(honest: Path, tmp_path: Path):
+    """History is immutable: RUN009 judges new runs, not a run committed before the bump."""
+    root = committed_history(honest, tmp_path, BUMPED)
+    assert run_codes(root) == []
+
+
+def test_committed_run_stays_valid_after_its_feature_leaves_the_catalog(
+    honest: Path, tmp_path: Path
+):
+    root = committed_history(honest, tmp_path, CATALOG.replace("name: total", "name: sum"))
+    assert run_codes(root) == []
+
+
+def test_new_run_on_a_deprecated_feature_is_still_reported(honest: Path, tmp_path: Path):
+    root = tmp_path / "project"
+    shutil.copytree(honest, root)  # the run is not committed: a new run
+    (root / "governance" / "features" / "catalog.yaml").write_text(BUMPED)
+    assert [code for code, _ in run_codes(root)] == ["RUN009"]
+
+
+def test_committed_run_a_card_cites_is_still_reported(honest: Path, tmp_path: Path):
+    """A card presents its run now: the run it cites must use active, known features."""
+    root = committed_history(honest, tmp_path, BUMPED)
+    run = next((root / "runs").glob("*/manifest.json")).relative_to(root).as_posix()
+    card = root / "governance" / "models" / "scorer" / "card.md"
+    card.parent.mkdir(parents=True)
+    card.write_text(CARD.replace("run_manifest: null", f"run_manifest: {run}"))
+    assert run_codes(root) == [("RUN009", line_of(root, '"total@1"'))]
+
+
+CARD = """\
+---
+license: mit
+library_name: sklearn
+model-index:
+  - name: scorer
+    results:
+      - task: {type: tabular-regression}
+        dataset: {type: numbers, name: Numbers}
+        metrics:
+          - {type: score, value: 0.0}
+governance:
+  apiVersion: charter/v1
+  owner: "@ada"
+  features: [total@1]
+  contracts: [numbers]
+  run_manifest: null
+---
+
+# Model Card for scorer
+"""
