@@ -66,6 +66,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"the contract (default: {','.join(m for m in NULL_MARKERS if m)}; an empty field is "
         "always missing)",
     )
+    contract.add_argument(
+        "--max-codes",
+        dest="max_codes",
+        metavar="N",
+        type=_positive,
+        default=None,
+        help="draft a code list for a text or integer column with at most N distinct values "
+        "(default: 25)",
+    )
     contract.set_defaults(handler=run_contract)
     stage = kinds.add_parser(
         "stage",
@@ -149,6 +158,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     deployment.set_defaults(handler=run_deployment)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return value
+
+
 def _markers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(marker.strip() for marker in text.split(",")))
 
@@ -163,7 +182,15 @@ def run_contract(args: argparse.Namespace) -> int:
     from charter.scaffold.create import new_contract  # noqa: PLC0415
 
     return _create(
-        args, lambda project: new_contract(project, args.name, args.data, args.null_values)
+        args,
+        lambda project: new_contract(
+            project,
+            args.name,
+            args.data,
+            args.null_values,
+            max_codes=args.max_codes,
+            report=print,
+        ),
     )
 
 
