@@ -504,15 +504,23 @@ def write_parquet(frame: pl.DataFrame, path: str | Path) -> None:
 # -------------------------------------------------------------------- runs
 
 
-def record_run(root: str | Path | None = None, *, run_id: str | None = None) -> Path:
+def record_run(
+    root: str | Path | None = None, *, run_id: str | None = None, allow_dirty: bool = False
+) -> Path:
     """Write `runs/<run-id>/manifest.json` from what `dvc repro` ran (dvc.lock, dvc.yaml).
 
     Refuses (RunError) when any stage's dependencies, outputs or parameters
-    differ from dvc.lock, that is when `dvc status` would not be clean.
+    differ from dvc.lock, that is when `dvc status` would not be clean; when
+    the code has uncommitted changes, unless `allow_dirty` (the manifest then
+    says `dirty: true`); and when an earlier run already records the same code
+    and dvc.lock (`AlreadyRecordedError`, naming it): runs come from committed
+    code, once.
     """
     from charter.runs.from_dvc import record_from_lock  # noqa: PLC0415
 
-    return record_from_lock(project_root(Path(root) if root else None), run_id=run_id)
+    return record_from_lock(
+        project_root(Path(root) if root else None), run_id=run_id, allow_dirty=allow_dirty
+    )
 
 
 def dvc(*args: str, root: Path | None = None) -> int:
@@ -550,23 +558,41 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rerun every stage")
     parser.add_argument("--run-id", help="id of the new run (default: time and random suffix)")
     parser.add_argument("--no-push", action="store_true", help="keep the data in the local cache")
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="record a run from uncommitted code, marked `dirty: true` (RUN007 warns about it)",
+    )
     args = parser.parse_args(argv)
     root = project_root()
     code = dvc("repro", *(["--force"] if args.force else []), root=root)
     if code != 0:
         print(f"pipeline: dvc repro failed (exit {code}); no run was recorded.", file=sys.stderr)
         return 1
-    from charter.runs.record import RunError  # noqa: PLC0415
+    from charter.runs.record import (  # noqa: PLC0415
+        AlreadyRecordedError,
+        DirtyTreeError,
+        RunError,
+    )
 
     try:
-        manifest = record_run(root, run_id=args.run_id)
+        manifest = record_run(root, run_id=args.run_id, allow_dirty=args.allow_dirty)
+    except DirtyTreeError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return 0  # the stages ran as asked; only the record waits for a commit
+    except AlreadyRecordedError as error:
+        print(f"pipeline: {error}; see {error.manifest.relative_to(root).as_posix()}")
     except RunError as error:
         print(f"pipeline: {error}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"pipeline: {describe(error)}; no run was recorded.", file=sys.stderr)
         return 1
-    print(f"run recorded in {manifest.relative_to(root).as_posix()}")
+    else:
+        dirty = (
+            " (dirty: from uncommitted code)" if args.allow_dirty and _is_dirty(manifest) else ""
+        )
+        print(f"run recorded in {manifest.relative_to(root).as_posix()}{dirty}")
     if args.no_push:
         return 0
     state = _push_state(root)
@@ -580,6 +606,10 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     marker.parent.mkdir(parents=True, exist_ok=True)
     write_text(marker, state)
     return 0
+
+
+def _is_dirty(manifest: Path) -> bool:
+    return bool(json.loads(manifest.read_text(encoding="utf-8"))["code"]["dirty"])
 
 
 PUSHED_MARKER = ".dvc/tmp/charter-pushed"
