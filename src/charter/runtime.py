@@ -565,6 +565,10 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     root = project_root()
+    pulled = _pull(root)
+    if pulled is not None:
+        print(f"pipeline: {pulled}", file=sys.stderr)
+        return 2
     code = dvc("repro", *(["--force"] if args.force else []), root=root)
     if code != 0:
         print(f"pipeline: dvc repro failed (exit {code}); no run was recorded.", file=sys.stderr)
@@ -606,6 +610,33 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     marker.parent.mkdir(parents=True, exist_ok=True)
     write_text(marker, state)
     return 0
+
+
+def _pull(root: Path) -> str | None:
+    """`dvc pull` what this checkout lacks, so a clone or CI runs what the team ran.
+
+    Nothing is pulled when every tracked file is here. Data that a `.dvc`
+    file tracks (the team's `dvc add`ed sources, which no stage can remake)
+    must come from the remote: when it cannot, the sentence returned says
+    which remote and how to reach it (the caller exits 2). Missing stage
+    outputs are only a shortcut: without them `dvc repro` remakes them.
+    """
+    from charter.runs.data_remote import describe_unreachable, missing_data, remote  # noqa: PLC0415
+
+    sources, outputs = missing_data(root)
+    if not sources and not outputs:
+        return None
+    name, url = remote(root)
+    local = url is not None and "://" not in url
+    if url is None or (local and not Path(url).is_dir()):
+        return describe_unreachable(name, url, sources) if sources else None
+    shown = ", ".join([*sources, *outputs][:3])
+    print(f"dvc pull from {name} ({url}): {shown} not in this checkout")
+    code = dvc("pull", "--allow-missing", *(["--quiet"] if not sources else []), root=root)
+    still = [path for path in sources if not (root / path).exists()]
+    if code != 0 and still:
+        return describe_unreachable(name, url, still, failed=True)
+    return None
 
 
 def _is_dirty(manifest: Path) -> bool:

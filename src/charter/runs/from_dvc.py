@@ -162,13 +162,15 @@ def record_from_lock(
     run_id: str | None = None,
     entry_point: str | None = None,
     allow_dirty: bool = False,
+    once: bool = True,
 ) -> Path:
     """Write runs/<run-id>/manifest.json for the pipeline dvc.lock describes; return its path.
 
     Runs come from committed code, once: with uncommitted changes (the runs
     folder and dvc.lock aside) it raises DirtyTreeError unless `allow_dirty`, and
     when an earlier clean run already records this code with this dvc.lock
-    and uv.lock it raises AlreadyRecordedError naming that run.
+    and uv.lock it raises AlreadyRecordedError naming that run (unless not
+    `once`: `charter reproduce` records its rerun to compare it).
     """
     from charter.formats import contract as contract_format  # noqa: PLC0415
     from charter.formats.source import FormatError  # noqa: PLC0415
@@ -202,7 +204,7 @@ def record_from_lock(
             "records the commit it ran from, so commit first, run again, then commit the run "
             "(runs/ and dvc.lock); or pass --allow-dirty to record a run marked dirty"
         )
-    if not run.changed:
+    if once and not run.changed:
         earlier = _same_run(root, run)
         if earlier is not None:
             raise AlreadyRecordedError(
