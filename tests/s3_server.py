@@ -97,7 +97,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
                 time.sleep(0.2)
         env = {
             "AWS_ACCESS_KEY_ID": "charter-tests",
-            "AWS_SECRET_ACCESS_KEY": "charter-tests-secret",
+            "AWS_SECRET_ACCESS_KEY": "charter-tests-secret",  # pragma: allowlist secret
             "AWS_DEFAULT_REGION": "us-east-1",
         }
         import boto3  # noqa: PLC0415
