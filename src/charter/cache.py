@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from charter import __version__
+from charter import __version__, writes
 
 T = TypeVar("T")
 
@@ -64,6 +64,11 @@ def cache_file() -> Path | None:
     return Path(base) / "charter" / "check-cache.json"
 
 
+def _base(cache_path: Path) -> Path:
+    """The cache home above `charter/`: no link below it is followed when writing."""
+    return cache_path.parent.parent
+
+
 def remember(key: str, compute: Callable[[], Any]) -> Any:
     """The stored answer for `key`, or `compute()` (JSON-serialisable) stored for next time."""
     global _dirty  # noqa: PLW0603 - one cache per process
@@ -91,11 +96,8 @@ def remember_object(key: str, compute: Callable[[], T]) -> T:
         pass
     value = compute()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        writes.write_bytes(path, data, _base(folder), durable=False)
         _prune(path.parent)
     except OSError:
         pass
@@ -130,10 +132,5 @@ def _save() -> None:
     path = cache_file()
     if path is None:
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(entries), "utf-8")
-        temporary.replace(path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        writes.write_text(path, json.dumps(entries), _base(path), durable=False)

@@ -5,7 +5,10 @@
     project.catalog          # catalog.Catalog | None
     project.cards            # list[card.Card]
     project.checklists       # list[checklist.Checklist]
+    project.deployments      # list[deployment.Deployment]
     project.manifests        # list of run manifests (charter.formats.manifest, if present)
+    project.approvals        # list[approval.Approval] (governance/approvals/<model>/*.yaml)
+    project.approvers        # approvers.Approvers | None (governance/approvers)
     project.problems         # unreadable files and settings (LoadProblem)
     project.conflicts        # conflict markers left by `copier update`
     project.rejects          # `*.rej` files anywhere in the project
@@ -37,10 +40,13 @@ from typing import Any
 
 from charter import gitrepo
 from charter.constants import ANSWERS_FILE, CARD_NAME, DVC_YAML, MANIFEST_NAME, STAGES
+from charter.formats import approval as approval_format
+from charter.formats import approvers as approvers_format
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import contract as contract_format
+from charter.formats import deployment as deployment_format
 from charter.formats.python_source import column_names, module_file, top_level_names
 from charter.formats.source import (
     MAX_SOURCE_BYTES,
@@ -65,7 +71,7 @@ _ARTIFACT_PATHS = ("contracts", "features", "models", "checklists")
 _LISTS = ("select", "ignore", "card_sections")
 _PLUGIN_TABLE = re.compile(r"[a-z]{2,5}")
 """A sub-table named like a lower-cased plugin prefix holds that plugin's settings."""
-_LOCATIONS = (*_ARTIFACT_PATHS, "runs", "docs")
+_LOCATIONS = (*_ARTIFACT_PATHS, "runs", "docs", "deployments")
 """Settings that name a place in the project."""
 
 
@@ -79,6 +85,8 @@ class Config:
     checklists: str = "governance/checklists"
     runs: str = "runs"
     docs: str = "docs"
+    deployments: str = deployment_format.FOLDER
+    """Deployment manifests: `<deployments>/<model>/<environment>.yaml` (may not exist yet)."""
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     stage: str = "review"
@@ -86,6 +94,9 @@ class Config:
     """The sections every model card needs (MOD003); Mitchell et al.'s nine by default."""
     checklist_codes: str = checklist_format.CODE_PATTERN
     """The pattern each `rules:` entry of a checklist matches (PRJ006)."""
+    show_personal_values: bool = False
+    """Show failing values of restricted and direct-identifier columns unmasked in
+    validation reports and pipeline logs; only where every reader may see the data."""
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Sub-tables (`[tool.charter.acme]`): a plugin's settings, checked by PRJ005."""
 
@@ -124,7 +135,10 @@ class Project:
     catalog: catalog_format.Catalog | None = None
     cards: list[card_format.Card] = field(default_factory=list)
     checklists: list[checklist_format.Checklist] = field(default_factory=list)
+    deployments: list[deployment_format.Deployment] = field(default_factory=list)
     manifests: list[Any] = field(default_factory=list)
+    approvals: list[approval_format.Approval] = field(default_factory=list)
+    approvers: approvers_format.Approvers | None = None
     problems: list[LoadProblem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     rejects: list[Path] = field(default_factory=list)
@@ -208,6 +222,35 @@ class Project:
 
     def checklist_files(self) -> list[Path]:
         return self._files("checklists", "*.md")
+
+    def deployment_files(self) -> list[Path]:
+        """`<deployments>/<model>/<environment>.yaml`; the folder need not exist."""
+        folder = self.path("deployments")
+        if not self.inside(folder) or not folder.is_dir():
+            return []
+        found = sorted(
+            path
+            for model in folder.iterdir()
+            if model.is_dir()
+            for path in model.iterdir()
+            if path.suffix in (".yaml", ".yml")
+        )
+        return [path for path in found if self._present(path)]
+
+    def deployment(self, model: str, environment: str) -> deployment_format.Deployment | None:
+        """The deployment manifest of `model` in `environment`, if one was loaded."""
+        return next(
+            (
+                d
+                for d in self.deployments
+                if (d.folder_model, d.file_environment) == (model, environment)
+            ),
+            None,
+        )
+
+    def manifest_by_run(self, run_id: str) -> Any:
+        """The loaded run manifest with this run id (its folder name), or None."""
+        return next((m for m in self.manifests if m.path.parent.name == run_id), None)
 
     def manifest_files(self) -> list[Path]:
         """`<runs>/*/manifest.json`, dangling and looping symlinks included (glob drops them)."""
@@ -481,7 +524,51 @@ class Project:
         self.checklists = [
             c for p in self.checklist_files() if (c := self._parse(p, checklist_format.load))
         ]
+        self.deployments = [
+            d for p in self.deployment_files() if (d := self._parse(p, deployment_format.load))
+        ]
         self.manifests = self._load_manifests()
+        self._load_approvals()
+
+    def _load_approvals(self) -> None:
+        folder = self.root / approval_format.FOLDER
+        files = sorted(folder.glob("*/*.yaml")) if folder.is_dir() else []
+        self.approvals = [
+            a
+            for p in files
+            if self._present(p)
+            and (a := self._parse(p, lambda path: approval_format.load(path, self.root)))
+        ]
+        path = self.root / approvers_format.FILE
+        if self._present(path):
+            self.approvers = self._parse(path, lambda p: approvers_format.load(p, self.root))
+
+    def file_sha256(self, relative: str) -> str | None:
+        """sha256 of a project file now (bounded read, once), None when absent or unreadable."""
+
+        def digest() -> str | None:
+            import hashlib  # noqa: PLC0415
+
+            path = self.root / relative
+            if not self.inside(path) or not path.is_file():
+                return None
+            try:
+                return hashlib.sha256(read_bytes(path, self.root)).hexdigest()
+            except FormatError:
+                return None
+
+        return self._once(("sha256", relative), digest)
+
+    def commit_time(self, commit: str) -> int | None:
+        """Committer time of a commit the approvals name (one git call for all of them)."""
+
+        def times() -> dict[str, int]:
+            if self.git_toplevel() is None:
+                return {}
+            commits = sorted({a.commit for a in self.approvals if a.commit})
+            return gitrepo.commit_times(self.root, commits)
+
+        return self._once("approval commit times", times).get(commit)
 
     def _load_manifests(self) -> list[Any]:
         if importlib.util.find_spec("charter.formats.manifest") is None:
@@ -591,6 +678,7 @@ _EXPECTED = {
     "card_sections": "a list of section headings",
     "stage": f"one of {', '.join(STAGES)}",
     "checklist_codes": "a regular expression",
+    "show_personal_values": "true or false",
 }
 
 
@@ -622,6 +710,8 @@ def _config_type_ok(key: str, value: Any) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if key == "stage":
         return value in STAGES
+    if key == "show_personal_values":
+        return isinstance(value, bool)
     if key == "checklist_codes":
         try:
             return isinstance(value, str) and re.compile(value) is not None

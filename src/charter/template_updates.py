@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter import writes
 from charter.changelog import standards_crossed, summary, version_key
 from charter.constants import ANSWERS_FILE
 
@@ -231,5 +232,5 @@ def check_for_update(root: Path) -> UpdateStatus | None:
     if cache.parent.is_dir():
         record = {"key": key, "checked_at": time.time(), "status": status.__dict__}
         with contextlib.suppress(OSError):  # a read-only checkout asks again next time
-            cache.write_text(json.dumps(record), "utf-8")
+            writes.write_text(cache, json.dumps(record), root, durable=False)
     return status

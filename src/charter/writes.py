@@ -240,23 +240,38 @@ def _sync_folder(folder: Path) -> None:
 
 
 def write_bytes(
-    target: Path, data: bytes, root: Path | None = None, *, exclusive: bool = False
+    target: Path,
+    data: bytes,
+    root: Path | None = None,
+    *,
+    exclusive: bool = False,
+    durable: bool = True,
 ) -> None:
-    """Write `data` to `target` atomically, flushed to disk first."""
+    """Write `data` to `target` atomically, flushed to disk first (unless not `durable`).
+
+    A cache entry is not `durable`: losing it to a crash costs a recomputation,
+    and an fsync per entry would cost more than the cache saves.
+    """
     with (
         atomic_path(target, root, exclusive=exclusive) as temporary,
         temporary.open("wb") as stream,
     ):
         stream.write(data)
         stream.flush()
-        os.fsync(stream.fileno())
+        if durable:
+            os.fsync(stream.fileno())
 
 
 def write_text(
-    target: Path, text: str, root: Path | None = None, *, exclusive: bool = False
+    target: Path,
+    text: str,
+    root: Path | None = None,
+    *,
+    exclusive: bool = False,
+    durable: bool = True,
 ) -> None:
     """Write UTF-8 `text` to `target` atomically (newlines as given, never translated)."""
-    write_bytes(target, text.encode("utf-8"), root, exclusive=exclusive)
+    write_bytes(target, text.encode("utf-8"), root, exclusive=exclusive, durable=durable)
 
 
 def copy_file(source: Path, target: Path, root: Path | None = None) -> None:

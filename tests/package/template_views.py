@@ -23,7 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from templating import REPO, clone_working_tree, copy_project
 
-VIEWS = ("data-dictionary.md", "feature-catalog.md", "lineage.md", "model-cards.md")
+VIEWS = (
+    "data-dictionary.md",
+    "deployments.md",
+    "feature-catalog.md",
+    "lineage.md",
+    "model-cards.md",
+)
 
 SENTINELS = {
     "project_name": "Qqprojectqq",

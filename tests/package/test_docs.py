@@ -13,7 +13,13 @@ from checking import copy_views
 
 from charter.views.markdown import cell, code, page
 
-VIEWS = ("data-dictionary.md", "feature-catalog.md", "lineage.md", "model-cards.md")
+VIEWS = (
+    "data-dictionary.md",
+    "deployments.md",
+    "feature-catalog.md",
+    "lineage.md",
+    "model-cards.md",
+)
 
 
 @pytest.fixture
@@ -352,6 +358,10 @@ def test_links_and_html_in_artifact_text_are_neutralised_in_every_view(project: 
     quoted = HOSTILE.replace('"', '\\"')
     text = card.read_text("utf-8").replace('owner: "@model-owner"', f'owner: "{quoted}"', 1)
     card.write_text(text, "utf-8")
+    deployment = project / "governance" / "deployments" / "risk_model" / "production.yaml"
+    deployment.parent.mkdir(parents=True)
+    plan = {"monitoring": {"owner": HOSTILE, "cadence": "weekly"}, "run": "r1"}
+    deployment.write_text(yaml.safe_dump(plan), "utf-8")
     result = charter("docs", cwd=project)
     assert result.returncode == 0, result.stderr
     for name in VIEWS:

@@ -77,13 +77,16 @@ def test_draft_contract_from_file(project: Path, suffix: str) -> None:
         "taken_on": "date",
         "fasting": "boolean",
     }
+    # A CSV's null markers may turn up in any column of the next extract: only the key
+    # is required. Parquet nulls are typed, so there a column without any is required.
+    csv = suffix == ".csv"
     assert {name: p["required"] for name, p in props.items()} == {
         "lab_id": True,
-        "site": True,
-        "grade": True,
+        "site": not csv,
+        "grade": not csv,
         "glucose": False,
-        "visits": True,
-        "taken_on": True,
+        "visits": not csv,
+        "taken_on": not csv,
         "fasting": False,
     }
     assert props["glucose"]["logicalTypeOptions"] == {"minimum": 3.8, "maximum": 7.9}
@@ -204,16 +207,19 @@ PENGUINS = "governance/contracts/penguins.odcs.yaml"
 def test_common_null_markers_are_missing_values(project: Path, suffix: str) -> None:
     props = penguins(project, suffix)
     assert {name: (p["logicalType"], p["required"]) for name, p in props.items()} == {
-        "penguin_id": ("string", True),
-        "species": ("string", True),
-        "island": ("string", True),
+        "penguin_id": ("string", True),  # the key: the only required column
+        "species": ("string", False),
+        "island": ("string", False),
         "bill_length_mm": ("number", False),
         "flipper_length_mm": ("integer", False),
         "body_mass_g": ("integer", False),
         "sex": ("string", False),
-        "year": ("integer", True),
+        "year": ("integer", False),
     }
-    assert props["flipper_length_mm"]["logicalTypeOptions"] == {"minimum": 181, "maximum": 230}
+    assert props["flipper_length_mm"]["logicalTypeOptions"] == {
+        "minimum": 180,
+        "maximum": 230,
+    }  # 181 rounded outward
 
     def rule(prop: dict, metric: str) -> dict | None:
         return next((r for r in prop.get("quality", []) if r["metric"] == metric), None)
@@ -224,7 +230,15 @@ def test_common_null_markers_are_missing_values(project: Path, suffix: str) -> N
     assert missing["arguments"] == {"missingValues": markers}
     assert (missing["mustBeLessOrEqualTo"], missing["unit"]) == (30.0, "percent")
     assert rule(props["body_mass_g"], "missingValues")["mustBeLessOrEqualTo"] == 20.0
-    assert rule(props["species"], "missingValues") is None  # no nulls seen: `required: true`
+    # No nulls seen is no promise for the next extract: the markers are missing values there
+    # too, none is accepted until someone says otherwise, and the pipeline rejects them.
+    none_seen = rule(props["species"], "missingValues")
+    assert (none_seen["arguments"], none_seen["mustBeLessOrEqualTo"]) == (
+        {"missingValues": markers},
+        0.0,
+    )
+    assert {"property": "missingValues", "value": "reject"} in props["species"]["customProperties"]
+    assert rule(props["penguin_id"], "missingValues") is None  # the key is required
 
 
 def test_null_values_option_sets_the_markers(project: Path) -> None:
@@ -237,7 +251,8 @@ def test_null_values_option_sets_the_markers(project: Path) -> None:
     props = properties(contract)
     assert (props["score"]["logicalType"], props["score"]["required"]) == ("integer", False)
     assert props["score"]["quality"][-1]["arguments"] == {"missingValues": ["", "?"]}
-    assert props["label"]["required"] is True  # `NA` is a value here, not a marker
+    label = props["label"]["quality"][-1]
+    assert label["arguments"] == {"missingValues": ["", "?"]}  # `NA` is a value here
 
 
 def test_an_id_like_unique_column_is_the_primary_key(project: Path) -> None:
@@ -282,10 +297,11 @@ def test_a_fresh_draft_checks_as_a_short_to_do_list(project: Path, sensitivity: 
     assert {f["code"] for f in found} == {"CON014"}
     assert all(f["path"] == PENGUINS for f in found)
     verbs = sorted(f["message"].split("): ", 1)[1].split(" ", 1)[0] for f in found)
-    assert verbs == ["confirm", "confirm", "describe", "give", "say"]
+    assert verbs == ["confirm", "confirm", "confirm", "describe", "give", "say"]
     messages = "\n".join(f["message"] for f in found)
     assert "give the `unit` custom property (UCUM) of 4 columns: bill_length_mm, " in messages
     assert "say what the pipeline does with nulls in 4 columns" in messages
+    assert "confirm the range drafted from the sample for 4 columns" in messages
     assert "confirm the `classification` and `piiCategory` drafted for 8 columns" in messages
     assert "anonymization" not in messages  # no column looks personal
 
@@ -300,7 +316,7 @@ def test_the_to_do_list_shrinks_as_it_is_filled_in(project: Path) -> None:
     contract.write_text(text)
     _, found = findings(project)
     assert not any("describe" in f["message"] for f in found)
-    assert len(found) == 4
+    assert len(found) == 5
 
 
 def test_datetimes_and_all_null_columns(project: Path) -> None:
@@ -433,7 +449,7 @@ def test_csv_types_follow_rows_past_the_first_ten_thousand(project: Path) -> Non
     contract = yaml.safe_load((project / "governance/contracts/long.odcs.yaml").read_text())
     props = properties(contract)
     assert props["n"]["logicalType"] == "number"
-    assert props["n"]["logicalTypeOptions"] == {"minimum": 0.0, "maximum": 10_499.0}
+    assert props["n"]["logicalTypeOptions"] == {"minimum": 0, "maximum": 11_000}  # outward
     assert props["d"]["logicalType"] == "string"
     assert contract["schema"][0]["quality"][0]["mustBeGreaterOrEqualTo"] == 10_501
 
@@ -509,9 +525,13 @@ def test_a_filled_in_to_do_list_is_a_contract_that_passes_rule_by_rule(project: 
     for prop in contract["schema"][0]["properties"]:
         prop["description"] = f"The {prop['name']}."
         prop["customProperties"][0].pop("description")  # the privacy reviewer confirmed
+        prop["customProperties"] = [  # the domain expert confirmed the drafted ranges
+            entry for entry in prop["customProperties"] if entry["property"] != "draftedRange"
+        ]
         if prop["name"] in units:
             prop["customProperties"].append({"property": "unit", "value": units[prop["name"]]})
-        if not prop["required"]:
+        handled = any(e["property"] == "missingValues" for e in prop["customProperties"])
+        if not prop["required"] and not handled:
             prop["customProperties"].append({"property": "missingValues", "value": "keep-null"})
         for quality in prop.get("quality", []):
             quality["description"] = "Checked with the domain expert."
@@ -525,3 +545,126 @@ def test_a_filled_in_to_do_list_is_a_contract_that_passes_rule_by_rule(project: 
     assert {f["code"] for f in production} == {"PRJ007"}  # contract-level descriptions left
     validate = charter("validate", "penguins.csv", "--contract", PENGUINS, cwd=project)
     assert validate.returncode == 0, validate.stdout
+
+
+def panel() -> pl.DataFrame:
+    """A firm-by-year panel: 11 firms (an 11-value text column), 4 years, no identifier."""
+    firms = [f"Firm {chr(65 + i)}" for i in range(11)]
+    return pl.DataFrame(
+        {
+            "firm": [firm for firm in firms for _ in range(4)],
+            "year": [1935 + y for _ in firms for y in range(4)],
+            "invest": [round(0.05 + 7.3 * i, 2) for i in range(44)],
+        }
+    )
+
+
+def test_an_eleven_value_text_column_gets_its_code_list_with_the_count(project: Path) -> None:
+    panel().write_csv(project / "panel.csv")
+    result = charter("new", "contract", "panel", "--from", "panel.csv", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "code list of 11 values drafted for firm" in result.stdout
+    props = properties(
+        yaml.safe_load((project / "governance/contracts/panel.odcs.yaml").read_text())
+    )
+    codes = [r for r in props["firm"]["quality"] if r["metric"] == "invalidValues"]
+    assert len(codes[0]["arguments"]["validValues"]) == 11
+    assert codes[0]["description"].startswith("Only the 11 values seen in the sample.")
+
+
+def test_max_codes_sets_how_many_values_a_code_list_may_have(project: Path) -> None:
+    panel().write_csv(project / "panel.csv")
+    args = ("new", "contract", "panel", "--from", "panel.csv", "--max-codes", "10")
+    result = charter(*args, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "drafted for firm" not in result.stdout
+    props = properties(
+        yaml.safe_load((project / "governance/contracts/panel.odcs.yaml").read_text())
+    )
+    assert all(r["metric"] != "invalidValues" for r in props["firm"].get("quality", []))
+    bad = charter("new", "contract", "p2", "--from", "panel.csv", "--max-codes", "0", cwd=project)
+    assert bad.returncode == 2
+    assert "not a whole number above 0" in bad.stderr
+
+
+def test_data_without_an_identifier_gets_a_proposed_composite_key(project: Path) -> None:
+    panel().write_csv(project / "panel.csv")
+    result = charter("new", "contract", "panel", "--from", "panel.csv", cwd=project)
+    assert "drafted the composite key (firm, year)" in result.stdout
+    contract = yaml.safe_load((project / "governance/contracts/panel.odcs.yaml").read_text())
+    props = properties(contract)
+    keys = {
+        n: (p["primaryKeyPosition"], p["required"]) for n, p in props.items() if "primaryKey" in p
+    }
+    assert keys == {"firm": (1, True), "year": (2, True)}
+    assert "unique" not in props["firm"]  # repeats by design; together they are unique
+    assert "Confirm the drafted key (firm, year)." in contract["schema"][0]["description"]
+    assert charter("check", "--select", "CON012", cwd=project).returncode == 0
+    valid = charter(
+        "validate", "panel.csv", "--contract", "governance/contracts/panel.odcs.yaml", cwd=project
+    )
+    assert valid.returncode == 0, valid.stdout
+    twice = panel().vstack(panel().head(1))
+    twice.write_csv(project / "twice.csv")
+    dup = charter(
+        "validate", "twice.csv", "--contract", "governance/contracts/panel.odcs.yaml", cwd=project
+    )
+    assert dup.returncode == 1, dup.stdout
+
+
+def test_ranges_are_rounded_outward_and_put_on_the_to_do_list(project: Path) -> None:
+    panel().write_csv(project / "panel.csv")
+    assert charter("new", "contract", "panel", "--from", "panel.csv", cwd=project).returncode == 0
+    props = properties(
+        yaml.safe_load((project / "governance/contracts/panel.odcs.yaml").read_text())
+    )
+    assert props["invest"]["logicalTypeOptions"] == {"minimum": 0, "maximum": 320}  # 0.05..313.95
+    assert props["year"]["logicalTypeOptions"] == {"minimum": 1900, "maximum": 2000}
+    note = next(e for e in props["invest"]["customProperties"] if e["property"] == "draftedRange")
+    assert note["value"] == "0.05 to 313.95 in the sample"
+    _, found = findings(project)
+    ranges = [f["message"] for f in found if "confirm the range drafted" in f["message"]]
+    assert ranges == [
+        "draft, to do (domain expert): confirm the range drafted from the sample for 2 columns "
+        "(`logicalTypeOptions`, rounded outward; then delete their `draftedRange` entry): "
+        "year, invest"
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_later_na_in_a_text_column_is_a_missing_value(project: Path, suffix: str) -> None:
+    """The sample had no `NA`; the next extract does: a missing value, which the draft limits."""
+    frame = pl.DataFrame({"site": ["north", "south"] * 4, "n": list(range(8))})
+    later = frame.with_columns(pl.Series("site", ["north", "NA"] * 4))
+    write = (lambda f, p: f.write_csv(p)) if suffix == ".csv" else (lambda f, p: f.write_parquet(p))
+    write(frame, project / f"sites{suffix}")
+    write(later, project / f"later{suffix}")
+    assert (
+        charter("new", "contract", "sites", "--from", f"sites{suffix}", cwd=project).returncode == 0
+    )
+    contract = "governance/contracts/sites.odcs.yaml"
+    props = properties(yaml.safe_load((project / contract).read_text()))
+    if suffix == ".csv":
+        missing = next(r for r in props["site"]["quality"] if r["metric"] == "missingValues")
+        assert "NA" in missing["arguments"]["missingValues"]
+    result = charter("validate", f"later{suffix}", "--contract", contract, cwd=project)
+    assert result.returncode == 1, result.stdout  # CSV: 50 % missing; Parquet: not a code
+    if suffix == ".csv":
+        assert "missing" in result.stdout.lower(), result.stdout
+
+
+def test_na_strings_in_a_parquet_text_column_are_missing_values(project: Path) -> None:
+    frame = pl.DataFrame({"site": ["north", "south", "NA", "north", "south", "N/A"]})
+    frame.write_parquet(project / "sites.parquet")
+    assert (
+        charter("new", "contract", "sites", "--from", "sites.parquet", cwd=project).returncode == 0
+    )
+    props = properties(
+        yaml.safe_load((project / "governance/contracts/sites.odcs.yaml").read_text())
+    )
+    codes = next(r for r in props["site"]["quality"] if r["metric"] == "invalidValues")
+    assert codes["arguments"]["validValues"] == ["north", "south"]
+    missing = next(r for r in props["site"]["quality"] if r["metric"] == "missingValues")
+    assert missing["arguments"]["missingValues"] == ["NA", "N/A"]
+    assert missing["mustBeLessOrEqualTo"] == 33.4
+    assert props["site"]["required"] is False

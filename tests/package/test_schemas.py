@@ -19,7 +19,13 @@ from charter.formats.source import parse_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE_SCHEMAS = REPO / "src/charter/formats/schemas"
-OWN = ["feature-catalog.schema.json", "card-governance.schema.json", "checklist.schema.json"]
+OWN = [
+    "feature-catalog.schema.json",
+    "card-governance.schema.json",
+    "checklist.schema.json",
+    "approval.schema.json",
+    "deployment.schema.json",
+]
 ODCS = sorted(ODCS_SCHEMAS.values())
 
 

@@ -156,6 +156,7 @@ def test_to_dict_is_json_ready():
         "check": "column missing from the data",
         "count": 4,
         "examples": (),
+        "masked": False,
     }
 
 

@@ -70,7 +70,13 @@ def test_csv_value_that_does_not_parse_is_a_type_failure(capsys, csv: Path):
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["failures"] == [
-        {"column": "age", "check": "type integer", "count": 1, "examples": ["fifty"]}
+        {
+            "column": "age",
+            "check": "type integer",
+            "count": 1,
+            "examples": ["fifty"],
+            "masked": False,
+        }
     ]
 
 

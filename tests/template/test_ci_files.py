@@ -246,3 +246,46 @@ def test_ci_passes_the_remote_kinds_credentials_from_secrets(render, actionlint,
             assert name in ci.read_text(), name
     result = check_jsonschema("vendor.gitlab-ci", ci)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("answers", "published"),
+    [
+        ({"data_sensitivity": "public"}, True),
+        ({"data_sensitivity": "internal"}, False),
+        ({"data_sensitivity": "confidential"}, False),
+        ({"data_sensitivity": "restricted"}, False),
+        ({"data_sensitivity": "restricted", "publish_site": True}, True),
+        ({"data_sensitivity": "public", "publish_site": False}, False),
+    ],
+)
+def test_the_site_is_published_by_default_for_public_data_only(render, answers, published):
+    github = render(ci="github", **answers)
+    assert (github / ".github" / "workflows" / "pages.yml").is_file() == published
+    gitlab = yaml.safe_load((render(ci="gitlab", **answers) / ".gitlab-ci.yml").read_text())
+    assert ("pages" in gitlab) == published
+    assert ("publish" in gitlab["stages"]) == published
+
+
+def test_the_pages_workflow_is_valid_pinned_and_least_privileged(render, actionlint):
+    project = render(ci="github", data_sensitivity="public")
+    pages = project / ".github" / "workflows" / "pages.yml"
+    assert check_jsonschema("vendor.github-workflows", pages).returncode == 0
+    assert actionlint(pages) == []
+    assert zizmor(project) == []
+    workflow = yaml.safe_load(pages.read_text())
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    steps = [step.get("run", "") for step in jobs["build"]["steps"]]
+    assert "uv run --frozen nox -s docs" in steps
+
+
+def test_the_gitlab_pages_job_matches_the_official_schema(render):
+    project = render(ci="gitlab", data_sensitivity="public")
+    result = check_jsonschema("vendor.gitlab-ci", project / ".gitlab-ci.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    job = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["pages"]
+    assert job["artifacts"]["paths"] == ["public"]
+    assert "uv run --frozen nox -s docs" in job["script"]

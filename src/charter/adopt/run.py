@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from charter import writes
 from charter.adopt import pyproject_merge
 from charter.adopt.answers import FIXED, known_answers
 from charter.constants import ANSWERS_FILE, DATA_SUFFIXES, DVC_YAML
@@ -128,7 +129,7 @@ def adopt(
         relative = source.relative_to(scratch).as_posix()
         if any(fnmatch.fnmatchcase(relative, glob) for glob in PIPELINE_FILES):
             continue
-        _place(source, root / relative, relative, result)
+        _place(source, root, relative, result)
     _without_the_sample(root, result)
     if had_pyproject:
         _merge_pyproject(uv, root, scratch, result)
@@ -154,18 +155,17 @@ def _without_the_sample(root: Path, result: Adoption) -> None:
         catalog = root / CATALOG
         text = catalog.read_text("utf-8")
         head = text[: text.index("\nfeatures:") + 1] if "\nfeatures:" in text else text
-        catalog.write_text(head + "features: []\n", "utf-8")
+        writes.write_text(catalog, head + "features: []\n", root)
     models = root / "governance" / "models"
-    if not models.exists():
-        models.mkdir(parents=True)
-        (models / "README.md").write_text(MODELS_README, "utf-8")
+    if not os.path.lexists(models):
+        writes.write_text(models / "README.md", MODELS_README, root, exclusive=True)
         result.added.append("governance/models/README.md")
 
 
-def _place(source: Path, target: Path, relative: str, result: Adoption) -> None:
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+def _place(source: Path, root: Path, relative: str, result: Adoption) -> None:
+    target = root / relative
+    if not os.path.lexists(target):  # a dangling link is there, and is refused, not followed
+        writes.copy_file(source, target, root)
         result.added.append(relative)
     elif target.is_file() and filecmp.cmp(source, target, shallow=False):
         result.same.append(relative)
@@ -183,7 +183,7 @@ def _merge_pyproject(uv: str, root: Path, scratch: Path, result: Adoption) -> No
         raise AdoptError(f"{path}: not valid TOML ({error}): fix it, then adopt again") from None
     appended, names = pyproject_merge.missing_tool_tables(ours, theirs)
     if appended:
-        path.write_text(ours.rstrip("\n") + "\n" + appended, "utf-8")
+        writes.write_text(path, ours.rstrip("\n") + "\n" + appended, root)
     result.tables_added = names
     ours_table, theirs_table = tomllib.loads(path.read_text("utf-8")), tomllib.loads(theirs)
     for group in ("dev",):
@@ -273,9 +273,8 @@ def _write_views(root: Path, result: Adoption) -> None:
     project = Project.load(root)
     views = render_views(project)
     for path in stale_views(project, views):
-        if not path.exists() or path.relative_to(root).as_posix() in result.added:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(views[path.name].encode("utf-8"))
+        if not os.path.lexists(path) or path.relative_to(root).as_posix() in result.added:
+            writes.write_bytes(path, views[path.name].encode("utf-8"), root)
 
 
 def _git(root: Path, *args: str) -> None:

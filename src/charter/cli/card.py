@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     uri = _relative(manifest_path, project.root)
     try:
-        result = sync(card, manifest, uri)
+        result = sync(card, manifest, uri, project.root)
     except CardSyncError as error:
         print(f"charter card sync: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -65,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _path(argument: str, suffix: str, folder: Path, file_name: str) -> Path:
     """A name means `folder/<name>/<file_name>`; something ending in `suffix` is a path."""
-    if argument.endswith(suffix):
-        return Path(argument).resolve()
+    if argument.endswith(suffix):  # absolute, links kept: the writer refuses a linked card
+        return Path(os.path.abspath(argument))  # noqa: PTH100
     return folder / argument / file_name
 
 

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = write_views(project, views)
     except OSError as error:
-        print(f"charter docs: cannot write the views: {error}", file=sys.stderr)
+        print(f"charter docs: {error}", file=sys.stderr)
         return EXIT_ERROR
     for path in written:
         print(f"wrote {relative(path)}")

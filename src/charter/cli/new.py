@@ -1,4 +1,4 @@
-"""`charter new model|contract|stage|feature NAME`: add artifacts the standard way, wired in."""
+"""`charter new model|contract|stage|feature|deployment NAME`: add artifacts the standard way."""
 
 from __future__ import annotations
 
@@ -66,6 +66,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"the contract (default: {','.join(m for m in NULL_MARKERS if m)}; an empty field is "
         "always missing)",
     )
+    contract.add_argument(
+        "--max-codes",
+        dest="max_codes",
+        metavar="N",
+        type=_positive,
+        default=None,
+        help="draft a code list for a text or integer column with at most N distinct values "
+        "(default: 25)",
+    )
     contract.set_defaults(handler=run_contract)
     stage = kinds.add_parser(
         "stage",
@@ -113,6 +122,50 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "pseudonymization, masking, generalization, aggregation, suppression",
     )
     feature.set_defaults(handler=run_feature)
+    deployment = kinds.add_parser(
+        "deployment",
+        parents=[common],
+        help="a deployment manifest filled from the model's run and card",
+        description="Write <deployments>/MODEL/ENV.yaml: the run, the model file's and the "
+        "feature table's sha256, the card, the input contract and features (all from the run "
+        "manifest), the image (its digest is written by CI), how it is served, a monitoring "
+        "plan and the roles that must approve it.",
+    )
+    deployment.add_argument("name", metavar="MODEL", help="the model (its card folder name)")
+    deployment.add_argument(
+        "--env", required=True, metavar="ENV", help="environment, e.g. production or staging"
+    )
+    deployment.add_argument(
+        "--run",
+        metavar="RUN",
+        help="run id to deploy (default: the run the card is synced from, else the newest)",
+    )
+    deployment.add_argument(
+        "--image", metavar="NAME", help="image name (default: the project's; CI writes its own)"
+    )
+    serving = deployment.add_mutually_exclusive_group()
+    serving.add_argument(
+        "--schedule", metavar="CRON", help="batch scoring schedule (default: 0 6 * * *)"
+    )
+    serving.add_argument("--endpoint", metavar="URL", help="an online endpoint instead")
+    deployment.add_argument(
+        "--role",
+        dest="roles",
+        metavar="ROLE",
+        action="append",
+        help="a role that must approve (repeatable; default: model_owner and product_owner)",
+    )
+    deployment.set_defaults(handler=run_deployment)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return value
 
 
 def _markers(text: str) -> tuple[str, ...]:
@@ -129,7 +182,15 @@ def run_contract(args: argparse.Namespace) -> int:
     from charter.scaffold.create import new_contract  # noqa: PLC0415
 
     return _create(
-        args, lambda project: new_contract(project, args.name, args.data, args.null_values)
+        args,
+        lambda project: new_contract(
+            project,
+            args.name,
+            args.data,
+            args.null_values,
+            max_codes=args.max_codes,
+            report=print,
+        ),
     )
 
 
@@ -157,6 +218,25 @@ def run_feature(args: argparse.Namespace) -> int:
 
     return _create(
         args, make, "fill in the TODO(...) placeholders, then set `status: active` when ready"
+    )
+
+
+def run_deployment(args: argparse.Namespace) -> int:
+    from charter.scaffold.deployment import DEFAULT_ROLES, Request, new_deployment  # noqa: PLC0415
+
+    request = Request(
+        model=args.name,
+        environment=args.env,
+        run=args.run,
+        image=args.image,
+        schedule=args.schedule,
+        endpoint=args.endpoint,
+        roles=tuple(dict.fromkeys(args.roles)) if args.roles else DEFAULT_ROLES,
+    )
+    return _create(
+        args,
+        lambda project: new_deployment(project, request),
+        "review the serving, thresholds and roles, then commit it for approval",
     )
 
 

@@ -74,7 +74,7 @@ def _docs(folder: Path, rules: dict, *, write: bool) -> int:
         try:
             changed = pages.write(folder, rules)
         except OSError as error:
-            print(f"charter rule: cannot write the rule pages: {error}", file=sys.stderr)
+            print(f"charter rule: {error}", file=sys.stderr)
             return EXIT_ERROR
         for name in changed:
             print(f"wrote {folder / name}" if name in pages.pages(rules) else f"deleted {name}")

@@ -50,6 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "local mode, or the cluster spark-submit runs it on)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--show-personal-values",
+        action="store_true",
+        help="show failing values of restricted and direct-identifier columns unmasked "
+        "(default: a count and one masked example); for someone allowed to see the data",
+    )
     add_project_option(parser)
     parser.set_defaults(handler=run)
 
@@ -75,13 +81,26 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     try:
         report = validate(
-            args.data, contract, schema=args.schema, references=references, engine=args.engine
+            args.data,
+            contract,
+            schema=args.schema,
+            references=references,
+            engine=args.engine,
+            show_personal_values=args.show_personal_values or _shown_by_setting(args),
         )
     except ValidationSetupError as error:
         print(f"charter validate: {error}", file=sys.stderr)
         return EXIT_ERROR
     print(report.to_json() if args.format == "json" else report.format())
     return EXIT_CLEAN if report.ok else EXIT_FINDINGS
+
+
+def _shown_by_setting(args: argparse.Namespace) -> bool:
+    """`show_personal_values` of the project's `[tool.charter]`, when there is a project."""
+    from charter.project import find_root  # noqa: PLC0415
+    from charter.validation.masking import shown_by_setting  # noqa: PLC0415
+
+    return shown_by_setting(Path(args.project) if args.project else find_root(Path.cwd()))
 
 
 def contract_path(args: argparse.Namespace) -> Path | None:

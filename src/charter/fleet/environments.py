@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from charter import uv_command
+from charter import uv_command, writes
 
 READY = "charter-fleet-ready"
 """Written last: an environment without it was interrupted and is built again."""
@@ -78,7 +78,7 @@ def environment(requirement: str | None, *, rebuild: bool = False) -> Environmen
     # A venv records its own path in its scripts, so it is built where it stays;
     # a half-built one (no READY file: interrupted) is removed first.
     shutil.rmtree(venv, ignore_errors=True)
-    root.mkdir(parents=True, exist_ok=True)
+    writes.make_folder(root)
     try:
         _build(venv, requirement)
     except BuildError:
@@ -86,7 +86,7 @@ def environment(requirement: str | None, *, rebuild: bool = False) -> Environmen
         raise
     if not _bin(venv, "charter").is_file():
         raise BuildError(f"{requirement}: the environment has no charter command")
-    (venv / READY).write_text(requirement + "\n", "utf-8")
+    writes.write_text(venv / READY, requirement + "\n", venv)
     return Environment(requirement, _bin(venv, "charter"), True, time.perf_counter() - started)
 
 

@@ -12,6 +12,9 @@ cannot be read at all, and otherwise returns an object whose `document`
   placeholders, `hub_error` = what huggingface_hub says, imported lazily)
 - `checklist.load(path) -> Checklist` (stage and rule codes from front matter)
 - `manifest.load(path)` (run manifests)
+- `deployment.load(path) -> Deployment` (deployment manifests: run, artifact and
+  reference data by sha256, card, input contract, image, serving, monitoring,
+  the approval roles)
 
 `schema.validate(document, SCHEMA_NAME)` checks a document against a shipped
 JSON Schema (`schemas/`), returning located `SchemaProblem`s;

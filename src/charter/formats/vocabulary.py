@@ -40,7 +40,11 @@ CUSTOM_PROPERTY_VOCABULARY = {
 }
 """Custom properties with a closed vocabulary (`unit` is free text, UCUM recommended)."""
 
-CHARTER_CUSTOM_PROPERTIES = ("unit", *CUSTOM_PROPERTY_VOCABULARY)
+DRAFTED_RANGE = "draftedRange"
+"""Custom property `charter new contract` leaves beside a range it drafted from a sample:
+on CON014's to-do list until the domain expert confirms the range and deletes it."""
+
+CHARTER_CUSTOM_PROPERTIES = ("unit", *CUSTOM_PROPERTY_VOCABULARY, DRAFTED_RANGE)
 
 NUMERIC_TYPES = ("number", "integer")
 

@@ -14,6 +14,7 @@ from charter.formats.vocabulary import (
     ANONYMIZATION_STRENGTH,
     CLASSIFICATIONS,
     CUSTOM_PROPERTY_VOCABULARY,
+    DRAFTED_RANGE,
     NUMERIC_TYPES,
     PRIVACY_REVIEW,
     is_sensitive_classification,
@@ -32,6 +33,14 @@ def _properties(contract: Contract) -> Iterator[Property]:
     """Every property at every depth: object fields, array items, map keys and values."""
     for schema_object in contract.schemas:
         yield from schema_object.walk()
+
+
+def _key_size(contract: Contract, prop: Property) -> int:
+    """How many columns the primary key that `prop` belongs to has (a composite key: several)."""
+    for schema_object in contract.schemas:
+        if any(other is prop for other in schema_object.properties):
+            return sum(1 for other in schema_object.properties if other.primary_key)
+    return 1
 
 
 def _is_draft(contract: Contract) -> bool:
@@ -665,6 +674,10 @@ def primary_key_constraints(project: Project) -> Iterator[Finding]:
             unique: true
     ```
 
+    A column of a composite key (several `primaryKey` columns, ordered by
+    `primaryKeyPosition`) repeats by design: it needs `required: true` only, and
+    the validation checks that the columns together are unique.
+
     ## How to fix
 
     Add the missing flags. If the column can really be empty or repeat, it is not
@@ -672,9 +685,10 @@ def primary_key_constraints(project: Project) -> Iterator[Finding]:
     """
     for contract in project.contracts:
         for prop in _properties(contract):
+            single = prop.primary_key and _key_size(contract, prop) == 1
             missing = [
                 flag
-                for flag, on in (("required", prop.required), ("unique", prop.unique))
+                for flag, on in (("required", prop.required), ("unique", prop.unique or not single))
                 if not on
             ]
             if prop.primary_key and missing:
@@ -752,6 +766,12 @@ _DRAFT_TODOS = (
         "confirm the quality rules drafted from the sample for {n} (then drop their TODO)",
     ),
     (
+        "range",
+        "domain expert",
+        "confirm the range drafted from the sample for {n} (`logicalTypeOptions`, rounded "
+        "outward; then delete their `draftedRange` entry)",
+    ),
+    (
         "classify",
         "privacy reviewer",
         "confirm the `classification` and `piiCategory` drafted for {n} (then drop their TODO)",
@@ -774,6 +794,14 @@ def _placeholder_in(value: object) -> bool:
     return False
 
 
+def _privacy_entries(raw: dict) -> list:
+    """The custom properties but the drafted-range note (that one is the domain expert's)."""
+    entries = raw.get("customProperties")
+    if not isinstance(entries, list):
+        return []
+    return [e for e in entries if not (isinstance(e, dict) and e.get("property") == DRAFTED_RANGE)]
+
+
 def _draft_todos(contract: Contract, prop: Property, sensitive: bool) -> set[str]:
     raw = prop.raw
     unclassified = prop.classification is None or (
@@ -784,7 +812,8 @@ def _draft_todos(contract: Contract, prop: Property, sensitive: bool) -> set[str
         "unit": _needs_unit(prop),
         "missing": _needs_missing_handling(prop),
         "confirm": _placeholder_in(raw.get("quality")),
-        "classify": unclassified or _placeholder_in(raw.get("customProperties")),
+        "range": DRAFTED_RANGE in prop.custom,
+        "classify": unclassified or _placeholder_in(_privacy_entries(raw)),
         "anonymize": _needs_anonymization(prop),
     }
     return {kind for kind, due in todos.items() if due}
@@ -804,6 +833,7 @@ def draft_todo_list(project: Project) -> Iterator[Finding]:
     | give the `unit` | domain expert | are numeric without a `unit` ([CON008](CON008.md)) |
     | say what the pipeline does with nulls | domain expert | are optional without `missingValues` handling ([CON009](CON009.md)) |
     | confirm the quality rules | domain expert | have a placeholder in a drafted quality rule (code list, share of missing values) |
+    | confirm the drafted range | domain expert | still have the `draftedRange` entry `charter new contract` leaves beside a range it rounded outward from the sample |
     | confirm the classification | privacy reviewer | have no `classification` (or, unless the project's `data_sensitivity` is `public`, no `piiCategory`), or a placeholder in their `customProperties` |
     | choose the anonymization | privacy reviewer | are personal or sensitive without `anonymization` ([CON006](CON006.md)) |
 

@@ -99,10 +99,12 @@ def write(folder: Path, rules: dict[str, Rule]) -> list[str]:
     """Write the stale pages and delete the pages of codes that no longer exist."""
     wanted = pages(rules)
     changed = stale(folder, rules)
-    folder.mkdir(parents=True, exist_ok=True)
+    from charter import writes  # noqa: PLC0415 - only `--write-docs` writes
+
+    writes.make_folder(folder)
     for name in changed:
         if name in wanted:
-            (folder / name).write_text(wanted[name], "utf-8")
+            writes.write_text(folder / name, wanted[name], folder)
         else:
             (folder / name).unlink()
     return changed

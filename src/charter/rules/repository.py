@@ -175,7 +175,7 @@ def rejected_hunk(project: Project) -> Iterator[Finding]:
 def configuration(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    `[tool.charter]` in `pyproject.toml` is readable and has only known keys of the right type: `contracts`, `features`, `models`, `checklists`, `runs`, `docs` (strings), `select`, `ignore` (lists of codes), `stage` (`review` or `production`), `card_sections` (a list of headings) and `checklist_codes` (a regular expression). The artifact locations it names explicitly (`contracts`, `features`, `models`, `checklists`) exist. A sub-table such as `[tool.charter.acme]` holds the settings of the installed rule plugin with that prefix (ACME) and must match the schema the plugin ships; a sub-table no installed plugin claims is an error.
+    `[tool.charter]` in `pyproject.toml` is readable and has only known keys of the right type: `contracts`, `features`, `models`, `checklists`, `runs`, `docs` (strings), `select`, `ignore` (lists of codes), `stage` (`review` or `production`), `card_sections` (a list of headings), `checklist_codes` (a regular expression) and `show_personal_values` (true or false). The artifact locations it names explicitly (`contracts`, `features`, `models`, `checklists`) exist. A sub-table such as `[tool.charter.acme]` holds the settings of the installed rule plugin with that prefix (ACME) and must match the schema the plugin ships; a sub-table no installed plugin claims is an error.
 
     ## Why it matters
 

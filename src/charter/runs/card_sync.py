@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,8 +271,14 @@ def _set_run_manifest(lines: list[str], end: int, entry: str) -> list[str]:
     return [*lines[:stop], f"{indent}{entry}\n", *lines[stop:]]
 
 
-def sync(card_path: Path, manifest: Manifest, manifest_uri: str) -> SyncResult:
-    """Rewrite the card at `card_path` from `manifest`; refuse when the result would not load."""
+def sync(
+    card_path: Path, manifest: Manifest, manifest_uri: str, root: Path | None = None
+) -> SyncResult:
+    """Rewrite the card at `card_path` from `manifest`; refuse when the result would not load.
+
+    The card is written atomically and never through a symlink below `root`
+    (the project), or, for a card outside it, its own folder.
+    """
     check_belongs(card_path.parent.name, manifest)
     try:
         text = card_path.read_text(encoding="utf-8")
@@ -284,7 +291,8 @@ def sync(card_path: Path, manifest: Manifest, manifest_uri: str) -> SyncResult:
     _check_hub_loads(new_text)
     changed = new_text != text
     if changed:
-        atomic.write_text(card_path, new_text)
+        inside = root is not None and _is_below(card_path, root)
+        atomic.write_text(card_path, new_text, root if inside else card_path.parent)
     return SyncResult(card_path, changed, dict(manifest.metrics))
 
 
@@ -296,3 +304,9 @@ def _check_hub_loads(text: str) -> None:
         ModelCard(text, ignore_metadata_errors=False)
     except Exception as error:  # any rejection means the sync would break the card
         raise CardSyncError(f"the synced card would not load: {error}") from None
+
+
+def _is_below(path: Path, root: Path) -> bool:
+    """Whether `path` is lexically inside `root` (no link resolved)."""
+    absolute = Path(os.path.abspath(path))  # noqa: PTH100 - resolve would follow links
+    return absolute.is_relative_to(os.path.abspath(root))  # noqa: PTH100

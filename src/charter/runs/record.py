@@ -212,8 +212,9 @@ class Run:
         if folder.exists():
             raise RunError(f"run {self.run_id} already exists; earlier runs are never overwritten")
         try:
-            with atomic.atomic_folder(folder) as temporary:
-                atomic.write_text(temporary / MANIFEST_NAME, manifest_format.dumps(record))
+            with atomic.atomic_folder(folder, self.root) as temporary:
+                manifest = temporary / MANIFEST_NAME
+                atomic.write_text(manifest, manifest_format.dumps(record), self.root)
         except FileExistsError:
             raise RunError(
                 f"run {self.run_id} already exists; earlier runs are never overwritten"

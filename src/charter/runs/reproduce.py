@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from charter import gitrepo
+from charter import gitrepo, writes
 from charter.fingerprint import sha256_file
 from charter.formats import manifest as manifest_format
 from charter.formats.manifest import Manifest
@@ -171,7 +170,8 @@ def reproduce(
             )
         _copy_inputs(root, tree, recorded)
         config = Path(scratch) / "config.json"
-        config.write_text(json.dumps({**recorded.params, "seeds": recorded.seeds}), "utf-8")
+        params = json.dumps({**recorded.params, "seeds": recorded.seeds})
+        writes.write_text(config, params, Path(scratch))
         _rerun(tree, recorded.entry_point, config, run_id, timeout)
         reproduced = _load_rerun(tree / runs_dir / run_id / MANIFEST_NAME, recorded.entry_point)
     return Outcome(recorded, reproduced, compare(recorded, reproduced), warnings)
@@ -252,8 +252,7 @@ def _copy_inputs(root: Path, tree: Path, recorded: Manifest) -> None:
                 f"input {item.name} ({item.uri}) resolves outside the project; nothing was run"
             )
         if target.resolve().is_relative_to(tree.resolve()):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source.resolve(), target)
+            writes.copy_file(source.resolve(), target, tree)
 
 
 def _rerun(tree: Path, entry_point: str, config: Path, run_id: str, timeout: float) -> None:

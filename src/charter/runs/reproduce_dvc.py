@@ -10,12 +10,13 @@ rerunning the stages.
 from __future__ import annotations
 
 import configparser
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from charter import gitrepo
+from charter import gitrepo, writes
 from charter.constants import DVC_LOCK
 from charter.fingerprint import fingerprint
 from charter.formats import manifest as manifest_format
@@ -114,8 +115,9 @@ def _share_cache(root: Path, tree: Path) -> None:
         if not local.has_section("cache"):
             local.add_section("cache")
         local.set("cache", "dir", str(cache.resolve()))
-    with (tree / ".dvc" / "config.local").open("w", encoding="utf-8") as stream:
-        local.write(stream)
+    text = io.StringIO()
+    local.write(text)
+    writes.write_text(tree / ".dvc" / "config.local", text.getvalue(), tree)
 
 
 def _remote(tree: Path) -> str:
@@ -152,7 +154,7 @@ def rerun(
                 f"input {item.name} ({item.uri}) is not a data file DVC tracks at commit "
                 f"{recorded.commit[:12]}: only DVC-tracked inputs can be restored"
             )
-    (tree / DVC_LOCK).write_text(lock_text, encoding="utf-8")
+    writes.write_text(tree / DVC_LOCK, lock_text, tree)
     _share_cache(root, tree)
     env = _environment(tree, scratch)
     targets = [item.uri for item in recorded.inputs]

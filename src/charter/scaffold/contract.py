@@ -12,13 +12,16 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from charter.constants import CSV_SUFFIXES
 from charter.formats.columns import is_id_like, pii_category
+from charter.formats.vocabulary import DRAFTED_RANGE
 from charter.scaffold.profile import ColumnProfile, DataProfile
 
 API_VERSION = "v3.1.0"
 TODO = "TODO(domain-expert)"
 PRIVACY_TODO = "TODO(privacy-reviewer)"
 ORDERED_TYPES = {"integer", "number", "date", "timestamp", "time"}
+NUMERIC = {"integer", "number"}
 NOT_PERSONAL = "internal"
 """The classification drafted for a column whose name does not look personal (or `public`)."""
 
@@ -42,6 +45,7 @@ def draft_contract(
     """
     source = profile.path.name
     key = primary_key(profile)
+    positions = {column: number for number, column in enumerate(key, 1)}
     members = [{"username": people.owner or f"{TODO}: owner", "role": "owner"}]
     if people.privacy_reviewer:
         members.append({"username": people.privacy_reviewer, "role": "privacy reviewer"})
@@ -67,9 +71,16 @@ def draft_contract(
                 "physicalName": source,
                 "physicalType": "file",
                 "logicalType": "object",
-                "description": f"{TODO}: what one row of {source} describes.",
+                "description": f"{TODO}: what one row of {source} describes."
+                + (f" Confirm the drafted key ({', '.join(key)})." if len(key) > 1 else ""),
                 "properties": [
-                    draft_property(column, profile, sensitivity, key=column.name == key)
+                    draft_property(
+                        column,
+                        profile,
+                        sensitivity,
+                        key=positions.get(column.name),
+                        composite=len(key) > 1,
+                    )
                     for column in profile.columns
                 ],
                 "quality": [row_count_rule(profile)],
@@ -78,8 +89,31 @@ def draft_contract(
     }
 
 
-def primary_key(profile: DataProfile) -> str | None:
-    """The first id-like column (`penguin_id`) with a distinct value on every row, if any."""
+def draft_notes(profile: DataProfile) -> list[str]:
+    """What the draft decided that a person should know about: code lists and a proposed key."""
+    notes = [
+        f"code list of {len(column.values)} values drafted for {column.name}"
+        for column in profile.columns
+        if column.values is not None
+    ]
+    key = primary_key(profile)
+    if len(key) > 1:
+        notes.append(f"no identifier column: drafted the composite key ({', '.join(key)})")
+    elif not key:
+        notes.append(
+            "no key found: no identifier column and no two columns distinct together on "
+            "every row (`charter new dataset --add-id` adds one)"
+        )
+    return notes
+
+
+def primary_key(profile: DataProfile) -> tuple[str, ...]:
+    """The first id-like column (`penguin_id`) distinct on every row; else a proposed composite key.
+
+    A composite key is the first pair of text, integer or date columns without
+    nulls whose values together are distinct on every row (`firm`, `year` of a
+    panel). None found: the data has no key, and `--add-id` gives it one.
+    """
     for column in profile.columns:
         if (
             is_id_like(column.name)
@@ -87,33 +121,69 @@ def primary_key(profile: DataProfile) -> str | None:
             and column.null_count == 0
             and column.distinct_count == profile.row_count > 0
         ):
-            return column.name
-    return None
+            return (column.name,)
+    return profile.unique_pair or ()
 
 
 def draft_property(
-    column: ColumnProfile, profile: DataProfile, sensitivity: str | None, *, key: bool = False
+    column: ColumnProfile,
+    profile: DataProfile,
+    sensitivity: str | None,
+    *,
+    key: int | None = None,
+    composite: bool = False,
 ) -> dict[str, Any]:
-    """One contract property: the observed type, nullability, range, code list, missing values."""
+    """One contract property: the observed type, nullability, range, code list, missing values.
+
+    With null markers (a CSV's, or `NA`-like texts in a Parquet text column), only
+    a key column is `required`: a sample without nulls says nothing about the
+    next extract, so every other column gets the markers as a `missingValues`
+    rule (a later `NA` is a missing value, not a type error) with the share the
+    sample had as its limit, and `reject` as its handling when that share is 0.
+    """
+    markers = key is None and _markers_apply(column, profile)
     prop: dict[str, Any] = {"name": column.name}
-    if key:
-        prop |= {"primaryKey": True, "primaryKeyPosition": 1, "unique": True}
+    if key is not None:
+        prop |= {"primaryKey": True, "primaryKeyPosition": key}
+        if not composite:
+            prop["unique"] = True
     prop |= {
         "logicalType": column.logical_type,
         "physicalType": column.physical_type,
-        "required": column.null_count == 0,
+        "required": key is not None or (not column.null_count and not markers),
         "description": f"{TODO}: meaning of {column.name}, with its unit if it has one.",
     }
     prop |= privacy(column.name, sensitivity)
     options = range_options(column)
     if options:
         prop["logicalTypeOptions"] = options
+    if "minimum" in options:
+        prop["customProperties"].append(drafted_range(column))
+    if markers and not column.null_count:
+        prop["customProperties"].append({"property": "missingValues", "value": "reject"})
     quality = [valid_values_rule(column)] if column.values is not None else []
-    if column.null_count and profile.null_markers:
+    if markers:
         quality.append(missing_values_rule(column, profile))
     if quality:
         prop["quality"] = quality
     return prop
+
+
+def _markers_apply(column: ColumnProfile, profile: DataProfile) -> bool:
+    """A CSV's markers apply to every column; a Parquet file's only to its text columns."""
+    if not profile.null_markers:
+        return False
+    return profile.path.suffix.lower() in CSV_SUFFIXES or column.logical_type == "string"
+
+
+def drafted_range(column: ColumnProfile) -> dict[str, Any]:
+    """The note that puts a drafted range on CON014's to-do list until someone confirms it."""
+    return {
+        "property": DRAFTED_RANGE,
+        "value": f"{column.minimum} to {column.maximum} in the sample",
+        "description": f"{TODO}: confirm the drafted range (rounded outward from the "
+        "sample's), then delete this entry.",
+    }
 
 
 def privacy(name: str, sensitivity: str | None) -> dict[str, Any]:
@@ -140,11 +210,40 @@ def privacy(name: str, sensitivity: str | None) -> dict[str, Any]:
 def range_options(column: ColumnProfile) -> dict[str, Any]:
     """Observed range (strings for dates and times) and time zone, as `logicalTypeOptions`."""
     options: dict[str, Any] = {}
-    if column.logical_type in ORDERED_TYPES and column.minimum is not None:
+    if column.logical_type in NUMERIC and column.minimum is not None:
+        low, high = outward(column.minimum, column.maximum)
+        options |= {"minimum": low, "maximum": high}
+    elif column.logical_type in ORDERED_TYPES and column.minimum is not None:
         options |= {"minimum": column.minimum, "maximum": column.maximum}
     if column.logical_type == "timestamp" and column.time_zone:
         options |= {"timezone": True, "defaultTimezone": column.time_zone}
     return options
+
+
+def outward(low: float, high: float) -> tuple[Any, Any]:
+    """The observed range widened to round numbers: two significant digits of the larger end.
+
+    The next extract's extremes are rarely the sample's, so the drafted bounds
+    leave a margin (0.0502 to 28.11 becomes 0 to 29; 1935 to 1954 becomes 1900 to 2000)
+    that the domain expert narrows or widens on purpose.
+    """
+    magnitude = max(abs(low), abs(high))
+    if magnitude == 0:
+        return low, high
+    step = 10.0 ** (math.floor(math.log10(magnitude)) - 1)
+    if isinstance(low, int) and isinstance(high, int):
+        whole = max(1, int(step))
+        return low // whole * whole, -(-high // whole) * whole
+    return (
+        _tidy(math.floor(round(low / step, 9)) * step),
+        _tidy(math.ceil(round(high / step, 9)) * step),
+    )
+
+
+def _tidy(value: float) -> float | int:
+    """A rounded bound without float noise (`0.30000000000000004` -> `0.3`), whole ones as ints."""
+    value = float(f"{value:.12g}")
+    return int(value) if value.is_integer() else value
 
 
 def valid_values_rule(column: ColumnProfile) -> dict[str, Any]:

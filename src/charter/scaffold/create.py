@@ -8,6 +8,7 @@ malformed; what is left to do shows as placeholders and findings.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from charter.constants import CARD_NAME
@@ -17,12 +18,12 @@ from charter.formats.source import FormatError, parse_yaml
 from charter.formats.vocabulary import CLASSIFICATIONS, NULL_MARKERS
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
-from charter.scaffold.contract import API_VERSION, People, draft_contract
+from charter.scaffold.contract import API_VERSION, People, draft_contract, draft_notes
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.files import write_new, yaml_text
 from charter.scaffold.model_card import DEFAULT_TASK, TASK_PATTERN, active_features, card_text
 from charter.scaffold.names import check_name
-from charter.scaffold.profile import profile_file
+from charter.scaffold.profile import MAX_CODES, profile_file
 
 ODCS_SCHEMA_URL = (
     "https://raw.githubusercontent.com/bitol-io/open-data-contract-standard/main/schema/"
@@ -31,11 +32,19 @@ ODCS_SCHEMA_URL = (
 
 
 def new_contract(
-    project: Project, name: str, data: Path, null_markers: tuple[str, ...] = NULL_MARKERS
+    project: Project,
+    name: str,
+    data: Path,
+    null_markers: tuple[str, ...] = NULL_MARKERS,
+    *,
+    max_codes: int | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> Path:
     """Infer `<contracts>/<name>.odcs.yaml` from the CSV or Parquet file `data`.
 
-    `null_markers` are the texts a CSV writes for a missing value.
+    `null_markers` are the texts a CSV writes for a missing value; a column with
+    at most `max_codes` distinct values gets a code list; `report` hears of each,
+    with its size, and of a proposed composite key.
     """
     check_name("contract", name)
     target = project.path("contracts") / f"{name}.odcs.yaml"
@@ -48,15 +57,15 @@ def new_contract(
         or _contract_member(project, "privacy reviewer"),
     )
     sensitivity = answer(answers, "data_sensitivity")
+    profile = profile_file(data, null_markers, max_codes or MAX_CODES)
     document = draft_contract(
-        name,
-        profile_file(data, null_markers),
-        people,
-        sensitivity if sensitivity in CLASSIFICATIONS else None,
+        name, profile, people, sensitivity if sensitivity in CLASSIFICATIONS else None
     )
+    for note in draft_notes(profile) if report else ():
+        report(f"{target}: {note}")
     text = yaml_text(document, _schema_reference(project, target))
     _check_contract(text, target)
-    write_new(target, text)
+    write_new(target, text, project.root)
     return target
 
 
@@ -88,7 +97,7 @@ def new_model(project: Project, name: str, task: str = DEFAULT_TASK) -> Path:
         sections=project.config.card_sections,
     )
     _check_card(text, target)
-    write_new(target, text)
+    write_new(target, text, project.root)
     return target
 
 

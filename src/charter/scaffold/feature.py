@@ -19,7 +19,7 @@ from charter.formats.vocabulary import ANONYMIZATION_STRENGTH
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
 from charter.scaffold.errors import ScaffoldError
-from charter.scaffold.files import write_new
+from charter.scaffold.files import write, write_new
 from charter.scaffold.names import check_name
 from charter.scaffold.package import project_package
 from charter.scaffold.yaml_edit import add_entry
@@ -119,10 +119,9 @@ def new_feature(
     if anonymization is not None:
         entry["anonymization"] = anonymization
     catalog_text = add_entry(catalog_path, "features", entry)
-    write_new(test, test_text(name, module_name, column, dtype))
-    module.parent.mkdir(parents=True, exist_ok=True)
-    module.write_text(module_text, encoding="utf-8", newline="\n")
-    catalog_path.write_text(catalog_text, encoding="utf-8", newline="\n")
+    write_new(test, test_text(name, module_name, column, dtype), project.root)
+    write(module, module_text, project.root)
+    write(catalog_path, catalog_text, project.root)
     return NewFeature(catalog_path, module, test)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from charter import writes
 from charter.scaffold.errors import ScaffoldError
 
 
@@ -15,13 +16,23 @@ def yaml_text(data: object, schema_url: str) -> str:
     return f"# yaml-language-server: $schema={schema_url}\n{body}"
 
 
-def write_new(path: Path, text: str) -> None:
-    """Create `path` with `text`; refuse, with a clear message, when it already exists."""
+def write_new(path: Path, text: str, root: Path) -> None:
+    """Create `path` with `text`; refuse, with a clear message, when it already exists.
+
+    The file appears whole or not at all (a full disk leaves nothing that would
+    block a rerun), and never through a symlink below the project `root`.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        writes.write_text(path, text, root, exclusive=True)
     except FileExistsError:
         raise ScaffoldError(f"{path}: already exists; choose another name") from None
-    except OSError as error:
-        raise ScaffoldError(f"{path}: cannot write it: {error.strerror or error}") from None
+    except writes.WriteError as error:
+        raise ScaffoldError(str(error)) from None
+
+
+def write(path: Path, text: str, root: Path) -> None:
+    """Replace `path` with `text` atomically (a catalog, dvc.yaml, CODEOWNERS gaining an entry)."""
+    try:
+        writes.write_text(path, text, root)
+    except writes.WriteError as error:
+        raise ScaffoldError(str(error)) from None

@@ -7,6 +7,7 @@ values, row count); turning them into a contract is `draft_contract`'s job.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,9 +20,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 
-# A column with at most this many distinct values, each seen on average at
-# least twice, is treated as a code list (an enum) rather than free values.
-MAX_ENUM_VALUES = 10
+MAX_CODES = 25
+"""A column with at most this many distinct values, each seen on average at least
+twice, is drafted as a code list (an enum) rather than free values (`--max-codes`)."""
 
 INFER_ROWS = 10_000
 """CSV rows polars reads to guess column types before parsing the rest."""
@@ -50,22 +51,71 @@ class DataProfile:
     row_count: int
     columns: tuple[ColumnProfile, ...]
     null_markers: tuple[str, ...] = ()
-    """The texts read as missing (CSV only: Parquet has real nulls)."""
+    """The texts read as missing: a CSV's markers, or those a Parquet file's text columns hold."""
+    unique_pair: tuple[str, str] | None = None
+    """The first two key-like columns (text, integer, date) distinct together on every row."""
 
 
-def profile_file(path: Path, null_markers: tuple[str, ...] = NULL_MARKERS) -> DataProfile:
+def profile_file(
+    path: Path, null_markers: tuple[str, ...] = NULL_MARKERS, max_codes: int = MAX_CODES
+) -> DataProfile:
     """Read `path` (CSV or Parquet, by suffix) and profile every column.
 
     In a CSV, an empty field and each of `null_markers` (`NA`, `NULL`, ...) is a
-    missing value, so a measurement column with `NA` in it is still a number.
+    missing value, so a measurement column with `NA` in it is still a number. In
+    a Parquet file, a text column's `NA`-like strings are missing values too.
     """
     markers = tuple(dict.fromkeys(("", *null_markers)))
     frame = read_table(path, markers)
     if not frame.columns:
         raise ScaffoldError(f"{path}: the file has no columns")
-    columns = tuple(profile_column(frame.get_column(name)) for name in frame.columns)
     csv = path.suffix.lower() in CSV_SUFFIXES
-    return DataProfile(path, frame.height, columns, markers if csv else ())
+    if not csv:
+        markers = _text_markers(frame, markers)
+        frame = frame.with_columns(
+            _as_missing(frame.get_column(name), markers)
+            for name in frame.columns
+            if frame.schema[name].base_type().__name__ == "String"
+        )
+    columns = tuple(profile_column(frame.get_column(name), max_codes) for name in frame.columns)
+    return DataProfile(path, frame.height, columns, markers, unique_pair(frame, columns))
+
+
+KEY_TYPES = ("string", "integer", "date", "timestamp")
+"""Column types a composite key is proposed from: never measurements."""
+KEY_CANDIDATES = 12
+"""Columns tried for a composite key (their pairs): enough for a panel, cheap on wide data."""
+
+
+def unique_pair(frame: pl.DataFrame, columns: tuple[ColumnProfile, ...]) -> tuple[str, str] | None:
+    """Two columns without nulls, neither unique alone, whose values together are (`firm, year`)."""
+    candidates = [
+        c.name
+        for c in columns
+        if c.logical_type in KEY_TYPES and c.null_count == 0 and 1 < c.distinct_count < frame.height
+    ][:KEY_CANDIDATES]
+    for first, second in itertools.combinations(candidates, 2):
+        if frame.select(first, second).is_unique().all():
+            return first, second
+    return None
+
+
+def _text_markers(frame: pl.DataFrame, markers: tuple[str, ...]) -> tuple[str, ...]:
+    """The null markers some text column of a Parquet file holds as a value."""
+    import polars as pl  # noqa: PLC0415
+
+    texts = [name for name in frame.columns if frame.schema[name] == pl.String]
+    seen = {
+        marker
+        for name in texts
+        for marker in markers
+        if marker and frame.get_column(name).is_in([marker]).any()
+    }
+    return tuple(marker for marker in markers if marker in seen)
+
+
+def _as_missing(column: pl.Series, markers: tuple[str, ...]) -> pl.Series:
+    return column.set(column.is_in(list(markers)), None) if markers else column
 
 
 def read_table(path: Path, null_markers: tuple[str, ...] = ("",)) -> pl.DataFrame:
@@ -141,7 +191,7 @@ def physical_type(dtype: pl.DataType) -> str:
     return f"{dtype.base_type().__name__}[{unit}{', ' + zone if zone else ''}]"
 
 
-def profile_column(column: pl.Series) -> ColumnProfile:
+def profile_column(column: pl.Series, max_codes: int = MAX_CODES) -> ColumnProfile:
     """Types, nulls, range and (for code lists) the distinct values of one column."""
     kind = logical_type(column.dtype)
     present = column.drop_nulls()
@@ -150,9 +200,7 @@ def profile_column(column: pl.Series) -> ColumnProfile:
     comparable = kind in {"integer", "number", "date", "timestamp", "time"}
     distinct = present.n_unique() if kind not in {"array", "object"} else len(present)
     enum_like = (
-        kind in {"integer", "string"}
-        and 0 < distinct <= MAX_ENUM_VALUES
-        and distinct * 2 <= len(present)
+        kind in {"integer", "string"} and 0 < distinct <= max_codes and distinct * 2 <= len(present)
     )
     return ColumnProfile(
         name=column.name,

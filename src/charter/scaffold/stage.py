@@ -19,7 +19,7 @@ from charter.rules.pipelines import FEATURE_TABLES, TABLES
 from charter.scaffold.answers import answer, read_answers
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.feature import python_string as _string
-from charter.scaffold.files import write_new
+from charter.scaffold.files import write, write_new
 from charter.scaffold.names import check_name
 from charter.scaffold.package import project_package
 from charter.scaffold.yaml_edit import add_entry
@@ -68,13 +68,13 @@ def new_stage(
         entry["meta"] = {"charter": {"contracts": contracts}}
     dvc_text = add_entry(dvc_file, "stages", entry, name=name)
     owners = _codeowners_text(root, relative_module)
-    write_new(module, module_text(name, stage_module, output))
-    write_new(test, test_text(name, package.name, output))
-    dvc_file.write_text(dvc_text, encoding="utf-8", newline="\n")
+    write_new(module, module_text(name, stage_module, output), root)
+    write_new(test, test_text(name, package.name, output), root)
+    write(dvc_file, dvc_text, root)
     codeowners = None
     if owners is not None:
         codeowners = root / CODEOWNERS
-        codeowners.write_text(owners, encoding="utf-8", newline="\n")
+        write(codeowners, owners, root)
     return NewStage(module, test, dvc_file, codeowners)
 
 

@@ -15,7 +15,7 @@ import polars as pl
 from pandera.errors import SchemaError, SchemaErrorReason, SchemaErrors
 
 from charter.validation.polars_backend import CannotCheck
-from charter.validation.report import EXAMPLES, Failure
+from charter.validation.report import EXAMPLES, NULL, Described, Failure
 
 _TYPE_REASONS = (SchemaErrorReason.WRONG_DATATYPE, SchemaErrorReason.DATATYPE_COERCION)
 
@@ -41,9 +41,11 @@ def _failure(error: SchemaError, rows: int) -> Failure:
     if reason == SchemaErrorReason.COLUMN_NOT_IN_SCHEMA:
         return Failure(str(cases), "column not in the contract", rows)
     if reason == SchemaErrorReason.WRONG_DATATYPE:
-        return Failure(column, f"type {error.schema.dtype}", rows, (f"got {_dtype(cases)}",))
+        return Failure(
+            column, f"type {error.schema.dtype}", rows, (Described(f"got {_dtype(cases)}"),)
+        )
     if reason == SchemaErrorReason.SERIES_CONTAINS_NULLS:
-        return Failure(column, "required (no nulls)", _count(cases), ("null",))
+        return Failure(column, "required (no nulls)", _count(cases), (NULL,))
     if reason == SchemaErrorReason.SERIES_CONTAINS_DUPLICATES:
         return Failure(column, "unique", _count(cases), _examples(cases))
     if reason == SchemaErrorReason.DUPLICATES:
@@ -52,7 +54,9 @@ def _failure(error: SchemaError, rows: int) -> Failure:
     check = error.check
     label = getattr(check, "error", None) or getattr(check, "name", None) or str(check)
     if reason == SchemaErrorReason.CHECK_ERROR:
-        return Failure(column, f"{label} (could not run)", rows, (cannot_check_reason(cases),))
+        return Failure(
+            column, f"{label} (could not run)", rows, (Described(cannot_check_reason(cases)),)
+        )
     if getattr(check, "name", None) == "rowCount":
         return Failure(None, label, rows)
     return Failure(column, label, _count(cases), _examples(cases))

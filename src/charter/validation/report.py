@@ -11,6 +11,19 @@ if TYPE_CHECKING:
 
 EXAMPLES = 5  # distinct failing values shown per failure
 NOT_COUNTED = "not counted on Spark"  # pandera's pyspark backend gives no failing rows
+MASKED_NOTE = (
+    "values of restricted and direct-identifier columns are masked; someone allowed to see "
+    "them runs charter validate --show-personal-values"
+)
+
+
+class Described(str):
+    """An example that describes the failure (`got String`, `null`), not a value of the data."""
+
+    __slots__ = ()
+
+
+NULL = Described("null")
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,8 @@ class Failure:
     check: str
     count: int | None
     examples: tuple[str, ...] = ()
+    masked: bool = False
+    """The column is restricted or a direct identifier: one example, masked (`masking`)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,8 @@ class ValidationReport:
                 *_table(self.failures),
             ]
         lines += [f"note: {note}" for note in self.skipped]
+        if any(failure.masked for failure in self.failures):
+            lines.append(f"note: {MASKED_NOTE}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -87,9 +104,14 @@ def _count(failure: Failure) -> str:
     return NOT_COUNTED if failure.count is None else str(failure.count)
 
 
+def _examples(failure: Failure) -> str:
+    shown = ", ".join(failure.examples)
+    return f"{shown} (masked)" if failure.masked else shown
+
+
 def _table(failures: list[Failure]) -> list[str]:
     header = ("column", "check", "count", "examples")
-    rows = [(f.column or "(table)", f.check, _count(f), ", ".join(f.examples)) for f in failures]
+    rows = [(f.column or "(table)", f.check, _count(f), _examples(f)) for f in failures]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     return [
         f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}".rstrip()

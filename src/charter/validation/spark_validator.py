@@ -20,10 +20,13 @@ from pyspark.sql import DataFrame
 
 from charter.formats.contract import SchemaObject
 from charter.validation.errors import ContractError
+from charter.validation.masking import mask_failures, sensitive_columns
 from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.relationships import _column as _source_column
 from charter.validation.report import (
     EXAMPLES,
+    NULL,
+    Described,
     Failure,
     ValidationReport,
     every_undocumented_column,
@@ -48,6 +51,7 @@ def validate_spark(
     schema: str | None = None,
     references: Mapping[str, Any] | None = None,
     spark: Any = None,
+    show_personal_values: bool = False,
 ) -> ValidationReport:
     """Check `data` (Spark or polars frame, Parquet/CSV file, dataset folder, glob) on Spark."""
     typed = load_contract(contract)
@@ -78,6 +82,7 @@ def validate_spark(
     obj = typed.schema(table.name) or typed.schemas[0]
     key_failures, key_skipped = _relationships(obj, frame, references or {}, spark)
     failures = in_contract_order(failures + sql_failures + key_failures, table)
+    failures = mask_failures(failures, sensitive_columns(obj), show=show_personal_values)
     source = str(data) if isinstance(data, str | Path) else None
     skipped = table.skipped + tuple(sql_skipped) + tuple(key_skipped)
     return ValidationReport(table.name, rows, failures, skipped, source)
@@ -145,7 +150,7 @@ def _failure(
     if reason == "COLUMN_NOT_IN_SCHEMA":
         return Failure(column, "column not in the contract", rows)
     if reason == "SERIES_CONTAINS_NULLS":
-        return Failure(column, "required (no nulls)", None, ("null",))
+        return Failure(column, "required (no nulls)", None, (NULL,))
     if reason == "DUPLICATES":
         return Failure(None, f"unique ({', '.join(table.unique_together)})", None)
     column = column if column in {spec.name for spec in table.columns} else None
@@ -153,14 +158,14 @@ def _failure(
     outcome = plan.outcomes.get(key) if key else None
     if reason == "CHECK_ERROR":
         why = outcome.reason if outcome and outcome.reason else "the check failed to run"
-        return Failure(column, f"{check} (could not run)", rows, (why,))
+        return Failure(column, f"{check} (could not run)", rows, (Described(why),))
     if check.startswith("type "):
         got = types.get(column or "")
-        return Failure(column, check, rows, (f"got {got}",) if got else ())
+        return Failure(column, check, rows, (Described(f"got {got}"),) if got else ())
     if outcome is None:
         return Failure(column, check, None)
     if check == "required (no nulls)":
-        return Failure(column, check, outcome.count, ("null",))
+        return Failure(column, check, outcome.count, (NULL,))
     if check.startswith("rowCount "):
         return Failure(None, check, rows)
     return Failure(column, check, outcome.count, outcome.examples)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from charter.validation.report import Failure
+from charter.validation.report import Described, Failure
 from charter.validation.spec import SQL_METRIC, QualityRule, TableSpec
 
 
@@ -61,7 +61,9 @@ def judge_sql_rules(
             )
             continue
         if not rule.threshold.accepts(value):
-            failures.append(Failure(rule.column, rule.describe(), 1, (f"got {value:g}",)))
+            failures.append(
+                Failure(rule.column, rule.describe(), 1, (Described(f"got {value:g}"),))
+            )
     return failures, skipped
 
 

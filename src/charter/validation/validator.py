@@ -10,6 +10,7 @@ import pandera.polars as pa
 from pandera.errors import SchemaErrors
 
 from charter.validation.errors import ContractError, ValidationSetupError
+from charter.validation.masking import mask_failures, sensitive_columns
 from charter.validation.odcs import ContractSource, load_contract, located, table_spec
 from charter.validation.pandera_errors import failures_from
 from charter.validation.polars_backend import to_pandera
@@ -40,6 +41,7 @@ def validate(
     references: Mapping[str, Data] | None = None,
     engine: str = "polars",
     spark: Any = None,
+    show_personal_values: bool = False,
 ) -> ValidationReport:
     """Check `data` (polars frame, Parquet or CSV path, dataset folder, glob) against the contract.
 
@@ -47,7 +49,8 @@ def validate(
     `references` maps a schema object name to its data, so the contract's
     `relationships` (foreign keys) to it are checked too. `engine="spark"` runs
     the same contract on Spark (`spark`: the caller's SparkSession; default: the
-    active one, else local mode); docs/guide/spark.md.
+    active one, else local mode); docs/guide/spark.md. Failing values of restricted
+    and direct-identifier columns are masked unless `show_personal_values`.
     Raises ContractError or DataError when either cannot be read.
     """
     if engine == "spark":
@@ -59,7 +62,14 @@ def validate(
                 "charter[spark] (pyspark, pandera's pyspark backend, pandas<3)"
             ) from None
 
-        return validate_spark(data, contract, schema=schema, references=references, spark=spark)
+        return validate_spark(
+            data,
+            contract,
+            schema=schema,
+            references=references,
+            spark=spark,
+            show_personal_values=show_personal_values,
+        )
     if engine != "polars":
         raise ValidationSetupError(f"unknown engine {engine!r} (expected polars or spark)")
     typed = load_contract(contract)
@@ -77,6 +87,7 @@ def validate(
     obj = typed.schema(table.name) or typed.schemas[0]
     key_failures, key_skipped = check_relationships(obj, frame, references or {})
     failures = in_contract_order(failures + sql_failures + key_failures, table)
+    failures = mask_failures(failures, sensitive_columns(obj), show=show_personal_values)
     source = str(data) if isinstance(data, str | Path) else None
     skipped = table.skipped + tuple(sql_skipped) + tuple(key_skipped)
     return ValidationReport(table.name, frame.height, failures, skipped, source)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
+from charter import writes
 from charter.project import Project
-from charter.views import data_dictionary, feature_catalog, lineage, model_cards
+from charter.views import data_dictionary, deployments, feature_catalog, lineage, model_cards
 from charter.views.markdown import code
 
 DATA_DICTIONARY = "data-dictionary.md"
 FEATURE_CATALOG = "feature-catalog.md"
 MODEL_CARDS = "model-cards.md"
 LINEAGE = "lineage.md"
+DEPLOYMENTS = "deployments.md"
 
 
 def render_views(project: Project) -> dict[str, str]:
@@ -26,6 +28,8 @@ def render_views(project: Project) -> dict[str, str]:
     contracts = [(_posix(project.root, c.path), c) for c in project.contracts]
     cards = [(_posix(project.root, c.path), c) for c in project.cards]
     card_links = {relpath: posixpath.relpath(relpath, docs_dir or ".") for relpath, _ in cards}
+    deployed = [(_posix(project.root, d.path), d) for d in project.deployments]
+    deployment_links = {p: posixpath.relpath(p, docs_dir or ".") for p, _ in deployed}
     return {
         DATA_DICTIONARY: data_dictionary.render(
             contracts, f"the data contracts in {code(config.contracts)}"
@@ -37,6 +41,9 @@ def render_views(project: Project) -> dict[str, str]:
         LINEAGE: lineage.render(
             lineage.build(project.catalog, project.cards),
             f"{code(config.features)} and the model cards in {code(config.models)}",
+        ),
+        DEPLOYMENTS: deployments.render(
+            deployed, f"the deployment manifests in {code(config.deployments)}", deployment_links
         ),
     }
 
@@ -59,11 +66,14 @@ def stale_views(project: Project, views: dict[str, str]) -> list[Path]:
 
 
 def write_views(project: Project, views: dict[str, str]) -> list[Path]:
-    """Write the stale views (and only those, so unchanged files keep their timestamps)."""
+    """Write the stale views (and only those, so unchanged files keep their timestamps).
+
+    Through the one writer: atomic, and never through a symlink in the project
+    (a committed `docs/x.md -> ../.venv/.../x.pth` is refused, not followed).
+    """
     written = stale_views(project, views)
     for path in written:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(views[path.name].encode("utf-8"))
+        writes.write_bytes(path, views[path.name].encode("utf-8"), project.root)
     return written
 
 
