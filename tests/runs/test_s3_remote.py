@@ -40,7 +40,7 @@ def s3_project(template_repo: Path, s3_server, tmp_path_factory: pytest.TempPath
 def fresh_env(tmp_path: Path, s3_server) -> dict[str, str]:
     """A new HOME and empty DVC caches, the S3 keys in the environment; uv's cache shared."""
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(parents=True)
     uv_cache = run("uv", "cache", "dir", cwd=tmp_path).stdout.strip()
     return {
         "HOME": str(home),
