@@ -163,6 +163,7 @@ def build(contents: Contents, predicate: dict[str, Any], key: Path, out: Path) -
     """Write the files, the statement and its signed envelope into the new folder `out`."""
     from sshsig import PublicKey  # noqa: PLC0415
 
+    from charter import writes  # noqa: PLC0415
     from charter.runs.atomic import atomic_folder  # noqa: PLC0415
     from charter.signatures import public_key, sign  # noqa: PLC0415
 
@@ -186,11 +187,10 @@ def build(contents: Contents, predicate: dict[str, Any], key: Path, out: Path) -
     if os.path.lexists(out):
         raise BundleError(f"{out} already exists; bundles are never overwritten")
     with atomic_folder(out) as folder:
-        for name, data in contents.files.items():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(data)
-        (folder / STATEMENT).write_bytes(payload)
-        (folder / ENVELOPE).write_text(json.dumps(envelope, indent=2) + "\n", "utf-8")
+        for name, data in contents.files.items():  # inside the new folder, no link followed
+            writes.write_bytes(folder / name, data, folder)
+        writes.write_bytes(folder / STATEMENT, payload, folder)
+        writes.write_text(folder / ENVELOPE, json.dumps(envelope, indent=2) + "\n", folder)
 
 
 def verify(folder: Path, approvers_file: Path | None = None) -> tuple[list[str], dict[str, Any]]:

@@ -715,6 +715,13 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     if marker.is_file() and marker.read_text(encoding="utf-8") == state:
         print("dvc push skipped: the remote already has this dvc.lock's data")
         return 0
+    from charter.runs import remote  # noqa: PLC0415
+
+    try:
+        remote.make_private(root)  # before DVC creates it world-readable
+    except OSError as error:
+        print(f"pipeline: {describe(error)}; nothing was pushed.", file=sys.stderr)
+        return 1
     if dvc("push", "--quiet", root=root) != 0:
         print("pipeline: dvc push failed: the data is only in the local cache.", file=sys.stderr)
         return 1
