@@ -35,9 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     model.add_argument("name", metavar="NAME", help="snake_case model name")
     model.add_argument(
         "--task",
-        default=DEFAULT_TASK,
+        default=None,
         help="Hugging Face task the model solves, written as the card's pipeline_tag "
-        f"(default: {DEFAULT_TASK}, the worked example's; e.g. tabular-classification)",
+        "(default: `data.task` of configs/pipeline.yaml, else "
+        f"{DEFAULT_TASK}; e.g. tabular-classification)",
     )
     model.set_defaults(handler=run_model)
     contract = kinds.add_parser(
@@ -232,7 +233,23 @@ def _markers(text: str) -> tuple[str, ...]:
 def run_model(args: argparse.Namespace) -> int:
     from charter.scaffold.create import new_model  # noqa: PLC0415 - `charter --help` stays fast
 
-    return _create(args, lambda project: new_model(project, args.name, args.task))
+    return _create(
+        args,
+        lambda project: new_model(project, args.name, args.task or _project_task(project.root)),
+    )
+
+
+def _project_task(root: Path) -> str:
+    """The task the pipeline's settings name (`data.task`), so it is chosen once."""
+    import yaml  # noqa: PLC0415
+
+    try:
+        settings = yaml.safe_load((root / "configs" / "pipeline.yaml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return DEFAULT_TASK
+    data = settings.get("data") if isinstance(settings, dict) else None
+    task = data.get("task") if isinstance(data, dict) else None
+    return task if isinstance(task, str) and task else DEFAULT_TASK
 
 
 def run_contract(args: argparse.Namespace) -> int:
