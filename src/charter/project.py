@@ -7,6 +7,8 @@
     project.checklists       # list[checklist.Checklist]
     project.deployments      # list[deployment.Deployment]
     project.manifests        # list of run manifests (charter.formats.manifest, if present)
+    project.approvals        # list[approval.Approval] (governance/approvals/<model>/*.yaml)
+    project.approvers        # approvers.Approvers | None (governance/approvers)
     project.problems         # unreadable files and settings (LoadProblem)
     project.conflicts        # conflict markers left by `copier update`
     project.rejects          # `*.rej` files anywhere in the project
@@ -36,8 +38,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from charter import gitrepo
+from charter import gitrepo, patterns
 from charter.constants import ANSWERS_FILE, CARD_NAME, DVC_YAML, MANIFEST_NAME, STAGES
+from charter.formats import approval as approval_format
+from charter.formats import approvers as approvers_format
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
@@ -133,6 +137,8 @@ class Project:
     checklists: list[checklist_format.Checklist] = field(default_factory=list)
     deployments: list[deployment_format.Deployment] = field(default_factory=list)
     manifests: list[Any] = field(default_factory=list)
+    approvals: list[approval_format.Approval] = field(default_factory=list)
+    approvers: approvers_format.Approvers | None = None
     problems: list[LoadProblem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     rejects: list[Path] = field(default_factory=list)
@@ -316,6 +322,12 @@ class Project:
     def git_toplevel(self) -> Path | None:
         """The top of the git checkout holding the project, or None (one git call, once)."""
         return self._once("toplevel", lambda: gitrepo.toplevel(self.root))
+
+    def shallow_clone(self) -> bool:
+        """True when the project's git checkout is shallow: older commits were never fetched."""
+        return self._once(
+            "shallow", lambda: self.git_toplevel() is not None and gitrepo.is_shallow(self.root)
+        )
 
     def run_commits(self, lock_file: str) -> tuple[dict[str, bool], dict[str, bytes | None]]:
         """Which commits the run manifests record exist, and `lock_file` at each.
@@ -522,6 +534,47 @@ class Project:
             d for p in self.deployment_files() if (d := self._parse(p, deployment_format.load))
         ]
         self.manifests = self._load_manifests()
+        self._load_approvals()
+
+    def _load_approvals(self) -> None:
+        folder = self.root / approval_format.FOLDER
+        files = sorted(folder.glob("*/*.yaml")) if folder.is_dir() else []
+        self.approvals = [
+            a
+            for p in files
+            if self._present(p)
+            and (a := self._parse(p, lambda path: approval_format.load(path, self.root)))
+        ]
+        path = self.root / approvers_format.FILE
+        if self._present(path):
+            self.approvers = self._parse(path, lambda p: approvers_format.load(p, self.root))
+
+    def file_sha256(self, relative: str) -> str | None:
+        """sha256 of a project file now (bounded read, once), None when absent or unreadable."""
+
+        def digest() -> str | None:
+            import hashlib  # noqa: PLC0415
+
+            path = self.root / relative
+            if not self.inside(path) or not path.is_file():
+                return None
+            try:
+                return hashlib.sha256(read_bytes(path, self.root)).hexdigest()
+            except FormatError:
+                return None
+
+        return self._once(("sha256", relative), digest)
+
+    def commit_time(self, commit: str) -> int | None:
+        """Committer time of a commit the approvals name (one git call for all of them)."""
+
+        def times() -> dict[str, int]:
+            if self.git_toplevel() is None:
+                return {}
+            commits = sorted({a.commit for a in self.approvals if a.commit})
+            return gitrepo.commit_times(self.root, commits)
+
+        return self._once("approval commit times", times).get(commit)
 
     def _load_manifests(self) -> list[Any]:
         if importlib.util.find_spec("charter.formats.manifest") is None:
@@ -630,7 +683,9 @@ _EXPECTED = {
     "ignore": "a list of strings",
     "card_sections": "a list of section headings",
     "stage": f"one of {', '.join(STAGES)}",
-    "checklist_codes": "a regular expression",
+    "checklist_codes": (
+        "a regular expression in Rust's syntax (linear time: no look-around, no backreferences)"
+    ),
     "show_personal_values": "true or false",
 }
 
@@ -666,10 +721,9 @@ def _config_type_ok(key: str, value: Any) -> bool:
     if key == "show_personal_values":
         return isinstance(value, bool)
     if key == "checklist_codes":
-        try:
-            return isinstance(value, str) and re.compile(value) is not None
-        except re.error:
-            return False
+        return isinstance(value, str) and (
+            value == checklist_format.CODE_PATTERN or patterns.problem(value) is None
+        )
     return isinstance(value, str)
 
 
@@ -680,7 +734,8 @@ def _toml_key_line(pyproject: Path, key: str | None, table: str = "tool.charter"
     start = header.start() if header else 0
     if key is None:
         return text.count("\n", 0, start) + 1 if header else 1
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    # `[ \t]`, not `\s`: after `^`, `\s*` ran over every following blank line (quadratic).
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
     match = pattern.search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 

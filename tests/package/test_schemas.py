@@ -23,6 +23,7 @@ OWN = [
     "feature-catalog.schema.json",
     "card-governance.schema.json",
     "checklist.schema.json",
+    "approval.schema.json",
     "deployment.schema.json",
 ]
 ODCS = sorted(ODCS_SCHEMAS.values())

@@ -213,3 +213,76 @@ def test_gitlab_template_update_runs_on_schedules_only(render):
     push = "\n".join(pipeline["template-update-merge-request"]["script"])
     assert "-o merge_request.create" in push
     assert "TEMPLATE_UPDATE_TOKEN" not in update
+
+
+CHECKING = ("pre-commit run", "charter check", "nox -s docs")
+"""Commands that run the rules (the docs site's readiness page runs them too)."""
+
+
+def _checks_runs(commands: list) -> bool:
+    return any(word in str(command) for command in commands for word in CHECKING)
+
+
+@pytest.mark.parametrize("example_pipeline", [True, False])
+def test_the_jobs_that_check_runs_fetch_the_whole_history(render, example_pipeline):
+    """RUN002 needs each run's commit, which a checkout of depth 1 never holds (RUN015)."""
+    github = render(ci="github", example_pipeline=example_pipeline, publish_site=True)
+    checking = 0
+    for workflow in sorted((github / ".github" / "workflows").glob("*.yml")):
+        for name, job in yaml.safe_load(workflow.read_text())["jobs"].items():
+            if not _checks_runs([step.get("run", "") for step in job.get("steps", [])]):
+                continue
+            checking += 1
+            checkouts = [s for s in job["steps"] if "actions/checkout@" in s.get("uses", "")]
+            assert checkouts, f"{workflow.name}: {name}"
+            assert all(s["with"]["fetch-depth"] == 0 for s in checkouts), f"{workflow.name}: {name}"
+    assert checking >= 1
+    gitlab_project = render(ci="gitlab", example_pipeline=example_pipeline, publish_site=True)
+    gitlab = yaml.safe_load((gitlab_project / ".gitlab-ci.yml").read_text())
+    jobs = [job for job in gitlab.values() if isinstance(job, dict) and "script" in job]
+    checking = [job for job in jobs if _checks_runs(job["script"])]
+    assert len(checking) >= 2  # check and pages
+    assert all(job["variables"]["GIT_DEPTH"] == 0 for job in checking)
+
+
+@pytest.mark.parametrize(
+    ("answers", "published"),
+    [
+        ({"data_sensitivity": "public"}, True),
+        ({"data_sensitivity": "internal"}, False),
+        ({"data_sensitivity": "confidential"}, False),
+        ({"data_sensitivity": "restricted"}, False),
+        ({"data_sensitivity": "restricted", "publish_site": True}, True),
+        ({"data_sensitivity": "public", "publish_site": False}, False),
+    ],
+)
+def test_the_site_is_published_by_default_for_public_data_only(render, answers, published):
+    github = render(ci="github", **answers)
+    assert (github / ".github" / "workflows" / "pages.yml").is_file() == published
+    gitlab = yaml.safe_load((render(ci="gitlab", **answers) / ".gitlab-ci.yml").read_text())
+    assert ("pages" in gitlab) == published
+    assert ("publish" in gitlab["stages"]) == published
+
+
+def test_the_pages_workflow_is_valid_pinned_and_least_privileged(render, actionlint):
+    project = render(ci="github", data_sensitivity="public")
+    pages = project / ".github" / "workflows" / "pages.yml"
+    assert check_jsonschema("vendor.github-workflows", pages).returncode == 0
+    assert actionlint(pages) == []
+    assert zizmor(project) == []
+    workflow = yaml.safe_load(pages.read_text())
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    steps = [step.get("run", "") for step in jobs["build"]["steps"]]
+    assert "uv run --frozen nox -s docs" in steps
+
+
+def test_the_gitlab_pages_job_matches_the_official_schema(render):
+    project = render(ci="gitlab", data_sensitivity="public")
+    result = check_jsonschema("vendor.gitlab-ci", project / ".gitlab-ci.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    job = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["pages"]
+    assert job["artifacts"]["paths"] == ["public"]
+    assert "uv run --frozen nox -s docs" in job["script"]

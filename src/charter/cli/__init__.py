@@ -15,6 +15,8 @@ import traceback
 
 from charter.cli import (
     adopt,
+    approve,
+    bundle,
     card,
     check,
     docs,
@@ -29,7 +31,20 @@ from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "build_parser", "main"]
 
-SUBCOMMANDS = [check, validate, docs, new, feature, card, reproduce, rule, fleet, adopt]
+SUBCOMMANDS = [
+    check,
+    validate,
+    docs,
+    new,
+    feature,
+    card,
+    approve,
+    bundle,
+    reproduce,
+    rule,
+    fleet,
+    adopt,
+]
 
 DEBUG_HELP = "show the traceback of an internal error (normally one line)"
 

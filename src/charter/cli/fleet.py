@@ -1,7 +1,8 @@
 """`charter fleet PATH...`: which project is on which template release, and what it fails.
 
 Each project is checked by its own pinned charter (one cached environment per
-distinct pin); the table goes to stdout, `--json` and `--markdown` write the
+distinct pin) when the pin's source is on the allow-list (`--allow`; default:
+the source of the running charter); the table goes to stdout, `--json` and `--markdown` write the
 same report to files. Exit 0 when every project was checked and none has an
 error at review, 1 when one has (or could not be checked), 2 for bad input.
 """
@@ -40,12 +41,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--rebuild", action="store_true", help="build each pinned charter environment again"
     )
+    parser.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="also install charter from this git repository, folder or package index "
+        "(repeatable; default: only the source the running charter came from)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from charter.fleet import projects, render, survey  # noqa: PLC0415 - on demand
+    from charter.fleet.allowlist import AllowList  # noqa: PLC0415
     from charter.fleet.progress import progress  # noqa: PLC0415
 
     try:
@@ -58,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"charter fleet: {target.parent}: no such folder", file=sys.stderr)
             return EXIT_ERROR
     with progress(len(roots), quiet=args.quiet) as tick:
-        report = survey.survey(roots, tick, rebuild=args.rebuild).as_dict()
+        allow = AllowList.of(args.allow)
+        report = survey.survey(roots, tick, rebuild=args.rebuild, allow=allow).as_dict()
     sys.stdout.write(render.render_table(report))
     if args.json is not None:
         writes.write_text(args.json, json.dumps(report, indent=2, ensure_ascii=False) + "\n")

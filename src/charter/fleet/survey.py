@@ -13,6 +13,7 @@ from typing import Any
 
 from charter.constants import STAGES
 from charter.fleet import environments, releases
+from charter.fleet.allowlist import AllowList
 from charter.fleet.progress import Tick
 from charter.fleet.projects import ProjectFacts, read_facts
 
@@ -77,6 +78,8 @@ class FleetReport:
     projects: list[ProjectReport]
     environments: list[environments.Environment]
     seconds: float
+    allowed: tuple[str, ...] = ()
+    """The sources fleet was allowed to install charter from."""
 
     def as_dict(self) -> dict[str, Any]:
         built = [e for e in self.environments if e.built]
@@ -91,11 +94,16 @@ class FleetReport:
                 "build_seconds": round(sum(e.seconds for e in built), 2),
                 "unpinned_projects": sum(p.facts.pin.requirement is None for p in self.projects),
             },
+            "allowed_sources": list(self.allowed),
             "seconds": round(self.seconds, 2),
         }
 
 
-def survey(roots: list[Path], tick: Tick, *, rebuild: bool = False) -> FleetReport:
+def survey(
+    roots: list[Path], tick: Tick, *, rebuild: bool = False, allow: AllowList | None = None
+) -> FleetReport:
+    """One row per project; a pin from a source `allow` does not list is never installed."""
+    allow = allow or AllowList.of()
     started = time.perf_counter()
     envs: dict[str | None, environments.Environment | str] = {}
     stages: dict[Path, dict[str, str]] = {}
@@ -114,15 +122,18 @@ def survey(roots: list[Path], tick: Tick, *, rebuild: bool = False) -> FleetRepo
             if current is not None and newest is not None:
                 report.behind = current < newest
         requirement = facts.pin.requirement
-        if requirement not in envs:
+        refused = None if requirement is None else allow.refusal(requirement)
+        if refused is not None:
+            report.error = refused
+        elif requirement not in envs:
             try:
                 envs[requirement] = environments.environment(requirement, rebuild=rebuild)
             except environments.BuildError as error:
                 envs[requirement] = str(error)
-        env = envs[requirement]
+        env = envs.get(requirement) if refused is None else None
         if isinstance(env, str):
             report.error = env
-        else:
+        elif env is not None:
             if env.charter not in stages:
                 stages[env.charter] = _rule_stages(env.charter)
             _check(report, env.charter, stages[env.charter])
@@ -130,7 +141,7 @@ def survey(roots: list[Path], tick: Tick, *, rebuild: bool = False) -> FleetRepo
         reports.append(report)
         tick(f"{facts.name} ({report.seconds:.1f} s)")
     built = [e for e in envs.values() if not isinstance(e, str) and e.requirement is not None]
-    return FleetReport(reports, built, time.perf_counter() - started)
+    return FleetReport(reports, built, time.perf_counter() - started, allow.sources)
 
 
 def _env() -> dict[str, str]:

@@ -41,6 +41,12 @@ class Checklist:
             return []
         return [(v, f"/rules/{i}") for i, v in enumerate(values) if isinstance(v, str)]
 
+    @property
+    def approvals(self) -> list[str]:
+        """The roles whose sign-off this stage needs (`charter approve`), in order."""
+        values = self.document.data.get("approvals")
+        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
 
 def load(path: Path) -> Checklist:
     return Checklist(path=path, markdown=parse(read_text(path), path))

@@ -35,6 +35,7 @@ FAMILIES = {
     "MOD": "Model cards",
     "RUN": "Run manifests",
     "PIP": "Pipelines (DVC)",
+    "APR": "Approvals (signed sign-offs)",
     "DEP": "Deployments",
 }
 """Charter's code prefixes -> family name, in the order the rule index lists them."""

@@ -61,7 +61,19 @@ def render(contracts: Iterable[tuple[str, Contract]], source: str) -> str:
     return page(lines)
 
 
-def contract_section(relpath: str, contract: Contract) -> list[str]:
+SPLIT = (
+    ("Columns", ("Column", "Type", "Unit", "Classification", "Description"), (0, 1, 3, 6, 8)),
+    (
+        "Rules",
+        ("Column", "Required", "Constraints", "Missing values", "PII / anonymization"),
+        (0, 2, 4, 5, 7),
+    ),
+)
+"""The site's contract pages show the nine columns as two tables that fit a screen."""
+
+
+def contract_section(relpath: str, contract: Contract, *, split: bool = False) -> list[str]:
+    """One section per schema object; `split` gives two narrower tables instead of one."""
     lines: list[str] = []
     for obj in sorted(contract.schemas, key=lambda obj: obj.name):
         lines += [f"## {cell(obj.name)}", ""]
@@ -73,8 +85,14 @@ def contract_section(relpath: str, contract: Contract) -> list[str]:
         lines.extend(_description(contract, obj))
         lines.extend(_team(contract))
         rows = [property_row(prop) for prop in obj.walk()]
-        lines.extend(table(HEADERS, rows))
-        lines.append("")
+        if split:
+            for title, headers, picks in SPLIT:
+                lines += [f"**{title}:**", ""]
+                lines.extend(table(headers, [[row[i] for i in picks] for row in rows]))
+                lines.append("")
+        else:
+            lines.extend(table(HEADERS, rows))
+            lines.append("")
         lines.extend(quality_rules(obj))
     return lines
 

@@ -1,0 +1,95 @@
+"""Which sources `charter fleet` may install code from: the platform team's allow-list.
+
+A surveyed project is someone else's repository: the charter it pins (and,
+once fleet runs them, its rule plugins) is code that would run on the
+platform team's machine and write the report. So fleet installs a package
+only from a source on the allow-list, and a project pinning anything else is
+reported "not checked: pins charter from <source>", with nothing of it
+installed or run. The default list is the source the running charter itself
+came from: the template's repository. `--allow SOURCE` adds one.
+
+A source is where uv would fetch the package: a git repository (without the
+revision: every commit of an allowed repository is allowed), a local folder
+(as a `file://` URL) or a package index. `requirement_source` works for any
+package, so plugins pinned by a project are judged the same way as charter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+DEFAULT_INDEX = "https://pypi.org/simple"
+"""Where uv installs a plain `name==version` requirement from (no index configured)."""
+
+
+def normalise(source: str) -> str:
+    """One spelling per source: no `git+`, no `@rev` or `#fragment`, no `.git` or `/` at the end.
+
+    Local paths become `file://` URLs of the resolved folder, and Copier's `gh:`
+    and `gl:` shorthands the URLs they stand for.
+    """
+    text = source.strip()
+    for prefix, host in (("gh:", "https://github.com/"), ("gl:", "https://gitlab.com/")):
+        if text.startswith(prefix):
+            text = host + text[len(prefix) :]
+    text = text.removeprefix("git+").split("#", 1)[0]
+    parsed = urlparse(text)
+    if parsed.scheme in ("", "file") and not parsed.netloc:
+        path = _without_rev(unquote(parsed.path) if parsed.scheme else text)
+        return Path(os.path.realpath(path)).as_uri().removesuffix(".git")
+    path = _without_rev(parsed.path)
+    return f"{parsed.scheme}://{parsed.netloc}{path}".rstrip("/").removesuffix(".git")
+
+
+def _without_rev(path: str) -> str:
+    """`/acme/charter.git@v1.0.0` -> `/acme/charter.git` (uv's `URL@rev`)."""
+    folder, slash, last = path.rpartition("/")
+    return folder + slash + last.split("@", 1)[0]
+
+
+def requirement_source(requirement: str) -> str:
+    """Where uv fetches `name @ URL` (its repository or folder) or `name==X` (the index)."""
+    _name, at, url = requirement.partition(" @ ")
+    if at:
+        return normalise(url)
+    return os.environ.get("UV_DEFAULT_INDEX") or os.environ.get("UV_INDEX_URL") or DEFAULT_INDEX
+
+
+def own_source(distribution: str = "charter") -> str:
+    """The source the running `distribution` was installed from (PEP 610 `direct_url.json`)."""
+    try:
+        text = metadata.distribution(distribution).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        text = None
+    try:
+        url = json.loads(text)["url"] if text else None
+    except (ValueError, KeyError, TypeError):
+        url = None
+    return normalise(url) if isinstance(url, str) else requirement_source(distribution)
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """The sources fleet installs from; `allows` judges charter and plugins alike."""
+
+    sources: tuple[str, ...]
+
+    @classmethod
+    def of(cls, extra: list[str] | tuple[str, ...] = ()) -> AllowList:
+        """The running charter's own source, plus the platform team's `extra` sources."""
+        found = dict.fromkeys([own_source(), *(normalise(s) for s in extra)])
+        return cls(tuple(found))
+
+    def allows(self, requirement: str) -> bool:
+        return requirement_source(requirement) in self.sources
+
+    def refusal(self, requirement: str, package: str = "charter") -> str | None:
+        """None when allowed, else the report's sentence: nothing of the pin runs."""
+        if self.allows(requirement):
+            return None
+        return f"not checked: pins {package} from {requirement_source(requirement)}"
