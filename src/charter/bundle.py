@@ -152,7 +152,7 @@ def collect(
             }
             for a in approvals
         ],
-        "findings": len(json.loads(check_json).get("findings", [])),
+        "findings": _counts(json.loads(check_json).get("findings", [])),
         "createdAt": datetime.now(UTC).replace(microsecond=0).isoformat(),
     }
     contents.add(INDEX, _index(contents, predicate).encode("utf-8"), "this page")
@@ -339,8 +339,14 @@ def _index(contents: Contents, predicate: dict[str, Any]) -> str:
         for name, data in sorted(contents.files.items())
     )
     missing = "".join(f"<li>{e(m)}</li>" for m in contents.missing) or "<li>nothing</li>"
-    findings = predicate["findings"]
-    verdict = "passed" if findings == 0 else f"{findings} finding(s), see check.json"
+    found = predicate["findings"]
+    verdict = (
+        "passed"
+        if not found["errors"]
+        else f"{found['errors']} error(s), {found['warnings']} warning(s): see check.json"
+    )
+    if found["warnings"] and not found["errors"]:
+        verdict = f"passed with {found['warnings']} warning(s): see check.json"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Audit bundle: run {e(predicate["run"])}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
@@ -368,6 +374,11 @@ copy of the approvers file instead of the one inside the bundle.</p>
 <ul>{missing}</ul>
 </body></html>
 """
+
+
+def _counts(findings: list[dict[str, Any]]) -> dict[str, int]:
+    errors = sum(1 for f in findings if f.get("severity") == "error")
+    return {"errors": errors, "warnings": len(findings) - errors}
 
 
 def _short(error: BaseException) -> str:
