@@ -18,13 +18,13 @@ from pathlib import Path
 import polars as pl
 from charter import runtime
 
-from .data import CONTRACT, MODEL_FILE
+from .data import MODEL_FILE, settings
 
 
 def score(source: Path, target: Path, manifest: Path | None = None) -> tuple[int, str]:
     """Write the predictions for `source` to `target`; return the rows and the run id."""
     model = runtime.load_model(MODEL_FILE, manifest)
-    table = runtime.load_scoring_input(source, runtime.paths().contracts / CONTRACT)
+    table = runtime.load_scoring_input(source, settings().contract)
     features = runtime.active_features()
     keys = list(dict.fromkeys(key for feature in features for key in feature.join_keys))
     matrix = runtime.build_features(table)
