@@ -6,6 +6,7 @@
     nox -s demo             render a project with defaults and run its own gates
     nox -s docs             build the documentation site (strict)
     nox -s bench            run the benchmarks and record their results
+    nox -s vendor_mermaid -- VERSION   vendor Mermaid from npm for the projects' sites
     nox -s fresh            the README's two commands as a newcomer runs them
     nox -s release_check -- vX.Y.Z   the tag and CHANGELOG.md agree (before tagging)
 
@@ -110,6 +111,51 @@ def docs(session: nox.Session) -> None:
         *session.posargs,
         env={"NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+@nox.session(python=False)
+def vendor_mermaid(session: nox.Session) -> None:
+    """Vendor Mermaid from the npm registry for the generated projects' sites.
+
+    `nox -s vendor_mermaid -- 11.17.2`: `npm pack`, then the package's
+    dist/mermaid.min.js xz-compressed, its LICENSE and a record of what was taken
+    (src/charter/site/assets/README.md says why it ships this way).
+    """
+    import hashlib  # noqa: PLC0415
+    import json  # noqa: PLC0415
+    import lzma  # noqa: PLC0415
+    import tarfile  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    if len(session.posargs) != 1:
+        session.error("usage: nox -s vendor_mermaid -- VERSION")
+    version = session.posargs[0]
+    assets = ROOT / "src" / "charter" / "site" / "assets"
+    with tempfile.TemporaryDirectory() as folder:
+        spec = f"mermaid@{version}"
+        session.run("npm", "pack", spec, "--pack-destination", folder, external=True, silent=True)
+        facts = session.run(
+            "npm", "view", spec, "--json", "license", "dist.integrity", external=True, silent=True
+        )
+        facts = json.loads(facts)
+        with tarfile.open(next(Path(folder).glob("*.tgz"))) as tar:
+            script = tar.extractfile("package/dist/mermaid.min.js").read()
+            licence = tar.extractfile("package/LICENSE").read()
+    (assets / "mermaid.min.js.xz").write_bytes(
+        lzma.compress(script, preset=9 | lzma.PRESET_EXTREME)
+    )
+    (assets / "mermaid.LICENSE").write_bytes(licence)
+    record = {
+        "name": "mermaid",
+        "version": version,
+        "license": facts["license"],
+        "source": f"npm pack {spec}",
+        "integrity": facts["dist.integrity"],
+        "file": "package/dist/mermaid.min.js",
+        "sha256": hashlib.sha256(script).hexdigest(),
+        "bytes": len(script),
+    }
+    (assets / "mermaid.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 @nox.session(python=PYTHON)

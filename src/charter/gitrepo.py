@@ -65,6 +65,12 @@ def file_at(root: Path, commit: str, path: str) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def is_shallow(root: Path) -> bool:
+    """True in a shallow clone (`git clone --depth 1`, CI's default checkout): history is cut."""
+    result = _git(root, "rev-parse", "--is-shallow-repository")
+    return result.returncode == 0 and result.stdout.strip() == b"true"
+
+
 def toplevel(root: Path) -> Path | None:
     """The top folder of the repository containing `root`, or None outside git."""
     result = _git(root, "rev-parse", "--show-toplevel")

@@ -38,7 +38,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from charter import gitrepo
+from charter import gitrepo, patterns
 from charter.constants import ANSWERS_FILE, CARD_NAME, DVC_YAML, MANIFEST_NAME, STAGES
 from charter.formats import approval as approval_format
 from charter.formats import approvers as approvers_format
@@ -322,6 +322,12 @@ class Project:
     def git_toplevel(self) -> Path | None:
         """The top of the git checkout holding the project, or None (one git call, once)."""
         return self._once("toplevel", lambda: gitrepo.toplevel(self.root))
+
+    def shallow_clone(self) -> bool:
+        """True when the project's git checkout is shallow: older commits were never fetched."""
+        return self._once(
+            "shallow", lambda: self.git_toplevel() is not None and gitrepo.is_shallow(self.root)
+        )
 
     def run_commits(self, lock_file: str) -> tuple[dict[str, bool], dict[str, bytes | None]]:
         """Which commits the run manifests record exist, and `lock_file` at each.
@@ -677,7 +683,9 @@ _EXPECTED = {
     "ignore": "a list of strings",
     "card_sections": "a list of section headings",
     "stage": f"one of {', '.join(STAGES)}",
-    "checklist_codes": "a regular expression",
+    "checklist_codes": (
+        "a regular expression in Rust's syntax (linear time: no look-around, no backreferences)"
+    ),
     "show_personal_values": "true or false",
 }
 
@@ -713,10 +721,9 @@ def _config_type_ok(key: str, value: Any) -> bool:
     if key == "show_personal_values":
         return isinstance(value, bool)
     if key == "checklist_codes":
-        try:
-            return isinstance(value, str) and re.compile(value) is not None
-        except re.error:
-            return False
+        return isinstance(value, str) and (
+            value == checklist_format.CODE_PATTERN or patterns.problem(value) is None
+        )
     return isinstance(value, str)
 
 
@@ -727,7 +734,8 @@ def _toml_key_line(pyproject: Path, key: str | None, table: str = "tool.charter"
     start = header.start() if header else 0
     if key is None:
         return text.count("\n", 0, start) + 1 if header else 1
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    # `[ \t]`, not `\s`: after `^`, `\s*` ran over every following blank line (quadratic).
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
     match = pattern.search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 

@@ -33,11 +33,14 @@ from charter.runs.atomic import WriteError, atomic_path, describe, write_bytes, 
 if TYPE_CHECKING:
     import polars as pl
 
+    from charter.models import LoadedModel
     from charter.runs.record import Run, RunError
 
 __all__ = [
     "FeatureError",
     "InvalidData",
+    "LoadedModel",
+    "ModelError",
     "Params",
     "ParamsError",
     "Paths",
@@ -50,10 +53,13 @@ __all__ = [
     "build_features",
     "check_input",
     "load_input",
+    "load_model",
+    "load_scoring_input",
     "paths",
     "read_params",
     "record_run",
     "run_pipeline",
+    "save_model",
     "stage",
     "write_bytes",
     "write_json",
@@ -63,11 +69,15 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """`Run` and `RunError` on first use: a stage that records no run never imports them."""
+    """`Run`, `RunError` and `LoadedModel` on first use: a stage without them never imports them."""
     if name in ("Run", "RunError"):
         from charter.runs import record  # noqa: PLC0415
 
         return getattr(record, name)
+    if name == "LoadedModel":
+        from charter.models import LoadedModel  # noqa: PLC0415
+
+        return LoadedModel
     raise AttributeError(f"module 'charter.runtime' has no attribute {name!r}")
 
 
@@ -86,6 +96,10 @@ class ParamsError(StageError):
 
 class InvalidData(StageError):  # noqa: N818 - a finding about data, as ContractViolation
     """An input breaks its contract; the message is the validation report."""
+
+
+class ModelError(StageError):
+    """A model file that cannot be saved, trusted or loaded, or is not the one its run recorded."""
 
 
 class FeatureError(StageError):
@@ -505,6 +519,99 @@ def write_parquet(frame: pl.DataFrame, path: str | Path) -> None:
             raise WriteError(target, str(error).split("\n")[0]) from None
 
 
+# ------------------------------------------------------------------ models
+
+
+def save_model(model: Any, path: str | Path) -> None:
+    """Save a scikit-learn model with skops, atomically: a format that loads without running code.
+
+    The bytes are canonical (the same model gives the same sha256), so the run
+    manifest's hash of the file identifies the model. Declare `path` as an output
+    of the train stage in dvc.yaml; docs/guide/models.md says what other libraries use.
+    """
+    from charter import models  # noqa: PLC0415 - skops only where models are saved
+
+    try:
+        data = models.dumps(model)
+    except models.ModelError as error:
+        raise ModelError(str(error)) from None
+    write_bytes(Path(path), data)
+
+
+def load_model(path: str | Path, manifest: str | Path | None = None) -> LoadedModel:
+    """Load a model saved by `save_model`; refuse it unless its sha256 is what its run recorded.
+
+    `manifest` is a run manifest (`runs/<run>/manifest.json`) or a deployment
+    manifest (`governance/deployments/<model>/<env>.yaml`) naming the file;
+    default: the newest run manifest that records `path`. The result carries the
+    model (`estimator`), the `run_id` and the `sha256`. Raises ModelError.
+    """
+    from charter import models  # noqa: PLC0415
+
+    root = project_root()
+    target = Path(path)
+    absolute = target if target.is_absolute() else root / target
+    try:
+        uri = absolute.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise ModelError(f"{target} is outside the project {root}") from None
+    runs = paths(root).runs
+    try:
+        source = models.newest_run(runs, uri) if manifest is None else Path(manifest)
+        return models.load(absolute, models.recorded(source, uri), str(_shown(absolute)))
+    except models.ModelError as error:
+        raise ModelError(str(error)) from None
+
+
+def load_scoring_input(path: str | Path, contract: str | Path) -> pl.DataFrame:
+    """Read rows to score and validate them against the contract's rules for what the model reads.
+
+    Only the columns the catalog's active features read (and their join keys) are
+    checked, by the contract's column rules; table-level rules about the training
+    set (its row count) do not apply to a batch, and other columns are kept.
+    Rows that break the contract raise InvalidData with the report.
+    """
+    from charter.formats.source import FormatError  # noqa: PLC0415
+    from charter.validation import DataError, ValidationSetupError  # noqa: PLC0415
+    from charter.validation.serving import validate_scoring  # noqa: PLC0415
+
+    features = active_features()
+    contract_path = Path(contract)
+    contract_id = _contract_id(contract_path)
+    columns = list(
+        dict.fromkeys(
+            column
+            for feature in features
+            for column in [
+                *feature.join_keys,
+                *(s.property for s in feature.sources if s.contract == contract_id),
+            ]
+        )
+    )
+    path = Path(path)
+    try:
+        frame, report = validate_scoring(path, contract_path, columns)
+    except (DataError, ValidationSetupError, FormatError) as error:
+        message = f"cannot validate {_shown(path)} against {_shown(contract_path)}: {error}"
+        raise StageError(message) from None
+    if not report.ok:
+        raise InvalidData(
+            f"{_shown(path)} breaks {_shown(contract_path)}; nothing was scored.\n\n"
+            + report.format()
+        )
+    return frame
+
+
+def _contract_id(path: Path) -> str | None:
+    from charter.formats import contract as contract_format  # noqa: PLC0415
+    from charter.formats.source import FormatError  # noqa: PLC0415
+
+    try:
+        return contract_format.load(path).id
+    except (FormatError, OSError) as error:
+        raise StageError(f"cannot read the contract {_shown(path)}: {error}") from None
+
+
 # -------------------------------------------------------------------- runs
 
 
@@ -578,6 +685,13 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     if marker.is_file() and marker.read_text(encoding="utf-8") == state:
         print("dvc push skipped: the remote already has this dvc.lock's data")
         return 0
+    from charter.runs import remote  # noqa: PLC0415
+
+    try:
+        remote.make_private(root)  # before DVC creates it world-readable
+    except OSError as error:
+        print(f"pipeline: {describe(error)}; nothing was pushed.", file=sys.stderr)
+        return 1
     if dvc("push", "--quiet", root=root) != 0:
         print("pipeline: dvc push failed: the data is only in the local cache.", file=sys.stderr)
         return 1

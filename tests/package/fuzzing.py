@@ -310,6 +310,134 @@ def artifact_cases(project: Path, seed: int, count: int) -> list[Case]:
     return cases[:count] if len(cases) > count else cases
 
 
+# -- ReDoS: each pattern site over user text, fed its worst case ---------------------------
+
+REDOS_SECONDS = 5
+"""A worst case must finish well inside the tier's cap: linear work on a few hundred KB."""
+CARD = "governance/models/progression_regressor/card.md"
+CHECKLIST = "governance/checklists/ready-for-review.md"
+CONTRACT_FILE = "governance/contracts/patients.odcs.yaml"
+
+
+def _write(path: str, text: str) -> dict[str, Any]:
+    return {"path": path, "write": text.encode("utf-8").hex()}
+
+
+def _split_card(text: str) -> tuple[str, str]:
+    """(front matter YAML, body) of the rendered card (`---` lines removed)."""
+    _, front, body = text.split("---\n", 2)
+    return front, body
+
+
+def redos_cases(project: Path) -> list[Case]:
+    r"""One `charter check` per pattern site, its input the site's worst case (issue 27).
+
+    Each edit is of a few hundred KB at most, under every reader's bound, so the
+    only way to exceed the cap is superlinear matching: the old `_BLANK_YAML`
+    (exponential in blank lines), `_HEADING` and adopt's header pattern (cubic in
+    spaces), the placeholder and `^\s*key` patterns (quadratic), and a user's
+    `checklist_codes` on Python's backtracking engine.
+    """
+    card = (project / CARD).read_text("utf-8")
+    front, body = _split_card(card)
+    pyproject = (project / "pyproject.toml").read_text("utf-8")
+    checklist = (project / CHECKLIST).read_text("utf-8")
+    contract = (project / CONTRACT_FILE).read_text("utf-8")
+    command = ["check", "--format", "json", "--stage", "production"]  # every rule runs
+    blank = "\n" * 100_000
+    sites = {
+        "card front matter: 30 leading lines of 4 spaces": [
+            _write(CARD, "---\n" + "    \n" * 30 + front + "---\n" + body)
+        ],
+        "card front matter: CRLF, 30 leading comment lines": [
+            _write(CARD, ("---\n" + "# note\n" * 30 + front + "---\n" + body).replace("\n", "\r\n"))
+        ],
+        "card front matter: only 5,000 blank and comment lines": [
+            _write(CARD, "---\n" + "  # c\n \t\n...\n" * 5_000 + "---\n" + body)
+        ],
+        "card headings: 6 headings with 2,000 inner spaces": [
+            _write(CARD, card + "".join(f"\n# a{' ' * 2_000}b {i}\n" for i in range(6)))
+        ],
+        "card headings: 2,000 headings of 200 `#`": [
+            _write(CARD, card + ("\n" + "#" * 200 + " x" + " #" * 100) * 2_000)
+        ],
+        "card placeholders: 100,000 `TODO(` on one line": [
+            _write(CARD, card + "\n" + "TODO(" * 100_000 + "\n")
+        ],
+        "card code spans: 100,000 backticks on one line": [
+            _write(CARD, card + "\n" + "`a" * 100_000 + "\n")
+        ],
+        "card: unclosed front matter over 100,000 blank lines": [
+            _write(CARD, "---\n" + blank + front + body)
+        ],
+        "card: 100,000 leading blank lines before the front matter": [
+            _write(CARD, blank + "--\n" + front + body)
+        ],
+        "pyproject: 100,000 blank lines inside [tool.charter]": [
+            _write(
+                "pyproject.toml",
+                pyproject.replace("[tool.charter]\n", "[tool.charter]\n" + blank, 1),
+            )
+        ],
+        "pyproject: local charter source after 100,000 blank lines": [
+            _write(
+                "pyproject.toml",
+                pyproject.replace(
+                    "[tool.uv.sources]\n",
+                    "[tool.uv.sources]\n" + blank + 'other = { path = "x" }\n'
+                    'charter = { path = "/opt/charter" }\n',
+                    1,
+                ).replace("\ncharter = { git", "\nold-charter = { git", 1),
+            )
+        ],
+        "checklist_codes `^(A+)+$` against a 40-letter code": [
+            _write(
+                "pyproject.toml",
+                pyproject.replace(
+                    "[tool.charter]\n", "[tool.charter]\nchecklist_codes = '^(A+)+$'\n", 1
+                ),
+            ),
+            _write(CHECKLIST, checklist.replace("rules: [", "rules: [" + "A" * 40 + "B, ", 1)),
+        ],
+        "checklist_codes with look-around (no linear engine takes it)": [
+            _write(
+                "pyproject.toml",
+                pyproject.replace(
+                    "[tool.charter]\n", "[tool.charter]\nchecklist_codes = '(?=A)A+'\n", 1
+                ),
+            ),
+        ],
+        "contract quality pattern of 1,000 nested groups": [
+            _write(
+                CONTRACT_FILE,
+                contract.replace(
+                    "    quality:\n",
+                    "    quality:\n      - metric: invalidValues\n        arguments:\n"
+                    "          properties: [patient_id]\n"
+                    f"          pattern: '{'(' * 1_000}P{')' * 1_000}'\n        mustBe: 0\n",
+                    1,
+                ),
+            )
+        ],
+        "adopt's header parsing: `[` and 3,000 spaces, 100 lines": [
+            {
+                "call": "charter.adopt.pyproject_merge:_sections",
+                "text": ("[" + " " * 3_000 + "\n") * 100,
+            }
+        ],
+        "schema messages: an unknown key of 3,000 quotes and backslashes": [
+            _write(
+                CHECKLIST,
+                checklist.replace("---\n", "---\n" + yaml.safe_dump({"'\\" * 3_000: 1}), 1),
+            )
+        ],
+    }
+    return [
+        Case(f"redos {name}", ["call"] if "call" in ops[0] else command, ops, False, "")
+        for name, ops in sites.items()
+    ]
+
+
 # -- data files -----------------------------------------------------------------------------
 
 
@@ -507,6 +635,12 @@ def _write_data(path: Path, kind: str, seed: int) -> None:
 
 
 def _apply(op: dict[str, Any], root: Path, outside: Path) -> None:
+    if "call" in op:  # a pattern site no command feeds hostile text: call it on the text
+        import importlib  # noqa: PLC0415
+
+        module, _, name = op["call"].partition(":")
+        getattr(importlib.import_module(module), name)(op["text"])
+        return
     path = root / op["path"]
     if "data" in op:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -545,6 +679,8 @@ def _apply(op: dict[str, Any], root: Path, outside: Path) -> None:
 
 
 def _restore(op: dict[str, Any], root: Path, pristine: Path) -> None:
+    if "call" in op:
+        return
     path = root / op["path"]
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
@@ -571,12 +707,15 @@ def run_one(case: Case, root: Path, pristine: Path, outside: Path) -> dict[str, 
     started = time.monotonic()
     result: dict[str, Any] = {"name": case.name}
     try:
-        for op in case.ops:
-            _apply(op, root, outside)
-        signal.alarm(CASE_SECONDS)
+        signal.alarm(CASE_SECONDS)  # a `call` op is the case itself: it runs under the alarm too
         try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = main([*case.command, "--project", str(root)])
+            for op in case.ops:
+                _apply(op, root, outside)
+            if case.command == ["call"]:
+                code = 0
+            else:
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    code = main([*case.command, "--project", str(root)])
         finally:
             signal.alarm(0)
         result["exit"] = code
@@ -683,7 +822,11 @@ def problems(case: Case, result: dict[str, Any]) -> list[str]:
         return found or [f"exit {result.get('exit')}"]
     if "Traceback" in output or "internal error" in output:
         found.append("traceback or internal error")
-    if case.command[0] == "check":
+    if case.name.startswith("redos ") and result.get("seconds", 0) > REDOS_SECONDS:
+        found.append(f"took {result['seconds']} s (a worst case must take under {REDOS_SECONDS} s)")
+    if case.command[0] == "call":
+        pass
+    elif case.command[0] == "check":
         found += _check_problems(case, result)
     elif result["exit"] == 2 and not result["stderr"].startswith("charter validate: "):
         found.append("exit 2 without a `charter validate:` sentence")

@@ -16,7 +16,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from fuzzing import artifact_cases, data_cases, problems, run_cases
+from fuzzing import REDOS_SECONDS, artifact_cases, data_cases, problems, redos_cases, run_cases
 from templating import clean_env, git
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261201"))
@@ -61,6 +61,24 @@ def test_artifact_mutants_end_in_findings_not_crashes(render, tmp_path: Path) ->
     failures = _failures(cases, results)
     assert not failures, "\n".join(failures)
     assert sum(1 for r in results if r["exit"] == 1) >= len(cases) // 2, "too few mutants found"
+
+
+def test_each_pattern_site_survives_its_worst_case(render, tmp_path: Path) -> None:
+    """The ReDoS generator: every regular expression over user text, fed its worst input."""
+    project = shutil.copytree(render(), tmp_path / "project", symlinks=True)
+    git("init", "--quiet", cwd=project)
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "--no-verify", "-m", "rendered", cwd=project)
+    cases = redos_cases(project)
+    assert len(cases) >= 15
+    results = run_cases(cases, project, tmp_path / "work", _env(tmp_path))
+    _report("redos", cases, results)
+    failures = _failures(cases, results)
+    assert not failures, "\n".join(failures)
+    assert max(r["seconds"] for r in results) < REDOS_SECONDS
+    if os.environ.get("FUZZ_VERBOSE"):
+        for case, result in zip(cases, results, strict=True):
+            print(case.name, result["exit"], result["seconds"], result["stdout"][:300])
 
 
 def test_hostile_data_files_end_in_messages_not_crashes(tmp_path: Path) -> None:

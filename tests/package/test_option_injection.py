@@ -106,7 +106,7 @@ def test_fleet_release_lookup_does_not_run_it(tmp_path: Path, monkeypatch) -> No
 SOURCES = [REPO / "src" / "charter", REPO / "migrations"]
 SPAWNERS = {"run", "Popen", "call", "check_call", "check_output"}
 """subprocess functions that take an argument vector."""
-WRAPPERS = {"_git": 1, "git": 0, "_uv": 2, "_dvc": 2, "uv_add": 2}
+WRAPPERS = {"_git": 1, "git": 0, "_uv": 2, "_dvc": 2, "uv_add": 2, "_ssh_keygen": 0}
 """Local wrappers that pass `*args` to git, uv or dvc: name -> index of the first argument."""
 REVIEWED = {
     # (file, enclosing function, argument as written): why it cannot be an option.
@@ -132,6 +132,13 @@ REVIEWED = {
     ("fleet/survey.py", "_rule_stages", "str(charter)"): "the charter executable fleet built",
     ("fleet/survey.py", "_check", "str(charter)"): "the charter executable fleet built",
     ("template_updates.py", "_ask_copier", "sys.executable"): "this interpreter",
+    ("cli/bundle.py", "_bundle", "sys.executable"): "this interpreter",
+    ("cli/bundle.py", "_bundle", "args.run"): "a run id typed on the command line, no artifact",
+    ("cli/bundle.py", "_bundle", "str(root)"): "the project folder, the value of --project",
+    ("signatures.py", "_ssh_keygen", "*args"): "the wrapper itself; its callers are checked",
+    ("signatures.py", "public_key", "str(key)"): "the value of -f: getopt takes the next word",
+    ("signatures.py", "sign", "str(key)"): "the value of -f: getopt takes the next word",
+    ("signatures.py", "sign", "namespace"): "the value of -n, a constant namespace",
     ("template_updates.py", "_git", "*args"): "the wrapper itself; its callers are checked",
     ("template_updates.py", "_standards", "scratch"): "a temporary folder charter made",
     ("update_guard.py", "git", "*args"): "the wrapper itself; its callers are checked",

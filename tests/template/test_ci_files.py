@@ -215,6 +215,36 @@ def test_gitlab_template_update_runs_on_schedules_only(render):
     assert "TEMPLATE_UPDATE_TOKEN" not in update
 
 
+CHECKING = ("pre-commit run", "charter check", "nox -s docs")
+"""Commands that run the rules (the docs site's readiness page runs them too)."""
+
+
+def _checks_runs(commands: list) -> bool:
+    return any(word in str(command) for command in commands for word in CHECKING)
+
+
+@pytest.mark.parametrize("example_pipeline", [True, False])
+def test_the_jobs_that_check_runs_fetch_the_whole_history(render, example_pipeline):
+    """RUN002 needs each run's commit, which a checkout of depth 1 never holds (RUN015)."""
+    github = render(ci="github", example_pipeline=example_pipeline, publish_site=True)
+    checking = 0
+    for workflow in sorted((github / ".github" / "workflows").glob("*.yml")):
+        for name, job in yaml.safe_load(workflow.read_text())["jobs"].items():
+            if not _checks_runs([step.get("run", "") for step in job.get("steps", [])]):
+                continue
+            checking += 1
+            checkouts = [s for s in job["steps"] if "actions/checkout@" in s.get("uses", "")]
+            assert checkouts, f"{workflow.name}: {name}"
+            assert all(s["with"]["fetch-depth"] == 0 for s in checkouts), f"{workflow.name}: {name}"
+    assert checking >= 1
+    gitlab_project = render(ci="gitlab", example_pipeline=example_pipeline, publish_site=True)
+    gitlab = yaml.safe_load((gitlab_project / ".gitlab-ci.yml").read_text())
+    jobs = [job for job in gitlab.values() if isinstance(job, dict) and "script" in job]
+    checking = [job for job in jobs if _checks_runs(job["script"])]
+    assert len(checking) >= 2  # check and pages
+    assert all(job["variables"]["GIT_DEPTH"] == 0 for job in checking)
+
+
 @pytest.mark.parametrize(
     ("answers", "published"),
     [

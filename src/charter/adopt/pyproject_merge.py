@@ -8,7 +8,6 @@ without reformatting it. Nothing the repository set is changed.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -16,7 +15,20 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-HEADER = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+def _header(line: str) -> str | None:
+    """The dotted name of a `[table]` or `[[array]]` header line (a comment may follow), or None.
+
+    Plain string work: the pattern `^\\[\\[?\\s*([^\\]]+?)\\s*\\]` was cubic in spaces.
+    """
+    if not line.startswith("["):
+        return None
+    inner = line[2:] if line.startswith("[[") else line[1:]
+    name, close, rest = inner.partition("]")
+    rest = rest.removeprefix("]").strip()
+    if not close or not name.strip() or (rest and not rest.startswith("#")):
+        return None
+    return name.strip()
 
 
 class MergeError(Exception):
@@ -28,9 +40,9 @@ def _sections(text: str) -> list[tuple[str, str]]:
     sections: list[tuple[str, list[str]]] = [("", [])]
     pending: list[str] = []
     for line in text.splitlines(keepends=True):
-        match = HEADER.match(line)
-        if match:
-            sections.append((match.group(1), [*pending, line]))
+        name = _header(line)
+        if name:
+            sections.append((name, [*pending, line]))
             pending = []
         elif line.startswith("#") or not line.strip():
             pending.append(line)

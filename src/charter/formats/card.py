@@ -58,8 +58,11 @@ template (its "Bias, Risks, and Limitations" covers both ethical considerations
 and caveats) and of the cards transformers' Trainer writes.
 """
 
-PLACEHOLDER = re.compile(r"TODO\([^)\n]*\)|\[More Information Needed\]")
-"""`TODO(role): ...` is Charter's placeholder; the second is the Hugging Face template's."""
+PLACEHOLDER = re.compile(r"TODO\([^()\n]*\)|\[More Information Needed\]")
+"""`TODO(role): ...` is Charter's placeholder; the second is the Hugging Face template's.
+
+The role holds no `(`: each try stops at the next `TODO(`, so a line of them is
+linear (with `[^)\n]*` every try ran to the line's end: quadratic)."""
 
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 """An inline code span: a placeholder quoted in one (the card telling its reader what

@@ -21,9 +21,6 @@ from charter.formats.source import Document, FormatError, parse_yaml
 _HUB_BLOCK = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
 """huggingface_hub's `REGEX_YAML_BLOCK` (the Hub server's too): where a card's metadata is."""
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BLANK_YAML = re.compile(r"(?:[ \t]*(?:#[^\r\n]*|---|\.\.\.)?[ \t]*(?:\r\n|\r|\n|$))*")
-"""YAML text that holds no document: blank lines, comments and document markers only."""
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 
 
@@ -55,10 +52,38 @@ class MarkdownFile:
             if _FENCE.match(line):
                 in_fence = not in_fence
                 continue
-            match = None if in_fence else _HEADING.match(line)
-            if match:
-                result.append(Heading(len(match.group(1)), match.group(2).strip(), number))
+            found = None if in_fence else _heading(line)
+            if found:
+                result.append(Heading(found[0], found[1], number))
         return result
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line (`## Title ##`), or None.
+
+    Plain string work, not a pattern: `^(#{1,6})[ \\t]+(.+?)[ \\t]*#*[ \\t]*$` took
+    cubic time in a run of inner spaces (6 headings of 2,000 spaces: over a minute).
+    """
+    level = len(line) - len(line.lstrip("#"))
+    rest = line[level:]
+    if not 1 <= level <= 6 or len(rest) < 2 or rest[0] not in " \t":
+        return None
+    core = rest.strip(" \t")
+    title = core.rstrip("#").rstrip(" \t") or core[:1]  # `# ##` is a heading titled `#`
+    return level, title.strip()
+
+
+def _blank_yaml(block: str) -> bool:
+    """True when YAML text holds no document: blank lines, comments and `---`/`...` only.
+
+    Line by line, not one pattern: the pattern was exponential in leading blank
+    lines (14 lines of 4 spaces: over a minute; a CRLF card hung `git commit`).
+    """
+    for line in _LINE_BREAK.split(block):
+        bare = line.strip(" \t")
+        if bare and not bare.startswith("#") and bare not in ("---", "..."):
+            return False
+    return True
 
 
 def parse(text: str, path: Path) -> MarkdownFile:
@@ -95,7 +120,7 @@ def parse_card(text: str, path: Path) -> MarkdownFile:
     block = match.group(2)
     offset = _breaks(text, match.start(2))
     body_line = _breaks(text, match.start(3)) + 3  # the closing `---` is on the next line
-    if _BLANK_YAML.fullmatch(block):
+    if _blank_yaml(block):
         empty = Document(path=path, data={}, digest=cache.digest("empty front matter"))
         return MarkdownFile(path, text, empty, body_line=body_line)
     document = parse_yaml(block, path, line_offset=offset)

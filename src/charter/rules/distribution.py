@@ -18,7 +18,8 @@ from charter.rules.registry import at_line, rule
 if TYPE_CHECKING:
     from charter.project import Project
 
-_CHARTER_LINE = re.compile(r"^\s*charter\s*=", re.MULTILINE)
+_CHARTER_LINE = re.compile(r"^[ \t]*charter[ \t]*=", re.MULTILINE)
+"""`[ \\t]`, not `\\s`: a `\\s*` after `^` ran over every following blank line (quadratic)."""
 # A git location other machines can reach: a network URL or scp-like `user@host:path`.
 _SHARED_GIT = re.compile(r"^(git\+)?(https?|ssh|git)://|^[\w.-]+@[\w.-]+:")
 

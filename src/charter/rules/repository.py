@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from charter import patterns
 from charter.findings import WARNING, Finding
+from charter.formats import checklist as checklist_format
 from charter.formats import schema
 from charter.formats.card import PLACEHOLDER
 from charter.formats.source import Kind, pointer_join
@@ -175,7 +177,7 @@ def rejected_hunk(project: Project) -> Iterator[Finding]:
 def configuration(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    `[tool.charter]` in `pyproject.toml` is readable and has only known keys of the right type: `contracts`, `features`, `models`, `checklists`, `runs`, `docs` (strings), `select`, `ignore` (lists of codes), `stage` (`review` or `production`), `card_sections` (a list of headings), `checklist_codes` (a regular expression) and `show_personal_values` (true or false). The artifact locations it names explicitly (`contracts`, `features`, `models`, `checklists`) exist. A sub-table such as `[tool.charter.acme]` holds the settings of the installed rule plugin with that prefix (ACME) and must match the schema the plugin ships; a sub-table no installed plugin claims is an error.
+    `[tool.charter]` in `pyproject.toml` is readable and has only known keys of the right type: `contracts`, `features`, `models`, `checklists`, `runs`, `docs` (strings), `select`, `ignore` (lists of codes), `stage` (`review` or `production`), `card_sections` (a list of headings), `checklist_codes` (a regular expression in Rust's syntax, which runs in linear time: no look-around, no backreferences) and `show_personal_values` (true or false). The artifact locations it names explicitly (`contracts`, `features`, `models`, `checklists`) exist. A sub-table such as `[tool.charter.acme]` holds the settings of the installed rule plugin with that prefix (ACME) and must match the schema the plugin ships; a sub-table no installed plugin claims is an error.
 
     ## Why it matters
 
@@ -266,20 +268,38 @@ def checklist_front_matter(project: Project) -> Iterator[Finding]:
 
     Use codes and prefixes from the [rule index](index.md).
     """
-    pattern = re.compile(project.config.checklist_codes)
+    matches = _code_matcher(project)
     for checklist in project.checklists:
         document = checklist.document
         for problem in schema.validate(document, schema.CHECKLIST_SCHEMA):
             yield at_line(checklist.path, problem.line, problem.col, problem.message)
         for code, pointer in checklist.rules:
-            if not pattern.search(code):
+            if not matches(code):
                 yield at(
                     document,
                     pointer,
-                    f"{code!r} does not match checklist_codes {pattern.pattern!r} of [tool.charter]",
+                    f"{code!r} does not match checklist_codes "
+                    f"{project.config.checklist_codes!r} of [tool.charter]",
                 )
             elif not any(known.startswith(code) for known in RULES):
                 yield at(document, pointer, f"no rule code starts with {code!r}")
+
+
+def _code_matcher(project: Project) -> Callable[[str], bool]:
+    """`checklist_codes` as a test: the default in Python, a project's own on a linear engine.
+
+    A user's pattern never runs on Python's backtracking `re` (`^(A+)+$` doubled
+    its time with each character); it runs once over every entry on polars' engine.
+    """
+    pattern = project.config.checklist_codes
+    if pattern == checklist_format.CODE_PATTERN:
+        return re.compile(pattern).search
+    entries = sorted({code for checklist in project.checklists for code, _ in checklist.rules})
+    try:
+        found = dict(zip(entries, patterns.search(pattern, entries), strict=True))
+    except patterns.PatternError:  # PRJ005 reports the setting; match nothing here
+        return lambda code: False
+    return lambda code: found.get(code, False)
 
 
 def _strings(data: object, pointer: str = "") -> Iterator[tuple[str, str]]:

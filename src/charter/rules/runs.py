@@ -109,6 +109,8 @@ def commit_exists(project: Project) -> Iterator[Finding]:
     the run whose code no longer exists.
     """
     exists, _locks = project.run_commits(LOCK_FILE)
+    if not all(exists.values()) and project.shallow_clone():
+        return  # the commits may just not be fetched: RUN015 says what to fetch
     for manifest in project.manifests:
         if manifest.commit in exists and not exists[manifest.commit]:
             yield _at(
@@ -706,3 +708,50 @@ def uris_inside(project: Project) -> Iterator[Finding]:
                     f"/{kind}/{index}/uri",
                     f"{what} {name!r} ({uri}) resolves outside the project through a symbolic link",
                 )
+
+
+@rule("RUN015", "Shallow clone: the commits of recorded runs were not fetched")
+def history_fetched(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    In a shallow clone (`git clone --depth 1`, and CI's checkout by default),
+    whether the commit each run manifest records was fetched. One finding for
+    the whole project, at the first manifest whose commit is missing, names what
+    to fetch; [RUN002](RUN002.md) then stays silent, since a commit that was not
+    fetched is not a commit that is lost.
+
+    ## Why it matters
+
+    A manifest records the commit a run started from (X) and is committed after
+    it (X+1), so a checkout of depth 1 never holds X. The rules that read a
+    run's history (RUN002 that the commit exists, [RUN003](RUN003.md) the lock
+    file at it, [RUN012](RUN012.md) its place in history) cannot judge it there,
+    and a CI job would otherwise fail on "commit is not in this repository"
+    for every run.
+
+    ## Example
+
+    ```text
+    runs/20261126T143900Z-1a2b3c/manifest.json:6:15: RUN015 this clone is shallow: 1 of 1 runs record a commit that was not fetched (464ae981553c), so RUN002, RUN003 and RUN012 cannot check them; fetch the history with `git fetch --unshallow` (CI: `fetch-depth: 0` on actions/checkout, `GIT_DEPTH: 0` on GitLab)
+    ```
+
+    ## How to fix
+
+    Fetch the history: `git fetch --unshallow` in the clone. The CI workflows
+    Charter generates already do (`fetch-depth: 0` on `actions/checkout`,
+    `GIT_DEPTH: 0` in `.gitlab-ci.yml`); a workflow of your own needs the same.
+    """
+    exists, _locks = project.run_commits(LOCK_FILE)
+    missing = [m for m in project.manifests if m.commit in exists and not exists[m.commit]]
+    if not missing or not project.shallow_clone():  # git is asked only when commits are missing
+        return
+    commits = sorted({m.commit[:12] for m in missing})
+    shown = ", ".join(commits[:3]) + (f" and {len(commits) - 3} more" if len(commits) > 3 else "")
+    yield _at(
+        missing[0],
+        "/code/commit",
+        f"this clone is shallow: {len(missing)} of {len(project.manifests)} runs record a commit "
+        f"that was not fetched ({shown}), so RUN002, RUN003 and RUN012 cannot check them; fetch "
+        "the history with `git fetch --unshallow` (CI: `fetch-depth: 0` on actions/checkout, "
+        "`GIT_DEPTH: 0` on GitLab)",
+    )

@@ -112,7 +112,7 @@ def new_deployment(project: Project, request: Request) -> Path:
     problems = schema.validate(parse_yaml(text, target), deployment_format.SCHEMA_FILE)
     if problems:
         raise ScaffoldError(f"cannot write {target}: {problems[0].message}")
-    write_new(target, text)
+    write_new(target, text, project.root)
     return target
 
 

@@ -178,6 +178,49 @@ def test_run002_and_run003_share_one_git_process(
     assert len([c for c in calls if c.startswith("rev-parse")]) <= 1
 
 
+def _committed(honest: Path, tmp_path: Path) -> Path:
+    """The honest project with its run committed: the manifest names X and lands in X+1."""
+    root = shutil.copytree(honest, tmp_path / "origin")
+    git("add", "-A", cwd=root)
+    git("commit", "--quiet", "-m", "record the run", cwd=root)
+    return root
+
+
+@pytest.mark.fails_with("RUN015")
+def test_run015_a_shallow_clone_gets_one_finding_saying_what_to_fetch(honest: Path, tmp_path: Path):
+    origin = _committed(honest, tmp_path)
+    clone = tmp_path / "shallow"
+    git("clone", "--quiet", "--depth", "1", f"file://{origin}", str(clone), cwd=tmp_path)
+    findings = check(Project.load(clone), select=["RUN"])
+    assert [(f.code, f.line) for f in findings] == [("RUN015", line_of(clone, '"commit"'))]
+    assert "git fetch --unshallow" in findings[0].message
+    assert "fetch-depth: 0" in findings[0].message
+
+    git("fetch", "--quiet", "--unshallow", cwd=clone)  # what the finding says to do
+    assert run_codes(clone) == []
+
+
+def test_run015_a_full_clone_and_a_shallow_one_holding_the_commit_are_clean(
+    honest: Path, tmp_path: Path
+):
+    origin = _committed(honest, tmp_path)
+    full = tmp_path / "full"
+    git("clone", "--quiet", f"file://{origin}", str(full), cwd=tmp_path)
+    assert run_codes(full) == []
+    deep_enough = tmp_path / "depth2"
+    git("clone", "--quiet", "--depth", "2", f"file://{origin}", str(deep_enough), cwd=tmp_path)
+    assert run_codes(deep_enough) == []
+
+
+def test_run002_still_reports_a_lost_commit_in_a_full_clone(honest: Path, tmp_path: Path):
+    root = with_manifest(honest, tmp_path, lambda d: d["code"].update(commit="f" * 40))
+    git("add", "-A", cwd=root)
+    git("commit", "--quiet", "-m", "a run whose commit is gone", cwd=root)
+    full = tmp_path / "full"
+    git("clone", "--quiet", f"file://{root}", str(full), cwd=tmp_path)
+    assert [code for code, _ in run_codes(full)] == ["RUN002"]
+
+
 def committed_history(honest: Path, tmp_path: Path, catalog: str) -> Path:
     """`honest` with its run committed, then the catalog moved on (and committed too)."""
     root = tmp_path / "project"
