@@ -69,7 +69,7 @@ def _outcome(project: Path, head: str) -> str:
     moved = git("rev-parse", "HEAD", cwd=project).strip() != head
     if not status and not moved and not (project / MARK).exists():
         return "old"
-    result = charter("check", "--select", "PRJ023", cwd=project)
+    result = charter("check", cwd=project)  # the whole check, as the hook runs it
     if result.returncode == 1 and "PRJ023" in result.stdout:
         return "flagged"
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
@@ -88,7 +88,7 @@ def test_an_update_killed_at_any_point_is_undone_or_reported(old_project, tmp_pa
     duration = time.monotonic() - started
     assert finished.returncode == 0, (tmp_path / "whole.log").read_text()[-2000:]
     assert not (whole / MARK).exists()  # a finished update removes its mark
-    assert charter("check", "--select", "PRJ023", cwd=whole).returncode == 0
+    assert "PRJ023" not in charter("check", cwd=whole).stdout
 
     outcomes = []
     for index, fraction in enumerate(FRACTIONS):
