@@ -85,8 +85,8 @@ def approve(
     """Write `<approvals>/<model>/<stage>-<role>-<n>.yaml` and its `.sig`, signed with `key`."""
     import yaml  # noqa: PLC0415
 
-    from charter.runs.atomic import write_bytes  # noqa: PLC0415
     from charter.signatures import public_key, sign  # noqa: PLC0415
+    from charter.writes import write_bytes  # noqa: PLC0415
 
     if project.approvers is None:
         raise ApprovalError(
@@ -126,6 +126,6 @@ def approve(
     while (folder / f"{stage}-{role}-{number}.yaml").exists():
         number += 1
     path = folder / f"{stage}-{role}-{number}.yaml"
-    write_bytes(path, body)
-    write_bytes(approval_format.signature_path(path), signature)
+    write_bytes(path, body, project.root, exclusive=True)
+    write_bytes(approval_format.signature_path(path), signature, project.root)
     return Written(path, approval_format.signature_path(path), holder.identity, what["run"])

@@ -152,7 +152,7 @@ def collect(
             }
             for a in approvals
         ],
-        "findings": len(json.loads(check_json).get("findings", [])),
+        "findings": _counts(json.loads(check_json).get("findings", [])),
         "createdAt": datetime.now(UTC).replace(microsecond=0).isoformat(),
     }
     contents.add(INDEX, _index(contents, predicate).encode("utf-8"), "this page")
@@ -163,6 +163,7 @@ def build(contents: Contents, predicate: dict[str, Any], key: Path, out: Path) -
     """Write the files, the statement and its signed envelope into the new folder `out`."""
     from sshsig import PublicKey  # noqa: PLC0415
 
+    from charter import writes  # noqa: PLC0415
     from charter.runs.atomic import atomic_folder  # noqa: PLC0415
     from charter.signatures import public_key, sign  # noqa: PLC0415
 
@@ -186,11 +187,10 @@ def build(contents: Contents, predicate: dict[str, Any], key: Path, out: Path) -
     if os.path.lexists(out):
         raise BundleError(f"{out} already exists; bundles are never overwritten")
     with atomic_folder(out) as folder:
-        for name, data in contents.files.items():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(data)
-        (folder / STATEMENT).write_bytes(payload)
-        (folder / ENVELOPE).write_text(json.dumps(envelope, indent=2) + "\n", "utf-8")
+        for name, data in contents.files.items():  # inside the new folder, no link followed
+            writes.write_bytes(folder / name, data, folder)
+        writes.write_bytes(folder / STATEMENT, payload, folder)
+        writes.write_text(folder / ENVELOPE, json.dumps(envelope, indent=2) + "\n", folder)
 
 
 def verify(folder: Path, approvers_file: Path | None = None) -> tuple[list[str], dict[str, Any]]:
@@ -339,8 +339,14 @@ def _index(contents: Contents, predicate: dict[str, Any]) -> str:
         for name, data in sorted(contents.files.items())
     )
     missing = "".join(f"<li>{e(m)}</li>" for m in contents.missing) or "<li>nothing</li>"
-    findings = predicate["findings"]
-    verdict = "passed" if findings == 0 else f"{findings} finding(s), see check.json"
+    found = predicate["findings"]
+    verdict = (
+        "passed"
+        if not found["errors"]
+        else f"{found['errors']} error(s), {found['warnings']} warning(s): see check.json"
+    )
+    if found["warnings"] and not found["errors"]:
+        verdict = f"passed with {found['warnings']} warning(s): see check.json"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Audit bundle: run {e(predicate["run"])}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
@@ -368,6 +374,11 @@ copy of the approvers file instead of the one inside the bundle.</p>
 <ul>{missing}</ul>
 </body></html>
 """
+
+
+def _counts(findings: list[dict[str, Any]]) -> dict[str, int]:
+    errors = sum(1 for f in findings if f.get("severity") == "error")
+    return {"errors": errors, "warnings": len(findings) - errors}
 
 
 def _short(error: BaseException) -> str:

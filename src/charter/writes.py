@@ -370,3 +370,29 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OSError):
         return True
     return True
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` readable by its owner only (0700), or make it so when it exists.
+
+    The folders above it get the usual permissions. A folder another user owns
+    is left as it is: its owner decides who may read it.
+    """
+    folder = Path(folder)
+    make_folder(folder.parent)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise WriteError(folder, reason_of(error), error.errno) from None
+    try:
+        info = folder.lstat()
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            raise WriteError(folder, "it is not a folder (a symlink or a file is there)")
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            folder.chmod(stat.S_IMODE(info.st_mode) & 0o700)
+    except WriteError:
+        raise
+    except OSError as error:
+        raise WriteError(folder, reason_of(error), error.errno) from None

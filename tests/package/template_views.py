@@ -53,7 +53,9 @@ REPLACEMENTS = (
 
 CELL_MACRO = r"""{%- macro cell(value) -%}
 {{ value | regex_replace('\\s+', ' ') | trim | replace('\\', '\\\\') | replace('|', '\\|')
-   | replace('<', '&lt;') | replace('>', '&gt;') | replace('[', '\\[') | replace(']', '\\]') }}
+   | replace('&', '&amp;') | replace('<', '&lt;') | replace('>', '&gt;') | replace('[', '\\[')
+   | replace(']', '\\]') | replace('://', '&#58;//')
+   | regex_replace('([Ww][Ww][Ww])\\.', '\\1&#46;') }}
 {%- endmacro -%}
 """
 

@@ -172,3 +172,14 @@ def test_mod004_names_the_stub_placeholders_not_its_instruction_sentence(project
         "TODO(data-owner)",
         "TODO(privacy-reviewer)",
     }
+
+
+def test_the_task_defaults_to_the_pipeline_settings(project: Path) -> None:
+    """The task is chosen once, in `data.task` of configs/pipeline.yaml."""
+    (project / "configs").mkdir(exist_ok=True)
+    (project / "configs" / "pipeline.yaml").write_text(
+        "data:\n  task: tabular-classification\nseeds: {split: 1}\n"
+    )
+    assert charter("new", "model", "readmission", cwd=project).returncode == 0
+    meta = front_matter(project / "governance/models/readmission/card.md")
+    assert meta["pipeline_tag"] == "tabular-classification"

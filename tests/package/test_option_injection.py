@@ -116,6 +116,8 @@ REVIEWED = {
     ("gitrepo.py", "commit_times", "*commits"): "filtered by is_object_id",
     ("gitrepo.py", "is_ancestor", "ancestor"): "is_object_id checked it",
     ("gitrepo.py", "is_ancestor", "descendant"): "is_object_id checked it",
+    ("gitrepo.py", "same_tree", "commit"): "is_object_id checked it",
+    ("gitrepo.py", "same_tree", "other"): "is_object_id checked it",
     ("adopt/run.py", "_git", "*args"): "the wrapper itself; its callers are checked",
     ("adopt/run.py", "_uv", "uv"): "the uv executable found on PATH, not an artifact",
     ("adopt/run.py", "_uv", "*args"): "the wrapper itself; its callers are checked",

@@ -32,6 +32,17 @@ BAD_ANSWERS = [
     ({"data_remote": "http://example.org/x"}, "data remote must be"),
     ({"data_remote": "/shared/my data"}, "data remote must be"),
     ({"data_remote": "/shared/#data"}, "data remote must be"),
+    # A trailing newline passed `$` (it matches before a final newline): the
+    # pyproject.toml was invalid and CODEOWNERS dropped the privacy reviewer.
+    ({"privacy_reviewer": "privacy@example.org\n"}, "must fit on one line"),
+    ({"data_owner": "@alice\n"}, "must fit on one line"),
+    ({"model_owner": "@alice\r"}, "must fit on one line"),
+    ({"product_owner": "@acme/product\n"}, "must fit on one line"),
+    ({"author_email": "ada@example.org\n"}, "must fit on one line"),
+    ({"repository_url": "https://example.org/x\n"}, "must fit on one line"),
+    ({"data_remote": "/shared/data\n"}, "must fit on one line"),
+    ({"author_name": "Ada\tLovelace"}, "must fit on one line"),
+    ({"project_name": "demo\x07"}, "must fit on one line"),
 ]
 
 

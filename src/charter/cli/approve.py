@@ -50,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
     except (ApprovalError, SigningError) as error:
         print(f"charter approve: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except FileExistsError as error:
+        print(f"charter approve: {error}: another approval took that name; run it again",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_ERROR
     relative = written.path.relative_to(project.root)
     print(
         f"approved {args.model} for {args.stage} as {args.role} ({written.approver}), "

@@ -35,9 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     model.add_argument("name", metavar="NAME", help="snake_case model name")
     model.add_argument(
         "--task",
-        default=DEFAULT_TASK,
+        default=None,
         help="Hugging Face task the model solves, written as the card's pipeline_tag "
-        f"(default: {DEFAULT_TASK}, the worked example's; e.g. tabular-classification)",
+        "(default: `data.task` of configs/pipeline.yaml, else "
+        f"{DEFAULT_TASK}; e.g. tabular-classification)",
     )
     model.set_defaults(handler=run_model)
     contract = kinds.add_parser(
@@ -76,6 +77,63 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(default: 25)",
     )
     contract.set_defaults(handler=run_contract)
+    dataset = kinds.add_parser(
+        "dataset",
+        parents=[common],
+        help="bring your own table in: DVC-tracked, contract drafted, pipeline pointed at it",
+        description="Put FILE under data/raw/ (unless it is under data/ already) and track it "
+        "with `dvc add`; draft its contract NAME (and, with --add-id, the contract of the "
+        "table ingest writes); set `data:` of configs/pipeline.yaml (source, contract, target, "
+        "task), the one place every stage and test reads; and point dvc.yaml's stages at the "
+        "file and contract. What is left is the contract's to-do list, the features you want "
+        "and the model's settings.",
+    )
+    dataset.add_argument("name", metavar="NAME", help="snake_case dataset (contract) id")
+    dataset.add_argument(
+        "--from",
+        dest="data",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help=f"the {DATA_SUFFIXES_TEXT} file",
+    )
+    dataset.add_argument(
+        "--target", metavar="COLUMN", help="the column the model predicts (default: data.target)"
+    )
+    dataset.add_argument(
+        "--task",
+        choices=("tabular-classification", "tabular-regression"),
+        help="default: classification for a text, boolean or coded target, else regression",
+    )
+    keys = dataset.add_mutually_exclusive_group()
+    keys.add_argument("--id", dest="id_column", metavar="COLUMN", help="the identifier column")
+    keys.add_argument(
+        "--add-id",
+        action="store_true",
+        help="data without an identifier: ingest adds NAME_id (the row number)",
+    )
+    dataset.add_argument(
+        "--replace-sample",
+        action="store_true",
+        help="remove the sample: its file, contract, features, tests, card and runs",
+    )
+    dataset.add_argument(
+        "--max-codes",
+        dest="max_codes",
+        metavar="N",
+        type=_positive,
+        default=None,
+        help="draft a code list for a column with at most N distinct values (default: 25)",
+    )
+    dataset.add_argument(
+        "--null-values",
+        dest="null_values",
+        metavar="MARKERS",
+        type=_markers,
+        default=NULL_MARKERS,
+        help="comma-separated texts the file writes for a missing value",
+    )
+    dataset.set_defaults(handler=run_dataset)
     stage = kinds.add_parser(
         "stage",
         parents=[common],
@@ -175,7 +233,23 @@ def _markers(text: str) -> tuple[str, ...]:
 def run_model(args: argparse.Namespace) -> int:
     from charter.scaffold.create import new_model  # noqa: PLC0415 - `charter --help` stays fast
 
-    return _create(args, lambda project: new_model(project, args.name, args.task))
+    return _create(
+        args,
+        lambda project: new_model(project, args.name, args.task or _project_task(project.root)),
+    )
+
+
+def _project_task(root: Path) -> str:
+    """The task the pipeline's settings name (`data.task`), so it is chosen once."""
+    import yaml  # noqa: PLC0415
+
+    try:
+        settings = yaml.safe_load((root / "configs" / "pipeline.yaml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return DEFAULT_TASK
+    data = settings.get("data") if isinstance(settings, dict) else None
+    task = data.get("task") if isinstance(data, dict) else None
+    return task if isinstance(task, str) and task else DEFAULT_TASK
 
 
 def run_contract(args: argparse.Namespace) -> int:
@@ -191,6 +265,41 @@ def run_contract(args: argparse.Namespace) -> int:
             max_codes=args.max_codes,
             report=print,
         ),
+    )
+
+
+def run_dataset(args: argparse.Namespace) -> int:
+    from charter.scaffold.dataset import DatasetRequest, new_dataset  # noqa: PLC0415
+    from charter.scaffold.profile import MAX_CODES  # noqa: PLC0415
+
+    request = DatasetRequest(
+        name=args.name,
+        source=args.data,
+        target=args.target,
+        task=args.task,
+        id_column=args.id_column,
+        add_id=args.add_id,
+        replace_sample=args.replace_sample,
+        max_codes=args.max_codes or MAX_CODES,
+        null_markers=args.null_values,
+    )
+
+    def make(project: Project) -> Path:
+        made = new_dataset(project, request)
+        for path in made.removed:
+            print(f"removed {path}")
+        for path in made.written[:-1]:
+            print(f"wrote {path}")
+        for note in made.notes:
+            print(note)
+        refresh_views(project.root)
+        return made.written[-1]
+
+    return _create(
+        args,
+        make,
+        "work down `charter check`'s to-do list (CON014), add features with "
+        "`charter new feature`, then `git add -A`, commit and `uv run nox -s pipeline`",
     )
 
 

@@ -114,6 +114,8 @@ def primary_key(profile: DataProfile) -> tuple[str, ...]:
     nulls whose values together are distinct on every row (`firm`, `year` of a
     panel). None found: the data has no key, and `--add-id` gives it one.
     """
+    if profile.key is not None:
+        return profile.key
     for column in profile.columns:
         if (
             is_id_like(column.name)

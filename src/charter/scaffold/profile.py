@@ -54,6 +54,8 @@ class DataProfile:
     """The texts read as missing: a CSV's markers, or those a Parquet file's text columns hold."""
     unique_pair: tuple[str, str] | None = None
     """The first two key-like columns (text, integer, date) distinct together on every row."""
+    key: tuple[str, ...] | None = None
+    """The key a person named (`--id`, `--add-id`), which the draft takes over any it finds."""
 
 
 def profile_file(

@@ -119,5 +119,9 @@ def feature_rows(lineage: Lineage) -> list[list[str]]:
 
 
 def label(name: str) -> str:
-    """Text inside a quoted Mermaid label: quotes and angle brackets as entity codes."""
-    return text(name).replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    """Text inside a quoted Mermaid label: `#` first, then quotes, `&` and angle brackets as
+    entity codes, so a name typed as `#lt;a#gt;` stays distinct from one typed as `<a>`."""
+    escaped = text(name).replace("#", "#35;")
+    for char, entity in (('"', "#quot;"), ("&", "#amp;"), ("<", "#lt;"), (">", "#gt;")):
+        escaped = escaped.replace(char, entity)
+    return escaped

@@ -203,3 +203,14 @@ def test_verify_a_folder_that_is_not_a_bundle(tmp_path: Path):
     assert result.returncode == 1
     assert "statement.dsse.json: not a readable DSSE envelope" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_bundle_keeps_the_reproduce_verdict(made, tmp_path: Path):
+    root, _, people = made
+    run = next((root / "runs").iterdir()).name
+    out = tmp_path / "with-verdict"
+    result = charter("bundle", run, "--out", out, "--key", people["bob"], "--reproduce", cwd=root)
+    assert result.returncode == 0, result.stderr
+    verdict = (out / "reproduce.txt").read_text()
+    assert verdict.startswith("exit 0\n") and "reproduced:" in verdict
+    assert verify(out).returncode == 0
