@@ -19,7 +19,7 @@ os.environ.setdefault("CHARTER_TEMPLATE_CHECK_TTL", "-1")
 
 from templating import clean_env, clone_working_tree, copy_project, git
 
-pytest_plugins = ["spark_parity"]  # the Spark tier's session and --engine-parity
+pytest_plugins = ["spark_parity", "s3_server"]  # Spark session, --engine-parity; S3 server
 
 
 @pytest.fixture(scope="session")

@@ -43,11 +43,26 @@ def head_commit(root: Path) -> str:
 
 def is_dirty(root: Path, *, ignore: tuple[str, ...] = ()) -> bool:
     """True when tracked files changed or new files appeared (paths in `ignore` aside)."""
+    return bool(changed_paths(root, ignore=ignore))
+
+
+def changed_paths(root: Path, *, ignore: tuple[str, ...] = ()) -> list[str]:
+    """Tracked files that changed and new untracked files (paths in `ignore` aside), as git says."""
     excludes = [f":(exclude){path}" for path in ignore]
-    result = _git(root, "status", "--porcelain", "--", ".", *excludes)
+    result = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".", *excludes)
     if result.returncode != 0:
         raise GitError(result.stderr.decode().strip() or f"git status failed in {root}")
-    return bool(result.stdout.strip())
+    lines = result.stdout.decode("utf-8", "surrogateescape").splitlines()
+    return [line[3:].strip() for line in lines if line.strip()]
+
+
+def same_tree(root: Path, commit: str, other: str, *, ignore: tuple[str, ...] = ()) -> bool:
+    """True when `commit` and `other` hold the same files under `root` (paths in `ignore` aside)."""
+    if not (is_object_id(commit) and is_object_id(other)):
+        return False
+    excludes = [f":(exclude){path}" for path in ignore]
+    result = _git(root, "diff", "--quiet", commit, other, "--", ".", *excludes)
+    return result.returncode == 0
 
 
 def commit_exists(root: Path, commit: str) -> bool:

@@ -615,15 +615,23 @@ def _contract_id(path: Path) -> str | None:
 # -------------------------------------------------------------------- runs
 
 
-def record_run(root: str | Path | None = None, *, run_id: str | None = None) -> Path:
+def record_run(
+    root: str | Path | None = None, *, run_id: str | None = None, allow_dirty: bool = False
+) -> Path:
     """Write `runs/<run-id>/manifest.json` from what `dvc repro` ran (dvc.lock, dvc.yaml).
 
     Refuses (RunError) when any stage's dependencies, outputs or parameters
-    differ from dvc.lock, that is when `dvc status` would not be clean.
+    differ from dvc.lock, that is when `dvc status` would not be clean; when
+    the code has uncommitted changes, unless `allow_dirty` (the manifest then
+    says `dirty: true`); and when an earlier run already records the same code
+    and dvc.lock (`AlreadyRecordedError`, naming it): runs come from committed
+    code, once.
     """
     from charter.runs.from_dvc import record_from_lock  # noqa: PLC0415
 
-    return record_from_lock(project_root(Path(root) if root else None), run_id=run_id)
+    return record_from_lock(
+        project_root(Path(root) if root else None), run_id=run_id, allow_dirty=allow_dirty
+    )
 
 
 def dvc(*args: str, root: Path | None = None) -> int:
@@ -661,23 +669,45 @@ def run_pipeline(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rerun every stage")
     parser.add_argument("--run-id", help="id of the new run (default: time and random suffix)")
     parser.add_argument("--no-push", action="store_true", help="keep the data in the local cache")
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="record a run from uncommitted code, marked `dirty: true` (RUN007 warns about it)",
+    )
     args = parser.parse_args(argv)
     root = project_root()
+    pulled = _pull(root)
+    if pulled is not None:
+        print(f"pipeline: {pulled}", file=sys.stderr)
+        return 2
     code = dvc("repro", *(["--force"] if args.force else []), root=root)
     if code != 0:
         print(f"pipeline: dvc repro failed (exit {code}); no run was recorded.", file=sys.stderr)
         return 1
-    from charter.runs.record import RunError  # noqa: PLC0415
+    from charter.runs.record import (  # noqa: PLC0415
+        AlreadyRecordedError,
+        DirtyTreeError,
+        RunError,
+    )
 
     try:
-        manifest = record_run(root, run_id=args.run_id)
+        manifest = record_run(root, run_id=args.run_id, allow_dirty=args.allow_dirty)
+    except DirtyTreeError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return 0  # the stages ran as asked; only the record waits for a commit
+    except AlreadyRecordedError as error:
+        print(f"pipeline: {error}; see {error.manifest.relative_to(root).as_posix()}")
     except RunError as error:
         print(f"pipeline: {error}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"pipeline: {describe(error)}; no run was recorded.", file=sys.stderr)
         return 1
-    print(f"run recorded in {manifest.relative_to(root).as_posix()}")
+    else:
+        dirty = (
+            " (dirty: from uncommitted code)" if args.allow_dirty and _is_dirty(manifest) else ""
+        )
+        print(f"run recorded in {manifest.relative_to(root).as_posix()}{dirty}")
     if args.no_push:
         return 0
     state = _push_state(root)
@@ -697,6 +727,37 @@ def run_pipeline(argv: list[str] | None = None) -> int:
         return 1
     write_text(marker, state, root)
     return 0
+
+
+def _pull(root: Path) -> str | None:
+    """`dvc pull` what this checkout lacks, so a clone or CI runs what the team ran.
+
+    Nothing is pulled when every tracked file is here. Data that a `.dvc`
+    file tracks (the team's `dvc add`ed sources, which no stage can remake)
+    must come from the remote: when it cannot, the sentence returned says
+    which remote and how to reach it (the caller exits 2). Missing stage
+    outputs are only a shortcut: without them `dvc repro` remakes them.
+    """
+    from charter.runs.data_remote import describe_unreachable, missing_data, remote  # noqa: PLC0415
+
+    sources, outputs = missing_data(root)
+    if not sources and not outputs:
+        return None
+    name, url = remote(root)
+    local = url is not None and "://" not in url
+    if url is None or (local and not Path(url).is_dir()):
+        return describe_unreachable(name, url, sources) if sources else None
+    shown = ", ".join([*sources, *outputs][:3])
+    print(f"dvc pull from {name} ({url}): {shown} not in this checkout")
+    code = dvc("pull", "--allow-missing", *(["--quiet"] if not sources else []), root=root)
+    still = [path for path in sources if not (root / path).exists()]
+    if code != 0 and still:
+        return describe_unreachable(name, url, still, failed=True)
+    return None
+
+
+def _is_dirty(manifest: Path) -> bool:
+    return bool(json.loads(manifest.read_text(encoding="utf-8"))["code"]["dirty"])
 
 
 PUSHED_MARKER = ".dvc/tmp/charter-pushed"

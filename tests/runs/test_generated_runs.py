@@ -33,36 +33,32 @@ def project(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -
     return root
 
 
-def pipeline(root: Path, *, check: bool = True):
-    return run("uv", "run", "--locked", "nox", "-s", "pipeline", cwd=root, check=check)
+def pipeline(root: Path, *args: str, check: bool = True):
+    command = ("uv", "run", "--locked", "nox", "-s", "pipeline")
+    return run(*command, *(("--", *args) if args else ()), cwd=root, check=check)
 
 
 def recorded(root: Path, result) -> dict:
     line = next(line for line in result.stdout.splitlines() if "run recorded in" in line)
-    return json.loads((root / line.split()[-1]).read_text())
+    return json.loads((root / line.split()[3]).read_text())
 
 
 @pytest.fixture(scope="module")
-def two_runs(project: Path) -> tuple[dict, dict, str]:
-    """Two runs from one commit, then dvc.lock and both manifests committed together."""
+def two_runs(project: Path) -> tuple[dict, str, str]:
+    """The documented loop: commit, run, commit the run; then the same run again, twice."""
     first = pipeline(project)
-    second = pipeline(project)
+    second = pipeline(project)  # same commit, same dvc.lock: no second run
     run("git", "add", "dvc.lock", "runs", cwd=project)
-    run("git", "commit", "--quiet", "--no-verify", "-m", "Record two runs", cwd=project)
-    return recorded(project, first), recorded(project, second), second.stdout
+    run("git", "commit", "--quiet", "--no-verify", "-m", "Record the run", cwd=project)
+    third = pipeline(project)  # the commit that records the run: still the same code
+    return recorded(project, first), second.stdout, third.stdout
 
 
-def test_two_runs_from_one_commit_are_identical(two_runs):
-    first, second, _ = two_runs
-    assert first["run_id"] != second["run_id"]
-    assert first["code"] == second["code"]
+def test_a_run_from_committed_code(two_runs):
+    first = two_runs[0]
     assert first["code"]["dirty"] is False
-    assert [o["sha256"] for o in first["outputs"]] == [o["sha256"] for o in second["outputs"]]
-    assert first["metrics"] == second["metrics"]
-    assert first["inputs"] == second["inputs"]
-    assert first["dvc"] == second["dvc"]
-    assert first["dvc"]["stages"] == ["ingest", "validate", "features", "train", "evaluate"]
     assert first["inputs"][0]["md5"]  # DVC's md5 beside the blake3 fingerprint
+    assert first["dvc"]["stages"] == ["ingest", "validate", "features", "train", "evaluate"]
     assert first["features"] == [
         "age_decade@1",
         "bmi@1",
@@ -73,8 +69,39 @@ def test_two_runs_from_one_commit_are_identical(two_runs):
     ]
 
 
+def test_an_unchanged_rerun_records_no_second_run_and_names_the_first(project: Path, two_runs):
+    """Once a new untracked runs/<id>/ after every nox run, even one with nothing to do."""
+    run_id = two_runs[0]["run_id"]
+    for output in two_runs[1:]:
+        assert f"no new run recorded: run {run_id} already records this code" in output
+        assert "run recorded in" not in output
+    assert [p.name for p in (project / "runs").iterdir() if p.is_dir()] == [run_id]
+    status = run("git", "status", "--porcelain", cwd=project).stdout
+    assert status == ""
+
+
+def test_uncommitted_code_runs_the_stages_but_records_no_run(project: Path, two_runs):
+    """`nox -s pipeline` on a dirty tree says why; `--allow-dirty` records a run marked so."""
+    config = project / "configs" / "pipeline.yaml"
+    original = config.read_text()
+    config.write_text(original + "\n# an uncommitted note\n")
+    try:
+        refused = pipeline(project)
+        allowed = pipeline(project, "--allow-dirty")
+    finally:
+        config.write_text(original)
+    output = refused.stdout + refused.stderr
+    assert "the stages ran, but no run was recorded: uncommitted changes in " in output
+    assert "configs/pipeline.yaml" in output
+    assert "run recorded in" not in output
+    manifest = recorded(project, allowed)
+    assert "(dirty: from uncommitted code)" in allowed.stdout
+    assert manifest["code"]["dirty"] is True
+    shutil.rmtree(project / "runs" / manifest["run_id"])
+
+
 def test_an_unchanged_rerun_skips_every_stage(two_runs):
-    output = two_runs[2]
+    output = two_runs[1]
     assert "Running stage" not in output
     for stage in ("ingest", "validate", "features", "train", "evaluate"):
         assert f"Stage '{stage}' didn't change, skipping" in output
@@ -82,7 +109,7 @@ def test_an_unchanged_rerun_skips_every_stage(two_runs):
 
 def test_an_unchanged_rerun_does_not_push_again(two_runs):
     """The first run pushed this dvc.lock's data; a no-op `dvc push` would cost a second."""
-    assert "dvc push skipped: the remote already has this dvc.lock's data" in two_runs[2]
+    assert "dvc push skipped: the remote already has this dvc.lock's data" in two_runs[1]
 
 
 def test_honest_run_reproduces(project: Path, two_runs):
@@ -142,14 +169,14 @@ def test_card_sync_makes_charter_check_clean(project: Path, two_runs):
 
 
 def test_a_deprecated_feature_is_not_trained_on(project: Path, two_runs):
-    shutil.rmtree(project / "runs" / recorded(project, pipeline(project))["run_id"])  # in sync
+    pipeline(project)  # back in sync with the committed dvc.lock: no new run
     catalog = project / "governance" / "features" / "catalog.yaml"
     original = catalog.read_text()
     bmi = original.index("  - name: bmi\n")
     status = original.index("status: active", bmi)
     catalog.write_text(original[:status] + "status: deprecated" + original[status + 14 :])
     try:
-        result = pipeline(project)
+        result = pipeline(project, "--allow-dirty")  # an experiment, not for committing
     finally:
         catalog.write_text(original)
     manifest = recorded(project, result)

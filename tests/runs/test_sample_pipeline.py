@@ -69,10 +69,18 @@ def first_run(project: Path) -> tuple[dict, str, str]:
     return manifest, first.stdout, second.stdout
 
 
+def remote_files(root: Path) -> dict[str, int]:
+    remote = root.parent / "remote"
+    return {p.relative_to(remote).as_posix(): p.stat().st_size for p in remote.rglob("*")}
+
+
 def test_the_project_tests_pass_and_leave_git_clean(project: Path):
+    """...and leave the team's remote (here `data_remote`, a folder) as it was."""
+    before = remote_files(project)
     run("uv", "run", "--frozen", "nox", "-s", "tests", cwd=project)
     status = run("git", "status", "--porcelain", "--untracked-files=all", cwd=project).stdout
     assert status == ""
+    assert remote_files(project) == before, "the tests pushed to the team's remote"
 
 
 def test_the_sample_pipeline_runs_every_stage_and_records_the_baseline(first_run):
@@ -151,10 +159,11 @@ def test_a_changed_raw_file_fails_the_old_run_only_if_the_pipeline_reads_it(
     # The raw file the pipeline reads: a new fingerprint, and the old run no longer holds.
     sample = next((work / "src").glob("*/sample.csv"))
     sample.write_text(sample.read_text().replace("R0001,6.67,", "R0001,7.67,", 1))
+    commit(work, "New sample delivery", "src")  # commit, run, commit the run
     changed = recorded(work, pipeline(work))
     assert changed["inputs"][0]["fingerprint"] != old["inputs"][0]["fingerprint"]
     assert changed["inputs"][0]["md5"] != old["inputs"][0]["md5"]
-    used = commit(work, "New sample delivery", "src", "dvc.lock", "runs")
+    used = commit(work, "Record the new delivery's run", "dvc.lock", "runs")
     failed = reproduce(work, retarget(work, old, used, "old-run-at-used-change"))
     assert failed.returncode == 2, failed.stdout + failed.stderr  # the run's data is not there
     assert f"the restored {RAW} is not the file run old-run-at-used-change read" in failed.stderr

@@ -215,6 +215,39 @@ def test_gitlab_template_update_runs_on_schedules_only(render):
     assert "TEMPLATE_UPDATE_TOKEN" not in update
 
 
+REMOTE_KINDS = {
+    "s3://team-data/project": ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"],
+    "gs://team-data/project": ["GCP_SERVICE_ACCOUNT_KEY", "GOOGLE_APPLICATION_CREDENTIALS"],
+    "azure://team-data/project": ["AZURE_STORAGE_CONNECTION_STRING"],
+    "ssh://data.example.org/srv/dvc": ["DVC_SSH_PRIVATE_KEY", "DVC_SSH_KNOWN_HOSTS"],
+}
+
+
+@pytest.mark.parametrize("remote", list(REMOTE_KINDS), ids=lambda r: r.split(":")[0])
+def test_ci_passes_the_remote_kinds_credentials_from_secrets(render, actionlint, remote):
+    """Data reaches CI: the pipeline step gets the secret of its remote kind, from the
+    environment only, and every provider's file still passes its checks."""
+    github = render(ci="github", data_remote=remote)
+    workflow = github / ".github" / "workflows" / "ci.yml"
+    steps = yaml.safe_load(workflow.read_text())["jobs"]["check"]["steps"]
+    text = yaml.safe_dump(steps)
+    for name in REMOTE_KINDS[remote]:
+        assert name in text, name
+    assert "secrets." in text
+    for kind in REMOTE_KINDS:  # the comment lists every kind's secret, whatever the answer
+        assert REMOTE_KINDS[kind][0] in workflow.read_text()
+    assert check_jsonschema("vendor.github-workflows", workflow).returncode == 0
+    assert actionlint(workflow) == []
+    assert zizmor(github) == []
+    gitlab = render(ci="gitlab", data_remote=remote)
+    ci = gitlab / ".gitlab-ci.yml"
+    for name in REMOTE_KINDS[remote]:
+        if name != "GCP_SERVICE_ACCOUNT_KEY":  # GitLab's File variable is the credentials path
+            assert name in ci.read_text(), name
+    result = check_jsonschema("vendor.gitlab-ci", ci)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 CHECKING = ("pre-commit run", "charter check", "nox -s docs")
 """Commands that run the rules (the docs site's readiness page runs them too)."""
 

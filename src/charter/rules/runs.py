@@ -371,7 +371,9 @@ def recorded_clean(project: Project) -> Iterator[Finding]:
     ## How to fix
 
     Commit (or stash) your changes, run the pipeline again, and commit the new
-    manifest. Delete exploratory dirty runs instead of committing them.
+    manifest. Delete exploratory dirty runs instead of committing them. The
+    pipeline (`uv run nox -s pipeline`) records no run from uncommitted code
+    unless given `--allow-dirty`, so a dirty run is always one somebody asked for.
     """
     for manifest in project.manifests:
         if manifest.dirty:

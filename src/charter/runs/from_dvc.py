@@ -19,9 +19,10 @@ from typing import Any
 
 import yaml
 
+from charter import gitrepo
 from charter.constants import DVC_LOCK, DVC_YAML
 from charter.fingerprint import sha256_file
-from charter.runs.record import Run, RunError
+from charter.runs.record import AlreadyRecordedError, DirtyTreeError, Run, RunError
 
 
 @dataclass(frozen=True)
@@ -156,9 +157,21 @@ def _rows(root: Path, uri: str) -> int:
 
 
 def record_from_lock(
-    root: Path, *, run_id: str | None = None, entry_point: str | None = None
+    root: Path,
+    *,
+    run_id: str | None = None,
+    entry_point: str | None = None,
+    allow_dirty: bool = False,
+    once: bool = True,
 ) -> Path:
-    """Write runs/<run-id>/manifest.json for the pipeline dvc.lock describes; return its path."""
+    """Write runs/<run-id>/manifest.json for the pipeline dvc.lock describes; return its path.
+
+    Runs come from committed code, once: with uncommitted changes (the runs
+    folder and dvc.lock aside) it raises DirtyTreeError unless `allow_dirty`, and
+    when an earlier clean run already records this code with this dvc.lock
+    and uv.lock it raises AlreadyRecordedError naming that run (unless not
+    `once`: `charter reproduce` records its rerun to compare it).
+    """
     from charter.formats import contract as contract_format  # noqa: PLC0415
     from charter.formats.source import FormatError  # noqa: PLC0415
     from charter.runtime import active_features, paths  # noqa: PLC0415
@@ -182,6 +195,23 @@ def record_from_lock(
         run_id=run_id,
         ignore=(DVC_LOCK,),
     )
+    if run.changed and not allow_dirty:
+        shown = ", ".join(run.changed[:3]) + (
+            "" if len(run.changed) <= 3 else f" (and {len(run.changed) - 3} more)"
+        )
+        raise DirtyTreeError(
+            f"the stages ran, but no run was recorded: uncommitted changes in {shown}. A run "
+            "records the commit it ran from, so commit first, run again, then commit the run "
+            "(runs/ and dvc.lock); or pass --allow-dirty to record a run marked dirty"
+        )
+    if once and not run.changed:
+        earlier = _same_run(root, run)
+        if earlier is not None:
+            raise AlreadyRecordedError(
+                f"no new run recorded: run {earlier.parent.name} already records this code "
+                f"(commit {run.commit[:12]}) with this dvc.lock",
+                earlier,
+            )
     md5s = {e["path"]: e.get("md5") for s in stages for k in ("deps", "outs") for e in s.entries(k)}
 
     inputs: dict[str, str] = {}
@@ -238,3 +268,31 @@ def _entry_point(root: Path) -> str:
     """`<package>.pipeline`, the module that runs and records the pipeline."""
     packages = sorted(p.parent.name for p in (root / "src").glob("*/pipeline.py"))
     return f"{packages[0]}.pipeline" if packages else "dvc.repro"
+
+
+def _same_run(root: Path, run: Run) -> Path | None:
+    """An earlier clean run of the same code, dvc.lock and uv.lock, or None.
+
+    The same code means the run's commit is HEAD, or differs from HEAD only in
+    the runs folder and dvc.lock: the commit that recorded the run itself.
+    """
+    lock = sha256_file(root / DVC_LOCK)
+    environment = run.lock_sha256
+    runs = run.runs_dir.relative_to(run.root).as_posix()
+    for manifest in sorted(run.runs_dir.glob("*/manifest.json")):
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            code, dvc = data["code"], data.get("dvc") or {}
+            same = (
+                code["dirty"] is False
+                and dvc.get("lock_sha256") == lock
+                and data["environment"]["lock_sha256"] == environment
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # unreadable manifests are RUN001's business, never a match
+        if same and (
+            code["commit"] == run.commit
+            or gitrepo.same_tree(root, code["commit"], run.commit, ignore=(runs, DVC_LOCK))
+        ):
+            return manifest
+    return None

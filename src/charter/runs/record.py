@@ -45,6 +45,18 @@ class RunError(Exception):
     """The run cannot be recorded (no git commit, no uv.lock, a run id already taken)."""
 
 
+class DirtyTreeError(RunError):
+    """The code has uncommitted changes: a run from it would record code no commit holds."""
+
+
+class AlreadyRecordedError(RunError):
+    """An earlier run already records this commit's code with this dvc.lock."""
+
+    def __init__(self, message: str, manifest: Path) -> None:
+        super().__init__(message)
+        self.manifest = manifest
+
+
 class Run:
     """What one run used and produced, collected while it runs."""
 
@@ -73,7 +85,7 @@ class Run:
             raise RunError(f"{lock} is missing: a run must record its locked environment")
         try:
             commit = gitrepo.head_commit(self.root)
-            dirty = gitrepo.is_dirty(self.root, ignore=(runs_dir, *ignore))
+            self.changed = gitrepo.changed_paths(self.root, ignore=(runs_dir, *ignore))
         except gitrepo.GitError as error:
             raise RunError(f"cannot record the code of this run: {error}") from None
         self._record: dict[str, Any] = {
@@ -81,7 +93,7 @@ class Run:
             "run_id": self.run_id,
             "start_time": timestamp(started),
             "end_time": None,
-            "code": {"commit": commit, "dirty": dirty, "entry_point": entry_point},
+            "code": {"commit": commit, "dirty": bool(self.changed), "entry_point": entry_point},
             "environment": {
                 "lock_sha256": sha256_file(lock),
                 "python": platform.python_version(),
@@ -100,6 +112,14 @@ class Run:
     @property
     def dirty(self) -> bool:
         return self._record["code"]["dirty"]
+
+    @property
+    def commit(self) -> str:
+        return self._record["code"]["commit"]
+
+    @property
+    def lock_sha256(self) -> str:
+        return self._record["environment"]["lock_sha256"]
 
     def uri(self, path: Path) -> str:
         """`path` relative to the project root (POSIX), or absolute when outside it."""

@@ -177,5 +177,7 @@ def rerun(
     if result.returncode != 0:
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-20:])
         raise DvcRerunFailedError(f"dvc repro --force failed (exit {result.returncode}):\n{tail}")
-    path = record_from_lock(tree, run_id=run_id, entry_point=recorded.entry_point)
+    path = record_from_lock(
+        tree, run_id=run_id, entry_point=recorded.entry_point, allow_dirty=True, once=False
+    )  # a rerun to compare, never a run of its own: no commit gate, no dedupe
     return manifest_format.load(path)

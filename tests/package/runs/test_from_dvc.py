@@ -13,6 +13,7 @@ from templating import git
 
 from charter import runtime
 from charter.formats import manifest as manifest_format
+from charter.runs.record import AlreadyRecordedError, RunError
 
 CONTRACT = Path(__file__).parents[1] / "data" / "patients.odcs.yaml"
 
@@ -128,7 +129,8 @@ def test_parquet_rows_follow_the_file_not_a_remembered_answer(project: Path, mon
     rows = []
     for count, run_id in ((3, "r1"), (3, "r2"), (5, "r3")):
         write(count)
-        manifest = json.loads(runtime.record_run(project, run_id=run_id).read_text())
+        recorded = runtime.record_run(project, run_id=run_id, allow_dirty=True)  # dvc.yaml edited
+        manifest = json.loads(recorded.read_text())
         rows.append(manifest["inputs"][0]["rows"])
     assert rows == [3, 3, 5]
 
@@ -194,3 +196,49 @@ def test_a_committed_manifest_may_be_older_than_dvc_lock(project: Path):
     git("commit", "--quiet", "-m", "run r1", cwd=project)
     (project / "dvc.lock").write_text((project / "dvc.lock").read_text() + "# later repro\n")
     assert pip003(project) == []
+
+
+def test_uncommitted_code_records_no_run_and_says_why(project: Path):
+    """Runs come from committed code: the stages may run, the record waits for a commit."""
+    (project / "configs" / "extra.yaml").write_text("x: 1\n")  # untracked
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + "\n")
+    with pytest.raises(RunError) as error:
+        runtime.record_run(project, run_id="r1")
+    message = str(error.value)
+    assert message.startswith("the stages ran, but no run was recorded: uncommitted changes in ")
+    assert "configs/extra.yaml" in message and "pyproject.toml" in message
+    assert "--allow-dirty" in message
+    assert not (project / "records").exists()
+
+
+def test_allow_dirty_records_a_run_marked_dirty(project: Path):
+    (project / "configs" / "extra.yaml").write_text("x: 1\n")
+    path = runtime.record_run(project, run_id="r1", allow_dirty=True)
+    assert json.loads(path.read_text())["code"]["dirty"] is True
+
+
+def test_an_unchanged_rerun_records_no_second_run_and_names_the_first(project: Path):
+    first = runtime.record_run(project, run_id="r1")
+    with pytest.raises(AlreadyRecordedError) as error:
+        runtime.record_run(project, run_id="r2")
+    assert error.value.manifest == first
+    assert "run r1 already records this code" in str(error.value)
+    assert not (project / "records" / "r2").exists()
+    # the documented loop: commit the run; the same code and dvc.lock still record nothing
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "-m", "run r1", cwd=project)
+    with pytest.raises(AlreadyRecordedError):
+        runtime.record_run(project, run_id="r3")
+    # a new dvc.lock (a stage reran on changed data or code) is a new run
+    (project / "dvc.lock").write_text((project / "dvc.lock").read_text() + "# later repro\n")
+    assert runtime.record_run(project, run_id="r4").is_file()
+
+
+def test_a_commit_that_changes_code_records_a_new_run(project: Path):
+    runtime.record_run(project, run_id="r1")
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "-m", "run r1", cwd=project)
+    (project / "configs" / "notes.md").write_text("a change of the project\n")
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "-m", "more", cwd=project)
+    assert runtime.record_run(project, run_id="r2").is_file()
