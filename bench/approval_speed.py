@@ -121,7 +121,7 @@ def signature_costs(approved: Path, runs: int) -> dict[str, Summary]:
     """One approval's signature: sshsig in this process beside one ssh-keygen process."""
     import sshsig  # noqa: PLC0415
 
-    approval = next((approved / f"governance/approvals/{MODEL}").glob("production-*.yaml"))
+    approval = approved / f"governance/approvals/{MODEL}/production-product_owner-1.yaml"
     body, sig = approval.read_bytes(), Path(f"{approval}.sig").read_bytes()
     sshsig.check_signature(body, sig, "charter-approval")  # imports and warms
     allowed = approved / "governance/approvers"

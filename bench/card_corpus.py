@@ -99,6 +99,10 @@ def _previous(result: Path) -> list[str]:
     return [f"Previous run (charter {where}): {summary.replace('**', '')}"]
 
 
+YAML_ERRORS = ("ScannerError", "ParserError", "ComposerError", "ConstructorError", "ReaderError")
+"""PyYAML's refusals: what `yaml.safe_load` in huggingface_hub raises for bad front matter."""
+
+
 def _first_line(error: BaseException) -> str:
     return (f"{type(error).__name__}: {error}".splitlines() or [""])[0][:120]
 
@@ -122,7 +126,7 @@ def main() -> int:
         return 0
     os.environ["CHARTER_NO_CACHE"] = "1"
     logging.disable(logging.WARNING)  # the hub warns about every card without metadata
-    rows, agree, hub_ok, both, mod_only = [], 0, 0, 0, 0
+    rows, agree, hub_ok, both, mod_only, refused, both_refuse = [], 0, 0, 0, 0, 0, 0
     cards = sorted(args.cards.rglob("*.md"))
     for path in cards:
         hub_error, hub_data = hub_reads(path)
@@ -130,7 +134,13 @@ def main() -> int:
         codes = check_codes(path)
         hub_ok += hub_error is None
         both += hub_error is None and charter_error is None
-        agrees = (hub_error is None) == (charter_error is None) or hub_error is not None
+        # the hub's YAML parser refuses the front matter: Charter must not load the card
+        parser_refuses = hub_error is not None and hub_error.split(":")[0] in YAML_ERRORS
+        refused += parser_refuses
+        both_refuse += parser_refuses and charter_error is not None
+        agrees = (hub_error is None) == (charter_error is None) or (
+            hub_error is not None and not (parser_refuses and charter_error is None)
+        )
         read = hub_error is None and charter_error is None
         same = _same(hub_data, charter_data) if read else ""
         agrees = agrees and same is not False
@@ -152,12 +162,16 @@ def main() -> int:
         f"**{both} of {hub_ok} cards huggingface_hub reads load in Charter** "
         f"({len(cards)} cards; {agree} of {len(cards)} agree: Charter reads every card the "
         f"hub reads, with the same metadata). {mod_only} of {hub_ok} report what Charter "
-        "requires beyond the hub as MOD findings rather than a PRJ001 parse failure."
+        "requires beyond the hub as MOD findings rather than a PRJ001 parse failure. "
+        f"{both_refuse} of {refused} cards whose front matter the hub's YAML parser refuses "
+        "are refused by Charter too."
     )
     intro = (
         f"Corpus: {len(cards)} Markdown files under `{args.cards.name}/` (written by others; "
-        "see the corpus's SOURCES.md). A card the hub rejects may be read or rejected by "
-        "Charter (it then reports MOD001); a card the hub reads must load in Charter with the "
+        "see the corpus's SOURCES.md). A card whose front matter the hub's YAML parser "
+        "refuses must be refused by Charter; one the hub rejects for its metadata (a "
+        "malformed model-index) may be read by Charter, which then reports MOD001; a card "
+        "the hub reads must load in Charter with the "
         "same metadata. Check codes: `charter check --select MOD,PRJ` with the card alone in "
         "an empty project (`MOD003 xN`: N of Mitchell et al.'s nine sections not found)."
     )

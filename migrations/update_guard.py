@@ -2,8 +2,16 @@
 
 Usage (from copier.yml `_migrations`, in the project, on every update):
 
+    python update_guard.py begin TEMPLATE ANSWERS_FILE   (the first migration)
     python update_guard.py before TEMPLATE ANSWERS_FILE
     python update_guard.py after TEMPLATE ANSWERS_FILE
+    python update_guard.py end TEMPLATE ANSWERS_FILE     (the last one)
+
+`begin` writes `.git/charter-update/in-progress` before the update touches the
+project and `end` removes it when every step has run: an update killed or
+interrupted in between (Copier writes the new release's files, `_commit`
+included, before it merges the user's edits back) leaves the marker, and
+`charter check` reports it (PRJ023) instead of passing a half-updated tree.
 
 Copier deletes a file the new template no longer has even when the user
 changed it, and silently skips a template change to a file the user deleted or
@@ -39,11 +47,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
 
 STATE = "charter-update"
+MARKER = "in-progress"
+"""In the state folder from the first migration to the last: an update under way or cut short."""
 UNCONFIRMED = "_charter_unconfirmed"
 NOTES_LIMIT = 60_000  # a pull request's description holds 65,536 characters
 RENAME_SIMILARITY = 0.6
@@ -111,10 +122,43 @@ def template_source(template: str, commit: str, recorded: str) -> str:
     return template if probe.returncode == 0 or recorded.startswith("-") else recorded
 
 
+def begin(answers_file: str) -> int:
+    """Mark the update as under way, before anything in the project changes."""
+    try:
+        head_answers = load_yaml(git("show", f"HEAD:./{answers_file}"))
+    except RuntimeError:
+        head_answers = {}
+    record = {
+        "from": str(head_answers.get("_commit") or os.environ.get("VERSION_FROM", "")),
+        "to": os.environ.get("VERSION_TO", ""),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    state = state_dir()
+    state.mkdir(parents=True, exist_ok=True)
+    marker = state / MARKER
+    scratch = marker.with_name(f".{MARKER}.{os.getpid()}.tmp")
+    with scratch.open("w", encoding="utf-8") as stream:
+        json.dump(record, stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    scratch.replace(marker)
+    return 0
+
+
+def end() -> int:
+    """Every migration ran: the update finished (conflicts, if any, are in the tree)."""
+    (state_dir() / MARKER).unlink(missing_ok=True)
+    return 0
+
+
 def before(template: str, answers_file: str) -> int:
     state = state_dir()
+    marker = state / MARKER
+    started = marker.read_bytes() if marker.is_file() else None
     shutil.rmtree(state, ignore_errors=True)
     (state / "kept").mkdir(parents=True)
+    if started is not None:  # the state folder is new for each update; the marker stays
+        marker.write_bytes(started)
     try:
         head_answers = load_yaml(git("show", f"HEAD:./{answers_file}"))
     except RuntimeError:
@@ -442,10 +486,16 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[0] not in {"before", "after"}:
-        print("usage: update_guard.py before|after TEMPLATE ANSWERS_FILE", file=sys.stderr)
+    if len(argv) != 3 or argv[0] not in {"begin", "before", "after", "end"}:
+        print(
+            "usage: update_guard.py begin|before|after|end TEMPLATE ANSWERS_FILE", file=sys.stderr
+        )
         return 2
     stage, template, answers_file = argv
+    if stage == "begin":
+        return begin(answers_file)
+    if stage == "end":
+        return end()
     return before(template, answers_file) if stage == "before" else after(template, answers_file)
 
 

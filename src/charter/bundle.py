@@ -246,13 +246,16 @@ def verify(folder: Path, approvers_file: Path | None = None) -> tuple[list[str],
     } - {STATEMENT, ENVELOPE}
     for name in sorted(listed):
         path = folder / name
-        if name not in present or not path.is_file() or path.is_symlink():
+        if name not in present and not _plain_name(name):
+            problems.append(f"{name}: not a plain relative name inside the bundle")
+        elif name not in present or not path.is_file() or path.is_symlink():
             problems.append(f"{name}: listed in the statement but missing from the bundle")
         elif sha256(path.read_bytes()) != listed[name]:
             problems.append(f"{name}: its sha256 differs from the statement's (changed)")
     for name in sorted(present - set(listed)):
         problems.append(f"{name}: not in the statement (added after the bundle was made)")
-    for name in sorted(n for n in listed if n.startswith("approvals/") and n.endswith(".yaml")):
+    approvals = (n for n in listed if n.startswith("approvals/") and n.endswith(".yaml"))
+    for name in sorted(n for n in approvals if n in present):
         problems += _approval_problems(folder, name, approvers)
     return problems, statement.get("predicate", {}) if isinstance(statement, dict) else {}
 
@@ -271,6 +274,16 @@ def _approval_problems(folder: Path, name: str, approvers: Any) -> list[str]:
     if not approvers.by_key(key, approval_format.NAMESPACE):
         return [f"{name}: signed by a key the approvers file does not list"]
     return []
+
+
+def _plain_name(name: str) -> bool:
+    """A statement's file name is relative, with `/`, and never leaves the bundle."""
+    parts = name.split("/")
+    return (
+        not name.startswith("/")
+        and "\\" not in name
+        and all(p not in ("", ".", "..") for p in parts)
+    )
 
 
 def _read(path: Path) -> bytes:

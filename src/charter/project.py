@@ -30,6 +30,7 @@ every key has a default. Nothing here decides what is wrong: the rules do.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import tomllib
@@ -462,6 +463,15 @@ class Project:
         except FormatError:
             return 1
 
+    def interrupted_update(self) -> tuple[Path, dict[str, str]] | None:
+        """The in-progress mark a `copier update` left, and what it records; None when absent.
+
+        The template's first migration writes `.git/charter-update/in-progress`
+        and its last removes it (migrations/update_guard.py). Found by walking up
+        to the `.git` folder (or a worktree's `gitdir:` file): no git process.
+        """
+        return self._once("update mark", lambda: _update_mark(self.root))
+
     def answers_commit_line(self) -> int:
         """The line of `_commit:` in the Copier answers file (1 when absent)."""
 
@@ -747,3 +757,40 @@ def _find_rejects(root: Path) -> list[Path]:
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
         found.extend(Path(folder, name) for name in files if name.endswith(".rej"))
     return found
+
+
+UPDATE_MARK = Path("charter-update") / "in-progress"
+"""Under the git folder while a `copier update` runs (migrations/update_guard.py)."""
+
+
+def _git_dir(root: Path) -> Path | None:
+    """The git folder of the checkout holding `root` (`.git`, or a worktree's `gitdir:`)."""
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            try:
+                line = dot_git.read_text("utf-8", "replace").partition("\n")[0]
+            except OSError:
+                return None
+            return (
+                (folder / line.removeprefix("gitdir:").strip())
+                if line.startswith("gitdir:")
+                else None
+            )
+    return None
+
+
+def _update_mark(root: Path) -> tuple[Path, dict[str, str]] | None:
+    git_dir = _git_dir(root.resolve())
+    mark = git_dir / UPDATE_MARK if git_dir is not None else None
+    if mark is None or not mark.is_file():
+        return None
+    try:
+        record = json.loads(read_bytes(mark, mark.parent, limit=64_000))
+    except (FormatError, ValueError):
+        record = {}
+    if not isinstance(record, dict):
+        record = {}
+    return mark, {key: str(record.get(key) or "?") for key in ("from", "to", "started")}

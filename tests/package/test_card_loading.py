@@ -120,7 +120,14 @@ def test_metadata_and_body_where_the_hub_finds_them(
 
 
 @pytest.mark.parametrize(
-    "text", ["---\nlicense: [mit\n---\n# Card\n", "---\n- a list\n---\n# Card\n"]
+    "text",
+    [
+        "---\nlicense: [mit\n---\n# Card\n",
+        "---\n- a list\n---\n# Card\n",
+        # libyaml reads a tab after the key's separator; the Hub's PyYAML refuses it
+        "---\nlanguage: en\n\nlicense:  \tgpl-3.0\n---\n# Card\n",
+        "---\ntags:\n\t- a\n---\n# Card\n",
+    ],
 )
 def test_what_the_hub_rejects_stays_a_parse_failure(tmp_path: Path, text: str) -> None:
     path = tmp_path / "card.md"
@@ -129,3 +136,27 @@ def test_what_the_hub_rejects_stays_a_parse_failure(tmp_path: Path, text: str) -
         ModelCard.load(path)
     with pytest.raises(FormatError):
         card_format.load(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nlicense: mit # a comment\twith a tab\n---\n# Card\n",
+        '---\ndescription: "a\ttab in a quoted value"\n---\n# Card\n',
+    ],
+)
+def test_a_tab_the_hub_reads_is_read(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "card.md"
+    path.write_text(text)
+    assert card_format.load(path).document.data == ModelCard.load(path).data.to_dict()
+
+
+def test_a_card_with_a_tab_the_hub_refuses_is_a_located_prj001(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / CARD, "\nlicense:", "\nlicense:  \t", 1)
+    with pytest.raises(yaml.YAMLError):
+        ModelCard.load(project / CARD)
+    _, found = findings(project)
+    parse = [f for f in found if f["path"] == CARD and f["code"] == "PRJ001"]
+    assert len(parse) == 1, found
+    assert "huggingface_hub cannot load the card" in parse[0]["message"]

@@ -128,7 +128,11 @@ REVIEWED = {
     ("adopt/answers.py", "_git_config", "key"): "a constant config key of charter's",
     ("runs/reproduce_dvc.py", "_dvc", "sys.executable"): "this interpreter",
     ("runs/reproduce_dvc.py", "_dvc", "*args"): "the wrapper itself; its callers are checked",
-    ("runs/reproduce.py", "_rerun", "command"): "python -m <entry_point>: a dotted name (schema)",
+    ("runs/reproduce.py", "_rerun", "sys.executable"): "this interpreter",
+    ("runs/reproduce.py", "_rerun", "entry_point"): "the value of -m, a dotted name (schema)",
+    ("runs/reproduce.py", "_rerun", "str(config)"): "the value of --config",
+    ("runs/reproduce.py", "_rerun", "run_id"): "the value of --run-id",
+    ("scaffold/dataset.py", "_dvc_add", "sys.executable"): "this interpreter",
     ("fleet/environments.py", "_build", "command"): "uv's flags and paths; `--` before the pin",
     ("fleet/survey.py", "_check", "STAGES[-1]"): "a constant stage name",
     ("fleet/survey.py", "_rule_stages", "str(charter)"): "the charter executable fleet built",
@@ -163,13 +167,26 @@ REVIEWED = {
 }
 
 
-def _argv(call: ast.Call) -> list[ast.expr] | None:
+def _list_named(function: ast.AST, name: str) -> ast.List | None:
+    """The list literal `name = [...]` assigned once in `function`, if that is what it is."""
+    values = [
+        node.value
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    ]
+    return values[0] if len(values) == 1 and isinstance(values[0], ast.List) else None
+
+
+def _argv(call: ast.Call, function: ast.AST) -> list[ast.expr] | None:
     """The argument vector of a spawning call, or None when the call spawns nothing."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     owner = getattr(func.value, "id", None) if isinstance(func, ast.Attribute) else None
     if owner == "subprocess" and name in SPAWNERS and call.args:
         first = call.args[0]
+        if isinstance(first, ast.Name):  # `command = [...]` first, then `run(command)`
+            first = _list_named(function, first.id) or first
         return list(first.elts) if isinstance(first, ast.List) else [first]
     if name in WRAPPERS and owner != "subprocess":
         return list(call.args[WRAPPERS[name] :])
@@ -186,7 +203,7 @@ def _unreviewed() -> tuple[list[str], set[tuple[str, str, str]]]:
                 if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                     continue
                 for call in ast.walk(function):
-                    argv = _argv(call) if isinstance(call, ast.Call) else None
+                    argv = _argv(call, function) if isinstance(call, ast.Call) else None
                     for argument in argv or []:
                         if isinstance(argument, ast.Constant):
                             if argument.value in ("--", "--end-of-options"):

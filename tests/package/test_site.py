@@ -2,7 +2,7 @@
 
 Each test renders the template (no lock, no network) and builds the site with
 the real MkDocs and Material from this repository's environment, strict, as
-`nox -s docs` does in a project. The browser test is in tests/template/test_site.py.
+`nox -s docs` does in a project. The browser test is in tests/template/test_site_browser.py.
 """
 
 from __future__ import annotations

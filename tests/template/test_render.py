@@ -173,3 +173,14 @@ def test_codeowners_names_every_role(render):
     contracts_line = next(line for line in owners.splitlines() if "/governance/contracts/" in line)
     assert "@acme/data" in contracts_line
     assert "@acme/privacy" in contracts_line
+
+
+def test_who_may_approve_is_owned_in_codeowners(render):
+    """Changing governance/approvers (or an approval) needs the product and model owners' review."""
+    project = render(model_owner="@ml-lead", product_owner="po@example.org")
+    lines = (project / "CODEOWNERS").read_text().splitlines()
+    for path in ("/governance/approvers", "/governance/approvals/"):
+        line = next(line for line in lines if line.split()[:1] == [path])
+        assert "@ml-lead" in line and "po@example.org" in line
+    approvers = (project / "governance/approvers").read_text()
+    assert all(line.startswith("#") for line in approvers.splitlines())  # nobody until reviewed

@@ -50,14 +50,15 @@ class Approvers:
 
 
 def parse(text: str, path: Path) -> Approvers:
-    from sshsig import PublicKey  # noqa: PLC0415 - cryptography is slow to import
-    from sshsig.allowed_signers import AllowedSigner  # noqa: PLC0415
-
     approvers = Approvers(path=path, text=text)
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        # Only a file that lists someone pays for importing cryptography (~0.1 s).
+        from sshsig import PublicKey  # noqa: PLC0415
+        from sshsig.allowed_signers import AllowedSigner  # noqa: PLC0415
+
         try:
             signer = AllowedSigner.parse(line)
             key = PublicKey.from_openssh_str(f"{signer.key_type} {signer.base64_key}")

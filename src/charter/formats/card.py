@@ -223,7 +223,8 @@ def _hub_metadata(text: str) -> dict[str, Any]:
         return {}
     block = match.group(2)
     try:
-        data = yaml.load(block, Loader=_CLoader)
+        # libyaml reads tabs that PyYAML refuses: with one, only the Hub's own parser
+        data = yaml.safe_load(block) if "\t" in block else yaml.load(block, Loader=_CLoader)
     except yaml.YAMLError:
         data = yaml.safe_load(block)  # raises the library's own error, or agrees
     if data is None:

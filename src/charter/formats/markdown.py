@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from charter import cache
 from charter.formats.source import Document, FormatError, parse_yaml
 
@@ -122,12 +124,34 @@ def parse_card(text: str, path: Path) -> MarkdownFile:
         empty = Document(path=path, data={}, digest=cache.digest("empty front matter"))
         return MarkdownFile(path, text, empty, body_line=body_line)
     document = parse_yaml(block, path, line_offset=offset)
+    if "\t" in block:  # libyaml reads tabs that PyYAML, the Hub's parser, refuses
+        _as_the_hub_reads(block, offset)
     if document.data is None:
         document.data = {}
     if not isinstance(document.data, dict):
         line, col = document.position("")
         raise FormatError("front matter must be a YAML mapping", line, col)
     return MarkdownFile(path=path, text=text, front_matter=document, body_line=body_line)
+
+
+def _as_the_hub_reads(block: str, offset: int) -> None:
+    """Refuse what huggingface_hub's `yaml.safe_load` (pure-Python PyYAML) refuses.
+
+    `license:  <TAB>gpl-3.0` reads with libyaml, which Charter parses with, but the
+    Hub refuses the card: a card loads in Charter only if it loads on the Hub.
+    The block was already bounded (size, depth, aliases) by `parse_yaml`.
+    """
+    try:
+        yaml.safe_load(block)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise FormatError(
+            f"invalid YAML: {problem} (huggingface_hub cannot load the card)", line + offset, col
+        ) from None
+    except yaml.YAMLError as error:
+        raise FormatError(f"invalid YAML: {error}", 1 + offset, 1) from None
 
 
 def _breaks(text: str, end: int) -> int:

@@ -117,6 +117,60 @@ def template_unknown(project: Project) -> Iterator[Finding]:
     )
 
 
+@rule("PRJ023", "A `copier update` was interrupted and left a half-updated tree")
+def update_interrupted(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    That no `copier update` was cut short. The template's first migration
+    writes `.git/charter-update/in-progress` before the update touches the
+    project, and its last migration removes it; a mark still there means the
+    update was killed, interrupted (Ctrl-C) or failed in between.
+
+    ## Why it matters
+
+    Copier writes the new release's files, `_commit` in `.copier-answers.yml`
+    included, before it merges the project's own edits back and before the
+    migrations that keep a deleted file's edits run. Stopped in between, the
+    project says it follows the new release while its model card may have lost
+    its synced metrics (`value: null`), views and checklists are the template's
+    text, and every other check can pass.
+
+    ## Example
+
+    ```text
+    .copier-answers.yml:2:1: PRJ023 `copier update` from v1.2.0 to v1.3.0 (started 2026-12-07T02:50:11Z) did not finish: ...
+    ```
+
+    ## How to fix
+
+    Go back to the last commit and update again:
+
+    ```console
+    git reset --hard && git clean -fd
+    copier update --trust
+    ```
+
+    (`git clean -fd` removes the files the update added; Copier refused to
+    start on a tree with untracked files, so none of them are yours.) A
+    finished update removes the mark; if you completed this one by hand, delete
+    `.git/charter-update/in-progress`.
+    """
+    found = project.interrupted_update()
+    if found is None:
+        return
+    _mark, record = found
+    yield at_line(
+        project.root / ANSWERS_FILE,
+        project.answers_commit_line(),
+        1,
+        f"`copier update` from {record['from']} to {record['to']} (started {record['started']}) "
+        "did not finish: files may be the new release's text without your edits (card metrics "
+        "`null`, views replaced) while `_commit` names the new release; restore the last commit "
+        "(`git reset --hard && git clean -fd`) and run `copier update --trust` again, or delete "
+        "`.git/charter-update/in-progress` if you finished it by hand",
+    )
+
+
 @rule(
     "PRJ040",
     "An update answered a new question with its default; nobody confirmed it",

@@ -12,7 +12,7 @@ from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
 from charter.formats.source import not_regular
 from charter.validation.errors import DataError
 from charter.validation.report import EXAMPLES, Failure
-from charter.validation.spec import ColumnSpec, TableSpec
+from charter.validation.spec import DATE_TEXT, ColumnSpec, TableSpec
 
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
@@ -25,12 +25,23 @@ _PARSERS = {
         .str.to_lowercase()
         .replace_strict(_BOOLEAN_TEXT, default=None, return_dtype=pl.Boolean)
     ),
-    "date": lambda text: text.str.strip_chars().str.to_date(strict=False),
+    "date": lambda text: _iso_date(text.str.strip_chars()),
     "timestamp": lambda text: text.str.strip_chars().str.to_datetime(strict=False),
     "time": lambda text: text.str.strip_chars().str.to_time(strict=False),
 }
 
 Data = pl.DataFrame | pl.LazyFrame | str | Path
+
+
+def _iso_date(text: pl.Series) -> pl.Series:
+    """`2024-01-05` as a date; a timestamp, `2024/01/05` or `05/01/2024` as null (`DATE_TEXT`).
+
+    polars would guess a format from the first value; Spark would cut a timestamp
+    to its day. Both engines read the one ISO form, so they give the same verdict.
+    """
+    value = pl.col(text.name)
+    iso = pl.when(value.str.contains(DATE_TEXT)).then(value)
+    return text.to_frame().select(iso.str.to_date("%Y-%m-%d", strict=False)).to_series()
 
 
 def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:

@@ -25,6 +25,7 @@ LOCAL_CONFIG = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.shuffle.partitions": "4",
+    "spark.sql.timeType.enabled": "true",  # ODCS `time` columns are Spark's TIME type
     "spark.driver.memory": os.environ.get("CHARTER_SPARK_DRIVER_MEMORY", "2g"),
 }
 

@@ -21,7 +21,7 @@ from charter.validation.errors import DataError
 from charter.validation.report import EXAMPLES, Failure
 from charter.validation.sources import null_markers
 from charter.validation.spark_backend import SPARK_ERRORS
-from charter.validation.spec import ColumnSpec, TableSpec
+from charter.validation.spec import DATE_TEXT, ColumnSpec, TableSpec
 
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 _TYPES = {"integer": "bigint", "number": "double", "date": "date", "timestamp": "timestamp"}
@@ -68,10 +68,49 @@ def read_spark(data: Any, table: TableSpec, spark: Any) -> tuple[DataFrame, list
                 raise DataError(f"{text}: cannot read CSV: empty CSV")
             frame = _without_null_markers(frame, table)
             return parse_text(frame, table)
-        return spark.read.parquet(text), []
+        return _parquet(text, spark), []
     except SPARK_ERRORS as error:
         name = Path(text).suffix[1:].upper() if kind == "csv" else "Parquet"
         raise DataError(f"{text}: cannot read {name}: {_first_line(error)}") from None
+
+
+def _parquet(text: str, spark: Any) -> DataFrame:
+    """Parquet on Spark; a local file whose types Spark's reader refuses comes through Arrow.
+
+    Spark's reader refuses `TIME(MILLIS)` columns (`PARQUET_TYPE_ILLEGAL`) that
+    polars and Arrow read: such a file is read by polars and handed over as
+    Arrow, so both engines see the same columns and give the same verdict.
+    """
+    if not is_uri(text) and _has_time(text):
+        return _from_polars(_polars_parquet(text), spark)
+    try:
+        frame = spark.read.parquet(text)
+        frame.limit(1).collect()  # Spark checks the column types only when it reads
+    except SPARK_ERRORS as error:
+        if is_uri(text) or "PARQUET_TYPE_ILLEGAL" not in str(error):
+            raise
+        return _from_polars(_polars_parquet(text), spark)
+    return frame
+
+
+def _polars_parquet(text: str) -> Any:
+    import polars as pl  # noqa: PLC0415 - only for files Spark cannot read
+
+    try:
+        return pl.read_parquet(text, hive_partitioning=Path(text).is_dir())
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise DataError(f"{text}: cannot read Parquet: {_first_line(error)}") from None
+
+
+def _has_time(text: str) -> bool:
+    """Whether the local Parquet data has a TIME column (read from its footer only)."""
+    import polars as pl  # noqa: PLC0415
+
+    try:
+        schema = pl.scan_parquet(text, hive_partitioning=Path(text).is_dir()).collect_schema()
+    except (pl.exceptions.PolarsError, OSError):
+        return False  # Spark says what is wrong with it
+    return any(dtype == pl.Time for dtype in schema.dtypes())
 
 
 def _kind(text: str) -> str:
@@ -121,6 +160,8 @@ def _parser(spec: ColumnSpec) -> Any:
         return lambda c: F.try_to_timestamp(F.trim(c), F.lit(java))
     if label == "time":
         return lambda c: F.try_to_time(F.trim(c))
+    if label == "date":  # Spark would cut `2024-01-05T10:00` to its day: ISO dates only
+        return lambda c: F.when(F.trim(c).rlike(DATE_TEXT), F.trim(c).try_cast("date"))
     if label in _TYPES:
         return lambda c: F.trim(c).try_cast(_TYPES[label])
     return None

@@ -54,6 +54,9 @@ STRING_FORMATS = {
     "date-time": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$",
     "time": r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$",
 }
+# How a `date` written as text reads without a contract `format`, on every engine:
+# an ISO 8601 calendar date and nothing after it (a timestamp is not a date).
+DATE_TEXT = r"^\d{4}-\d{1,2}-\d{1,2}$"
 # Formats that say nothing a value can break (`password`: hidden in UIs; `binary`: any bytes).
 ADVISORY_FORMATS = ("password", "binary")
 

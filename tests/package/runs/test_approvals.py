@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -297,3 +298,28 @@ def test_a_deployment_needs_approvals_that_name_it(keys, project):
     assert "governance/deployments/scorer/prod.yaml changed after this approval" in " ".join(
         m for c, _, m in findings(project) if c == "APR005"
     )
+
+
+HOSTILE = {
+    "not a mapping": ("review-model_owner-1.yaml", b"- a list\n"),
+    "binary": ("review-model_owner-1.yaml", b"\xff\xfe\x00garbage"),
+    "wrong types": (
+        "review-model_owner-1.yaml",
+        b"apiVersion: charter/v1\nkind: Approval\nmodel: [scorer]\nstage: 3\nrole: {}\n"
+        b"approver: null\napprovedAt: yesterday\nsubject: {run: 1, commit: x, files: [1, {}]}\n",
+    ),
+    "signature garbage": ("review-model_owner-1.yaml.sig", b"-----BEGIN SSH SIGNATURE-----\n!!\n"),
+    "signature binary": ("review-model_owner-1.yaml.sig", b"\x00" * 64),
+    "approvers binary": ("../../approvers", b"\xff\xfe\x00"),
+    "approvers odd key": ("../../approvers", b"eve@example.com,role:x ssh-ed25519 AAAA\n"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_approvals_end_in_findings(project, name):
+    file, data = HOSTILE[name]
+    (project / APPROVALS / file).write_bytes(data)
+    result = charter("check", "--stage", "production", "--select", "APR,PRJ001", cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(r"^governance/\S+:\d+:\d+: (APR0\d\d|PRJ001) ", result.stdout, re.M)

@@ -214,3 +214,22 @@ def test_bundle_keeps_the_reproduce_verdict(made, tmp_path: Path):
     verdict = (out / "reproduce.txt").read_text()
     assert verdict.startswith("exit 0\n") and "reproduced:" in verdict
     assert verify(out).returncode == 0
+
+
+def test_a_statement_naming_files_outside_the_bundle(bundle):
+    """A forged statement cannot make verify read outside the folder; it names the bad entry."""
+    statement = json.loads((bundle / "statement.json").read_text())
+    statement["subject"].append(
+        {"name": "approvals/../../outside.yaml", "digest": {"sha256": "0" * 64}}
+    )
+    payload = json.dumps(statement).encode()
+    (bundle / "statement.json").write_bytes(payload)
+    envelope = json.loads((bundle / "statement.dsse.json").read_text())
+    envelope["payload"] = base64.b64encode(payload).decode()
+    (bundle / "statement.dsse.json").write_text(json.dumps(envelope))
+    (bundle.parent / "outside.yaml").write_text("not the bundle's\n")
+    result = verify(bundle)
+    assert result.returncode == 1
+    assert "statement.dsse.json: the signature is not valid" in result.stdout
+    assert "approvals/../../outside.yaml: not a plain relative name" in result.stdout
+    assert "outside.yaml: the signature" not in result.stdout
