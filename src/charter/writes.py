@@ -141,6 +141,10 @@ def make_folder(folder: Path, root: Path | None = None, *, named: Path | None = 
             raise WriteError(named, reason_of(error), error.errno) from None
         return
     current = Path(_absolute(root))
+    try:  # the root itself (a cache home not made yet) is the caller's choice, links and all
+        current.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(named, reason_of(error), error.errno) from None
     for part in Path(_absolute(folder)).relative_to(current).parts:
         current = current / part
         try:
@@ -278,13 +282,13 @@ def copy_file(source: Path, target: Path, root: Path | None = None) -> None:
     """Copy `source`'s bytes and permission bits to `target` atomically."""
     source = Path(source)
     try:
-        data = source.read_bytes()
-        mode = stat.S_IMODE(source.stat().st_mode)
+        reader = source.open("rb")
+        mode = stat.S_IMODE(os.fstat(reader.fileno()).st_mode)
     except OSError as error:
         raise WriteError(target, f"cannot read {shown(source)}: {reason_of(error)}") from None
-    with atomic_path(target, root) as temporary:
+    with reader, atomic_path(target, root) as temporary:
         with temporary.open("wb") as stream:
-            stream.write(data)
+            shutil.copyfileobj(reader, stream, 1 << 20)  # streamed: data files can be large
             stream.flush()
             os.fsync(stream.fileno())
         temporary.chmod(mode)

@@ -134,8 +134,8 @@ def test_data_without_the_target_names_the_column_the_file_and_the_fix(project, 
     assert result.returncode == 1
     assert result.stderr == (
         f"stage train: {RAW} has no column 'progression', the target the model learns; "
-        "add it to the data and to its contract, or set TARGET in "
-        f"src/{package(project)}/data.py to your target column; nothing was written.\n"
+        "add it to the data and to its contract, or set data.target in "
+        "configs/pipeline.yaml; nothing was written.\n"
     )
 
 

@@ -2,7 +2,7 @@
 
 The rendered project's stage runs as `python -m <package>.validate` against this
 environment's charter (as tests/package/test_pipeline_messages.py does), after
-configs/pipeline.yaml is pointed at a hive-partitioned dataset folder.
+configs/pipeline.yaml's `data.raw` is pointed at a hive-partitioned dataset folder.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def _point_at(root: Path, frame, engine: str) -> Path:
         folder.mkdir(parents=True)
         part.drop("sex").write_parquet(folder / "part-0.parquet")
     config = yaml.safe_load((root / CONFIG).read_text(encoding="utf-8"))
-    config["validate"] = {"engine": engine, "data": "data/lake/patients"}
+    config["validate"] = {"engine": engine}
+    config["data"]["raw"] = "data/lake/patients"
     (root / CONFIG).write_text(yaml.safe_dump(config), encoding="utf-8")
     return dataset
 
@@ -43,9 +44,10 @@ def _validate_stage(root: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_rendered_params_name_the_engine_and_the_data(rendered: Path):
     config = yaml.safe_load((rendered / CONFIG).read_text(encoding="utf-8"))
-    assert config["validate"] == {"engine": "polars", "data": "data/raw/patients.parquet"}
+    assert config["validate"] == {"engine": "polars"}
+    assert config["data"]["raw"] == "data/raw/patients.parquet"
     dvc = yaml.safe_load((rendered / "dvc.yaml").read_text(encoding="utf-8"))
-    assert {"configs/pipeline.yaml": ["validate"]} in dvc["stages"]["validate"]["params"]
+    assert {"configs/pipeline.yaml": ["data", "validate"]} in dvc["stages"]["validate"]["params"]
 
 
 def test_the_validate_stage_checks_the_dataset_the_params_name(project: Path, patients):

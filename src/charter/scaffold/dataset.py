@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from charter.constants import CARD_NAME, DVC_YAML
+from charter.constants import CARD_NAME, DVC_LOCK, DVC_YAML
 from charter.formats.vocabulary import NULL_MARKERS
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
@@ -35,6 +35,7 @@ from charter.scaffold.files import write, write_new, yaml_text
 from charter.scaffold.names import check_name
 from charter.scaffold.package import project_package
 from charter.scaffold.profile import MAX_CODES, ColumnProfile, DataProfile, profile_file
+from charter.writes import copy_file
 
 PARAMS = "configs/pipeline.yaml"
 TASKS = ("tabular-classification", "tabular-regression")
@@ -120,8 +121,7 @@ def new_dataset(
 
     # Checked: now write, the data first (a failed `dvc add` leaves the settings untouched).
     if request.source.resolve() != dest.resolve():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(request.source, dest)
+        copy_file(request.source, dest, root)
         result.written.append(dest)
     (dvc or _dvc_add)(root, relative_dest)
     result.written.append(dest.with_name(dest.name + ".dvc"))
@@ -283,7 +283,7 @@ def _remove_sample(project: Project, old: _Old, result: NewDataset, task: str) -
     doomed = [root / old.source] if old.source and old.source.startswith("src/") else []
     doomed += [root / path for path in old.contract_files]
     doomed += [root / path for path in SAMPLE_TESTS]
-    doomed += [root / "dvc.lock"]
+    doomed += [root / DVC_LOCK]
     runs = root / "runs"
     if runs.is_dir():
         doomed += [path for path in sorted(runs.iterdir()) if path.is_dir()]
