@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from packaging.requirements import Requirement
 from checking import charter
 from legacy_repository import FILES, legacy_repository, snapshot
+from packaging.requirements import Requirement
 
 MERGE = ["README.md", ".gitignore", "src/legacy_forecast/__init__.py"]
 

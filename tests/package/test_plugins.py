@@ -193,7 +193,8 @@ def test_card_sections_is_a_setting(tmp_path):
     ("setting", "message"),
     [
         ('card_sections = "Model Details"', "card_sections must be a list of section headings"),
-        ('checklist_codes = "^[A-Z"', "checklist_codes must be a regular expression in Rust's syntax (linear time: no look-around, no backreferences)"),
+        ('checklist_codes = "^[A-Z"', "checklist_codes must be a regular expression in Rust's "
+         "syntax (linear time: no look-around, no backreferences)"),
     ],
 )  # fmt: skip
 def test_wrong_card_and_checklist_settings(tmp_path, setting, message):
