@@ -114,7 +114,7 @@ def test_an_unchanged_rerun_does_not_push_again(two_runs):
 
 def test_honest_run_reproduces(project: Path, two_runs):
     result = run("uv", "run", "charter", "reproduce", two_runs[0]["run_id"], cwd=project)
-    assert "4 output hashes and 3 metrics identical" in result.stdout
+    assert "5 output hashes and 3 metrics identical" in result.stdout
 
 
 def test_changed_seed_does_not_reproduce(project: Path, two_runs):
@@ -237,7 +237,7 @@ def test_a_second_clone_with_only_the_remote_in_common_reproduces(
     run("uv", "run", "--frozen", "dvc", "pull", cwd=clone, env=env)
     (clone / RAW).write_bytes(b"damaged")  # the working copy never feeds a reproduction
     result = run("uv", "run", "--frozen", "charter", "reproduce", run_id, cwd=clone, env=env)
-    assert "4 output hashes and 3 metrics identical" in result.stdout
+    assert "5 output hashes and 3 metrics identical" in result.stdout
 
 
 def test_data_that_cannot_be_had_is_exit_2_naming_file_and_remote(

@@ -86,7 +86,7 @@ def test_a_second_clone_with_only_the_bucket_in_common_runs_tests_pipeline_and_r
         assert f"Stage '{stage}' didn't change, skipping" in pipeline.stdout  # pulled, not remade
     assert f"no new run recorded: run {run_id} already records this code" in pipeline.stdout
     reproduced = run("uv", "run", "--frozen", "charter", "reproduce", run_id, cwd=second, env=env)
-    assert "4 output hashes and 3 metrics identical" in reproduced.stdout
+    assert "5 output hashes and 3 metrics identical" in reproduced.stdout
     status = run("git", "status", "--porcelain", "--untracked-files=all", cwd=second).stdout
     assert status == ""
 

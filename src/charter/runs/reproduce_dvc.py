@@ -2,7 +2,9 @@
 
 In the temporary worktree at the run's commit, the run's own dvc.lock (found by
 the sha256 the manifest records) names the data; `dvc pull` restores it from
-the project's cache or its remote, never from the working copy. `--force`
+the project's cache or its remote, never from the working copy. An input git
+tracks (a small sample committed beside the code) comes from the commit itself.
+Either way its fingerprint must be the one the run recorded. `--force`
 because DVC's run cache would otherwise restore the outputs instead of
 rerunning the stages.
 """
@@ -148,20 +150,25 @@ def rerun(
         for stage in load_stages(tree, lock_text)
         for entry in stage.entries("outs")
     }
+    in_commit = {path.resolve() for path in gitrepo.tracked_files(tree)}
+    targets = []  # the inputs DVC restores; one git tracks is already in the worktree
     for item in recorded.inputs:
-        if item.uri not in tracked and not (tree / f"{item.uri}.dvc").is_file():
+        if item.uri in tracked or (tree / f"{item.uri}.dvc").is_file():
+            targets.append(item.uri)
+        elif (tree / item.uri).resolve() not in in_commit:
             raise DvcReproduceError(
-                f"input {item.name} ({item.uri}) is not a data file DVC tracks at commit "
-                f"{recorded.commit[:12]}: only DVC-tracked inputs can be restored"
+                f"input {item.name} ({item.uri}) is neither a data file DVC tracks nor a file "
+                f"of commit {recorded.commit[:12]}: it cannot be restored"
             )
     writes.write_text(tree / DVC_LOCK, lock_text, tree)
     _share_cache(root, tree)
     env = _environment(tree, scratch)
-    targets = [item.uri for item in recorded.inputs]
-    pulled = _dvc(tree, env, "pull", "--", *targets, timeout=timeout)
+    pulled = _dvc(tree, env, "pull", "--", *targets, timeout=timeout) if targets else None
     missing = [uri for uri in targets if not (tree / uri).is_file()]
-    if pulled.returncode != 0 or missing:
-        errors = [line for line in pulled.stderr.splitlines() if "ERROR" in line]
+    if (pulled is not None and pulled.returncode != 0) or missing:
+        errors = [
+            line for line in (pulled.stderr if pulled else "").splitlines() if "ERROR" in line
+        ]
         tail = " ".join(" ".join(errors).split())[-400:].rstrip(":")
         raise DvcReproduceError(
             f"cannot restore {', '.join(missing or targets)} of run {recorded.run_id} from the "
