@@ -92,12 +92,22 @@ def current_manifests(project: Project) -> set[Path]:
     return project._once(("runs", "current"), lambda: _current(project))
 
 
-def _current(project: Project) -> set[Path]:
+def new_manifests(project: Project) -> set[Path]:
+    """Manifests not in HEAD's tree (untracked or only staged); outside git, every one."""
+    return project._once(("runs", "new"), lambda: _new(project))
+
+
+def _new(project: Project) -> set[Path]:
     paths = [m.path for m in project.manifests]
     committed = project.at_head(paths)
     if committed is None:
         return set(paths)
-    current = {path for path in paths if committed.get(path) is None}
+    return {path for path in paths if committed.get(path) is None}
+
+
+def _current(project: Project) -> set[Path]:
+    paths = [m.path for m in project.manifests]
+    current = set(new_manifests(project))
     cited = {
         (project.root / card.run_manifest).resolve()
         for card in project.cards

@@ -30,7 +30,7 @@ from pathlib import Path
 import polars as pl
 from charter import runtime
 
-from .data import RAW
+from .data import settings
 
 EXPORT = Path("data/raw/patients_export.csv")
 
@@ -38,7 +38,7 @@ EXPORT = Path("data/raw/patients_export.csv")
 @runtime.stage
 def main() -> None:
     """Write the raw snapshot from the export."""
-    runtime.write_parquet(pl.read_csv(EXPORT), RAW)
+    runtime.write_parquet(pl.read_csv(EXPORT), settings().raw)
 
 
 if __name__ == "__main__":

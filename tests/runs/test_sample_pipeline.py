@@ -23,6 +23,7 @@ pytestmark = pytest.mark.generated
 
 MODEL = "baseline"
 RAW = "data/raw/records.parquet"
+SAMPLE = "src/diabetes_progression/sample.csv"  # the file ingest reads, git-tracked
 STAGES = ["ingest", "validate", "features", "train", "evaluate"]
 
 
@@ -92,7 +93,7 @@ def test_the_sample_pipeline_runs_every_stage_and_records_the_baseline(first_run
     assert manifest["dvc"]["stages"] == STAGES
     assert manifest["models"] == [MODEL]
     assert manifest["features"] == ["measure_a@1", "measure_b_centred@1"]
-    assert [(i["uri"], i["rows"]) for i in manifest["inputs"]] == [(RAW, 120)]
+    assert [(i["uri"], i["rows"]) for i in manifest["inputs"]] == [(SAMPLE, 120), (RAW, 120)]
     assert manifest["inputs"][0]["contract"]["id"] == "dataset"
     assert set(manifest["metrics"]) == {"r2", "mae", "rmse"}
     assert manifest["metrics"]["r2"] > 0.5
@@ -166,4 +167,4 @@ def test_a_changed_raw_file_fails_the_old_run_only_if_the_pipeline_reads_it(
     used = commit(work, "Record the new delivery's run", "dvc.lock", "runs")
     failed = reproduce(work, retarget(work, old, used, "old-run-at-used-change"))
     assert failed.returncode == 2, failed.stdout + failed.stderr  # the run's data is not there
-    assert f"the restored {RAW} is not the file run old-run-at-used-change read" in failed.stderr
+    assert f"the restored {SAMPLE} is not the file run old-run-at-used-change read" in failed.stderr

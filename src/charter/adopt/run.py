@@ -36,8 +36,9 @@ PIPELINE_FILES = (
     "configs/pipeline.yaml",
     "tests/test_pipeline.py",
     "tests/test_features.py",
+    "tests/test_sample.py",
     *(f"src/*/{stage}.py" for stage in ("data", "ingest", "validate", "features")),
-    *(f"src/*/{stage}.py" for stage in ("train", "evaluate", "pipeline")),
+    *(f"src/*/{stage}.py" for stage in ("train", "evaluate", "pipeline", "predict")),
     "src/*/sample.csv",
     "governance/models/baseline/*",
 )

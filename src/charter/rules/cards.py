@@ -273,11 +273,15 @@ def features_exist(project: Project) -> Iterator[Finding]:
 def features_active(project: Project) -> Iterator[Finding]:
     """## What it checks
 
-    Every feature the card names has `status: active` in the catalog.
+    Every feature the card names has `status: active` in the catalog, or
+    `status: deprecated`: a feature replaced by a newer version (`charter
+    feature bump`) was reviewed and active when the card's model was trained,
+    and stays acceptable until the next run and `charter card sync` move the
+    card to the new version. A draft feature, never reviewed, is reported.
 
     ## Why it matters
 
-    Draft features are not reviewed yet and deprecated ones are on their way out: a model that is reviewed or deployed must not depend on either.
+    Draft features are not reviewed yet: a model that is reviewed or deployed must not depend on one. Deprecated ones are on their way out, but reporting them would block the very commit that carries the new version, since runs come from committed code.
 
     ## Example
 
@@ -303,12 +307,12 @@ def features_active(project: Project) -> Iterator[Finding]:
     for card in project.cards:
         for key, pointer in card.features:
             feature = project.feature_by_key(key)
-            if feature is not None and feature.status != "active":
+            if feature is not None and feature.status not in ("active", "deprecated"):
                 yield at(
                     card.document,
                     pointer,
                     f"feature {key!r} has status {feature.status!r}; a model may only use "
-                    "active features",
+                    "reviewed (active) features",
                 )
 
 

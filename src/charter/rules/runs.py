@@ -436,9 +436,11 @@ def features_active(project: Project) -> Iterator[Finding]:
     `governance.run_manifest` names. Features the catalog does not define at
     all are RUN005's business.
 
-    History is immutable: a committed run that no card cites trained on
-    features that were active then; deprecating them later (`charter feature
-    bump`) does not make that record wrong, so it is not reported.
+    History is immutable: a committed run trained on features that were
+    active then; deprecating them later (`charter feature bump`) does not make
+    that record wrong, so it is not reported, even for the run a card cites
+    (its model stands until the next run replaces it). A committed run a card
+    cites is still reported for a feature that is a draft.
 
     ## Why it matters
 
@@ -472,12 +474,14 @@ def features_active(project: Project) -> Iterator[Finding]:
     best deleted, not committed (`rm -r runs/RUN`).
     """
     current = run_facts.current_manifests(project)
+    new = run_facts.new_manifests(project)
     for manifest in project.manifests:
         if manifest.path not in current:
             continue  # committed history that no card cites
+        allowed = {"active"} if manifest.path in new else {"active", "deprecated"}
         for index, key in enumerate(manifest.features):
             feature = project.feature_by_key(key)
-            if feature is not None and feature.status != "active":
+            if feature is not None and feature.status not in allowed:
                 yield _at(
                     manifest,
                     f"/features/{index}",

@@ -259,13 +259,24 @@ def test_new_run_on_a_deprecated_feature_is_still_reported(honest: Path, tmp_pat
     assert [code for code, _ in run_codes(root)] == ["RUN009"]
 
 
-def test_committed_run_a_card_cites_is_still_reported(honest: Path, tmp_path: Path):
-    """A card presents its run now: the run it cites must use active, known features."""
-    root = committed_history(honest, tmp_path, BUMPED)
+def _cite_the_run(root: Path) -> None:
     run = next((root / "runs").glob("*/manifest.json")).relative_to(root).as_posix()
     card = root / "governance" / "models" / "scorer" / "card.md"
     card.parent.mkdir(parents=True)
     card.write_text(CARD.replace("run_manifest: null", f"run_manifest: {run}"))
+
+
+def test_committed_run_a_card_cites_stands_after_a_bump(honest: Path, tmp_path: Path):
+    """The bump's own commit must pass: the card's model stands until the next run."""
+    root = committed_history(honest, tmp_path, BUMPED)
+    _cite_the_run(root)
+    assert run_codes(root) == []
+
+
+def test_committed_run_a_card_cites_is_reported_on_a_draft_feature(honest: Path, tmp_path: Path):
+    """A card presents its run now: a feature it used must have been reviewed."""
+    root = committed_history(honest, tmp_path, CATALOG.replace("status: active", "status: draft"))
+    _cite_the_run(root)
     assert run_codes(root) == [("RUN009", line_of(root, '"total@1"'))]
 
 
