@@ -86,6 +86,7 @@ def test_sources_compare_without_revision_scheme_prefix_or_dot_git(tmp_path: Pat
 
     repo = tmp_path / "charter"
     repo.mkdir()
+    # Sources are compared as strings: nothing here is fetched, no git host is reached.
     allow = AllowList.of([str(repo), "gh:acme/charter", "https://pypi.org/simple"])
     assert allow.allows(f"charter @ git+{repo.as_uri()}@abc123")
     assert allow.allows(f"charter @ git+{repo.as_uri()}.git@v1.0.0")

@@ -133,6 +133,21 @@ def _remote(tree: Path) -> str:
     return f"{name!r}" if name else "(none configured)"
 
 
+def _pull(
+    tree: Path, env: dict[str, str], targets: list[str], recorded: Manifest, *, timeout: float
+) -> None:
+    """`dvc pull` the run's DVC-tracked inputs into the worktree, or say what is missing."""
+    pulled = _dvc(tree, env, "pull", "--", *targets, timeout=timeout)
+    missing = [uri for uri in targets if not (tree / uri).is_file()]
+    if pulled.returncode != 0 or missing:
+        errors = [line for line in pulled.stderr.splitlines() if "ERROR" in line]
+        tail = " ".join(" ".join(errors).split())[-400:].rstrip(":")
+        raise DvcReproduceError(
+            f"cannot restore {', '.join(missing or targets)} of run {recorded.run_id} from the "
+            f"DVC cache or the remote {_remote(tree)}: {tail or 'dvc pull failed'}"
+        )
+
+
 def rerun(
     root: Path,
     tree: Path,
@@ -163,17 +178,8 @@ def rerun(
     writes.write_text(tree / DVC_LOCK, lock_text, tree)
     _share_cache(root, tree)
     env = _environment(tree, scratch)
-    pulled = _dvc(tree, env, "pull", "--", *targets, timeout=timeout) if targets else None
-    missing = [uri for uri in targets if not (tree / uri).is_file()]
-    if (pulled is not None and pulled.returncode != 0) or missing:
-        errors = [
-            line for line in (pulled.stderr if pulled else "").splitlines() if "ERROR" in line
-        ]
-        tail = " ".join(" ".join(errors).split())[-400:].rstrip(":")
-        raise DvcReproduceError(
-            f"cannot restore {', '.join(missing or targets)} of run {recorded.run_id} from the "
-            f"DVC cache or the remote {_remote(tree)}: {tail or 'dvc pull failed'}"
-        )
+    if targets:
+        _pull(tree, env, targets, recorded, timeout=timeout)
     for item in recorded.inputs:
         if fingerprint(tree / item.uri) != item.fingerprint:
             raise DvcReproduceError(
