@@ -118,8 +118,11 @@ def template_source(template: str, commit: str, recorded: str) -> str:
         capture_output=True,
         check=False,
     )  # fmt: skip
-    # A recorded source starting with `-` is no URL or path: never hand it to copier (git).
-    return template if probe.returncode == 0 or recorded.startswith("-") else recorded
+    # A recorded source starting with `-` (after blanks and an optional `git+`, as
+    # `git+--upload-pack=...`) is no URL or path: never hand it to copier (git).
+    bare = recorded.strip().removeprefix("git+").lstrip()
+    unsafe = not bare or bare.startswith("-") or "\0" in recorded
+    return template if probe.returncode == 0 or unsafe else recorded
 
 
 def begin(answers_file: str) -> int:

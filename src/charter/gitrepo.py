@@ -33,6 +33,18 @@ def is_object_id(text: str) -> bool:
     return 4 <= len(text) <= 64 and set(text) <= HEX
 
 
+def option_like(value: str) -> bool:
+    """True when a source, URL, path or revision read from an artifact is no such thing.
+
+    It starts with `-` once blanks and an optional `git+` are taken off (git, uv,
+    pip and DVC would read `--upload-pack=...` as an option), holds a NUL (no
+    argument can), or is blank. Charter refuses such a value before any tool sees
+    it, and passes every other one after `--`.
+    """
+    text = value.strip().removeprefix("git+").lstrip()
+    return not text or text.startswith("-") or "\0" in value
+
+
 def head_commit(root: Path) -> str:
     """Full id of HEAD, or GitError when `root` is not a repository with a commit."""
     result = _git(root, "rev-parse", "--verify", "HEAD^{commit}")

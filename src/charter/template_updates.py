@@ -32,6 +32,7 @@ from pathlib import Path
 from charter import writes
 from charter.changelog import standards_crossed, summary, version_key
 from charter.constants import ANSWERS_FILE
+from charter.gitrepo import option_like
 
 CACHE_FILE = Path(".git") / "charter-template-check.json"
 DEFAULT_TTL = 24 * 60 * 60
@@ -115,10 +116,11 @@ class UnsafeSourceError(ValueError):
 def git_url(src: str) -> str:
     """Copier's `_src_path` as a URL git understands (`gh:`/`gl:` shortcuts, `git+`).
 
-    A value starting with `-` is refused (UnsafeSourceError): it is neither a URL
-    nor a path, and git would take it as an option. Callers also pass it after `--`.
+    A value starting with `-`, with or without `git+` (`git+--upload-pack=...`), is
+    refused (UnsafeSourceError): it is neither a URL nor a path, and git would take
+    it as an option. Callers also pass it after `--`.
     """
-    if src.startswith("-") or "\0" in src or not src.strip():
+    if option_like(src):
         raise UnsafeSourceError(f"`_src_path` {src[:60]!r} is not a URL or path")
     if src.startswith("gh:"):
         return f"https://github.com/{src[3:]}"

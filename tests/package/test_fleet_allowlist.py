@@ -111,3 +111,50 @@ def test_the_default_is_the_running_charters_own_source():
     assert allow.refusal("acme-rules @ git+https://example.org/acme-rules@v1", "acme-rules") == (
         "not checked: pins acme-rules from https://example.org/acme-rules"
     )
+
+
+def test_an_allowed_source_with_an_option_for_revision_is_refused(tmp_path, hostile):
+    """`rev = "-o..."` of an allowed repository: nothing is installed, the row says why."""
+    _project_root, source, marker = hostile
+    project = _project(tmp_path / "optioned", source, "-oProxyCommand=touch pwned")
+    result = charter(
+        "fleet", project, "--allow", source, "--json", tmp_path / "fleet.json", "--quiet",
+        cwd=tmp_path, env={"CHARTER_FLEET_CACHE": str(tmp_path / "envs")},
+    )  # fmt: skip
+    assert not marker.exists(), "the pinned charter was built"
+    assert not (tmp_path / "pwned").exists()
+    assert "Traceback" not in result.stderr
+    row = json.loads((tmp_path / "fleet.json").read_text())["projects"][0]
+    assert row["error"] == (
+        "not checked: pins charter from '-oProxyCommand=touch pwned', "
+        "which is not a URL, path or revision"
+    )
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    [
+        "charter @ git+--upload-pack=touch pwned;git-upload-pack",
+        "charter @ --upload-pack=touch pwned",
+        "charter @  git+ --upload-pack=x",
+    ],
+)
+def test_a_pin_whose_url_is_an_option_is_refused_whatever_the_list(requirement):
+    from charter.fleet.allowlist import AllowList  # noqa: PLC0415
+
+    allow = AllowList.of(["https://example.org/acme/charter"])
+    assert not allow.allows(requirement)
+    refusal = allow.refusal(requirement)
+    assert refusal is not None
+    assert refusal.endswith("which is not a URL, path or revision")
+
+
+def test_an_option_given_to_allow_is_one_sentence_and_exit_2(tmp_path):
+    result = charter(
+        "fleet", tmp_path, "--allow=git+--upload-pack=touch pwned", "--quiet", cwd=tmp_path
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "charter fleet: --allow 'git+--upload-pack=touch pwned' is not a URL, path or package index"
+    )

@@ -224,3 +224,35 @@ def test_no_unreviewed_value_comes_before_the_double_dash() -> None:
         sorted(set(problems))
     )
     assert used == REVIEWED.keys(), f"stale reviews: {sorted(REVIEWED.keys() - used)}"
+
+
+GIT_PLUS_HOSTILE = "git+" + HOSTILE
+
+
+def test_a_git_plus_prefix_does_not_smuggle_the_option(tmp_path: Path, monkeypatch) -> None:
+    """`git+--upload-pack=...`: copier strips `git+`, so the check must see through it."""
+    project = _hostile_project(tmp_path)
+    (project / ".copier-answers.yml").write_text(
+        yaml.safe_dump({"_commit": "v1.0.0", "_src_path": GIT_PLUS_HOSTILE})
+    )
+    result = charter("check", cwd=project, env={"CHARTER_TEMPLATE_CHECK_TTL": "0"})
+    assert not (project / "pwned").exists()
+    assert "Traceback" not in result.stderr
+    assert "PRJ011" in result.stdout, result.stdout + result.stderr
+    monkeypatch.chdir(project)
+    tag, reason = latest_release(GIT_PLUS_HOSTILE)
+    assert not (project / "pwned").exists()
+    assert (tag, reason) == (None, f"the template source {GIT_PLUS_HOSTILE!r} is not a URL or path")
+
+
+def test_the_update_guard_never_hands_copier_an_option(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "migrations"))
+    try:
+        from update_guard import template_source  # noqa: PLC0415 - the migration script
+    finally:
+        sys.path.remove(str(REPO / "migrations"))
+    template = tmp_path / "template"
+    template.mkdir()  # not a repository: the probe fails, so the recorded source is weighed
+    for recorded in (HOSTILE, GIT_PLUS_HOSTILE, " git+ -x", ""):
+        assert template_source(str(template), "v1.0.0", recorded) == str(template)
+    assert template_source(str(template), "v1.0.0", "gh:acme/charter") == "gh:acme/charter"

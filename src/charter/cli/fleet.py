@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from charter.fleet import projects, render, survey  # noqa: PLC0415 - on demand
-    from charter.fleet.allowlist import AllowList  # noqa: PLC0415
+    from charter.fleet.allowlist import AllowList, UnsafeSourceError  # noqa: PLC0415
     from charter.fleet.progress import progress  # noqa: PLC0415
 
     try:
@@ -67,8 +67,12 @@ def run(args: argparse.Namespace) -> int:
         if target is not None and not target.parent.is_dir():
             print(f"charter fleet: {target.parent}: no such folder", file=sys.stderr)
             return EXIT_ERROR
-    with progress(len(roots), quiet=args.quiet) as tick:
+    try:
         allow = AllowList.of(args.allow)
+    except UnsafeSourceError as error:
+        print(f"charter fleet: --allow {error}", file=sys.stderr)
+        return EXIT_ERROR
+    with progress(len(roots), quiet=args.quiet) as tick:
         report = survey.survey(roots, tick, rebuild=args.rebuild, allow=allow).as_dict()
     sys.stdout.write(render.render_table(report))
     if args.json is not None:

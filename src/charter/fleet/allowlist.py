@@ -12,6 +12,11 @@ A source is where uv would fetch the package: a git repository (without the
 revision: every commit of an allowed repository is allowed), a local folder
 (as a `file://` URL) or a package index. `requirement_source` works for any
 package, so plugins pinned by a project are judged the same way as charter.
+
+A pin whose source or revision starts with `-` (`git = "--upload-pack=..."`,
+`charter @ git+--upload-pack=...`, `rev = "-oProxyCommand=..."`) is neither a
+URL nor a path, whatever the list says: it is refused before anything is
+installed, and so is such a value given to `--allow`.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from charter.gitrepo import option_like
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 """Where uv installs a plain `name==version` requirement from (no index configured)."""
@@ -50,6 +57,22 @@ def _without_rev(path: str) -> str:
     """`/acme/charter.git@v1.0.0` -> `/acme/charter.git` (uv's `URL@rev`)."""
     folder, slash, last = path.rpartition("/")
     return folder + slash + last.split("@", 1)[0]
+
+
+class UnsafeSourceError(ValueError):
+    """A source given to `--allow` that a tool would read as an option."""
+
+
+def unsafe_part(requirement: str) -> str | None:
+    """The URL or revision of `name @ URL[@rev]` that is neither (it starts with `-`), if any."""
+    _name, at, url = requirement.partition(" @ ")
+    if not at:
+        return None
+    if option_like(url):
+        return url
+    # uv reads the revision after an `@` in the path (`git+https://host/repo@v1`); it may hold `/`.
+    revisions = urlparse(url.strip().removeprefix("git+")).path.split("@")[1:]
+    return next((rev for rev in revisions if rev and option_like(rev)), None)
 
 
 def requirement_source(requirement: str) -> str:
@@ -82,14 +105,22 @@ class AllowList:
     @classmethod
     def of(cls, extra: list[str] | tuple[str, ...] = ()) -> AllowList:
         """The running charter's own source, plus the platform team's `extra` sources."""
+        for source in extra:
+            if option_like(source):
+                raise UnsafeSourceError(f"{source[:60]!r} is not a URL, path or package index")
         found = dict.fromkeys([own_source(), *(normalise(s) for s in extra)])
         return cls(tuple(found))
 
     def allows(self, requirement: str) -> bool:
-        return requirement_source(requirement) in self.sources
+        return unsafe_part(requirement) is None and requirement_source(requirement) in self.sources
 
     def refusal(self, requirement: str, package: str = "charter") -> str | None:
         """None when allowed, else the report's sentence: nothing of the pin runs."""
+        if (unsafe := unsafe_part(requirement)) is not None:
+            return (
+                f"not checked: pins {package} from {unsafe[:60]!r}, "
+                "which is not a URL, path or revision"
+            )
         if self.allows(requirement):
             return None
         return f"not checked: pins {package} from {requirement_source(requirement)}"

@@ -11,6 +11,8 @@ import subprocess
 
 from packaging.version import InvalidVersion, Version
 
+from charter.template_updates import UnsafeSourceError, git_url
+
 TIMEOUT = 60
 
 
@@ -25,26 +27,21 @@ def parse_version(text: str | None) -> Version | None:
         return None
 
 
-def git_url(source: str) -> str:
-    """Copier's `gh:` and `gl:` shorthands as the URLs git understands."""
-    for prefix, host in (("gh:", "https://github.com/"), ("gl:", "https://gitlab.com/")):
-        if source.startswith(prefix):
-            return host + source[len(prefix) :]
-    return source
-
-
 def latest_release(source: str) -> tuple[str | None, str | None]:
     """(newest release tag, None) or (None, why it could not tell).
 
     The source comes from a surveyed project's answers file: one starting with
-    `-` is refused, and every source goes after `--`, so git never reads it as
-    an option (`--upload-pack=...` would run a command).
+    `-`, with or without `git+`, is refused, and every source goes after `--`,
+    so git never reads it as an option (`--upload-pack=...` would run a command).
+    Copier's `gh:`/`gl:` shorthands and its `git+` prefix become URLs git reads.
     """
-    if source.startswith("-") or "\0" in source or not source.strip():
+    try:
+        url = git_url(source)
+    except UnsafeSourceError:
         return None, f"the template source {source[:60]!r} is not a URL or path"
     try:
         result = subprocess.run(
-            ["git", "ls-remote", "--tags", "--refs", "--", git_url(source)],
+            ["git", "ls-remote", "--tags", "--refs", "--", url],
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
