@@ -25,6 +25,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -164,9 +165,29 @@ def _plain_mode(default: int) -> int:
     mkstemp and mkdtemp make private files and folders (0600, 0700); an output
     must come out as readable to the team as any other file Charter writes.
     """
-    umask = os.umask(0)
-    os.umask(umask)
-    return default & ~umask
+    return default & ~_umask()
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux).
+
+    Elsewhere it is learnt by setting and restoring it, under a lock: another
+    thread creating a file in between would get the wrong mode.
+    """
+    try:
+        status = Path("/proc/self/status").read_text("ascii")
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("Umask:"):
+            return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        umask = os.umask(0)
+        os.umask(umask)
+    return umask
 
 
 def _mode_for(target: Path) -> int:

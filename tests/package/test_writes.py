@@ -167,3 +167,21 @@ def test_stale_temporaries_of_dead_writers_are_cleaned(tmp_path: Path):
         [f".r1.{dead_pid}.abc_12.tmp", f".view.md.{dead_pid}.x9.tmp", ".r3.oldnaming.tmp"]
     )
     assert sorted(p.name for p in folder.iterdir()) == sorted([live.name, fresh_unknown.name, "r0"])
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="Linux tells the umask")
+def test_the_umask_is_read_never_set(tmp_path: Path, monkeypatch):
+    """Setting it to learn it (and back) raced with threads creating files (issue 26 item 11)."""
+
+    def set_umask(_mask: int) -> int:
+        raise AssertionError("os.umask was called: another thread would get mode 0666")
+
+    old = os.umask(0o027)
+    try:
+        monkeypatch.setattr(os, "umask", set_umask)
+        target = tmp_path / "made.txt"
+        writes.write_text(target, "x\n", tmp_path)
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
