@@ -120,6 +120,8 @@ def template_source(template: str, commit: str, recorded: str) -> str:
     )  # fmt: skip
     # A recorded source starting with `-` (after blanks and an optional `git+`, as
     # `git+--upload-pack=...`) is no URL or path: never hand it to copier (git).
+    # The same test as charter.gitrepo.option_like, written out: this migration runs
+    # in copier's environment, where charter is not installed.
     bare = recorded.strip().removeprefix("git+").lstrip()
     unsafe = not bare or bare.startswith("-") or "\0" in recorded
     return template if probe.returncode == 0 or unsafe else recorded

@@ -255,4 +255,5 @@ def test_the_update_guard_never_hands_copier_an_option(tmp_path: Path) -> None:
     template.mkdir()  # not a repository: the probe fails, so the recorded source is weighed
     for recorded in (HOSTILE, GIT_PLUS_HOSTILE, " git+ -x", ""):
         assert template_source(str(template), "v1.0.0", recorded) == str(template)
-    assert template_source(str(template), "v1.0.0", "gh:acme/charter") == "gh:acme/charter"
+    safe = str(tmp_path / "templates" / "charter")  # a plain path: nothing is fetched
+    assert template_source(str(template), "v1.0.0", safe) == safe
