@@ -174,8 +174,9 @@ _UMASK_LOCK = threading.Lock()
 def _umask() -> int:
     """The process's umask, read without changing it where the system tells (Linux).
 
-    Elsewhere it is learnt by setting and restoring it, under a lock: another
-    thread creating a file in between would get the wrong mode.
+    Elsewhere it is learnt by setting and restoring it, under a lock so that two
+    of Charter's threads never restore each other's zero; a thread creating a
+    file in that moment would still get 0666, which is why Linux reads it.
     """
     try:
         status = Path("/proc/self/status").read_text("ascii")
