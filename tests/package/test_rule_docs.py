@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,15 @@ def test_rule_usage_errors_exit_2_with_one_line(args: tuple[str, ...]) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("charter rule: ")
+
+
+def test_written_pages_pass_the_check_merge_conflict_hook(tmp_path: Path) -> None:
+    """A project that writes the rule pages into its docs commits them through its own hooks."""
+    folder = tmp_path / "rules"
+    assert charter("rule", "--write-docs", folder).returncode == 0
+    hook = Path(sys.executable).with_name("check-merge-conflict")
+    pages = sorted(str(page) for page in folder.glob("*.md"))
+    result = subprocess.run(
+        [hook, "--assume-in-merge", *pages], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout

@@ -104,15 +104,12 @@ def conflict_marker(project: Project) -> Iterator[Finding]:
 
     ## Example
 
-    Fails (`governance/contracts/visits.odcs.yaml`):
-
-    ```yaml
-    <<<<<<< before updating
-            classification: confidential
-    =======
-            classification: restricted
-    >>>>>>> after updating
-    ```
+    Fails: `governance/contracts/visits.odcs.yaml` as `copier update` left it. A
+    line `<<<<<<< before updating` opens the conflict, then comes the project's
+    `classification: confidential`, a line `=======`, the template's
+    `classification: restricted`, and a line `>>>>>>> after updating` closes it.
+    (The markers are named inline, so this page passes the `check-merge-conflict`
+    hook itself.)
 
     Passes:
 
