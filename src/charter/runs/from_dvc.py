@@ -138,22 +138,24 @@ def _params(stages: list[Stage]) -> dict[str, Any]:
     return merged
 
 
-def _rows(root: Path, uri: str) -> int:
-    """Rows of an input: Parquet's from the remembered file facts (no polars import on a
-    rerun of unchanged data), CSV's counted."""
+def _facts(root: Path, uri: str) -> tuple[int, str | None]:
+    """Rows and blake3 fingerprint of an input, from the remembered file facts: a rerun of
+    unchanged data reads no Parquet and imports no polars, and a new input is hashed once.
+    CSV rows are counted."""
     from charter.run_facts import file_facts  # noqa: PLC0415
 
     facts = file_facts(root, uri)
+    digest = facts.fingerprint if facts is not None else None
     if facts is not None and facts.rows is not None:
-        return facts.rows
+        return facts.rows, digest
     import polars as pl  # noqa: PLC0415 - only when recording
 
     path = root / uri
     if path.suffix == ".parquet":
-        return pl.scan_parquet(path).select(pl.len()).collect().item()
+        return pl.scan_parquet(path).select(pl.len()).collect().item(), digest
     if path.suffix == ".csv":
-        return pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item()
-    return 0
+        return pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item(), digest
+    return 0, digest
 
 
 def record_from_lock(
@@ -222,12 +224,14 @@ def record_from_lock(
             contract = contract_format.load(root / contract_path)
         except FormatError as error:
             raise RunError(f"cannot read contract {contract_path}: {error}") from None
+        rows, digest = _facts(root, data_path)
         run.record_input(
             Path(data_path).name.split(".")[0],
             root / data_path,
-            rows=_rows(root, data_path),
+            rows=rows,
             contract=(contract.id, str(contract.version)),
             md5=md5s.get(data_path),
+            digest=digest,
         )
     features = active_features(paths(root).features)
     run.record_features([(feature.name, feature.version) for feature in features])

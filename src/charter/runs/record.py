@@ -137,13 +137,18 @@ class Run:
         rows: int,
         contract: tuple[str, str] | None = None,
         md5: str | None = None,
+        digest: str | None = None,
     ) -> None:
-        """Record an input file: blake3 fingerprint, size, rows, contract (id, version), DVC md5."""
+        """Record an input file: blake3 fingerprint, size, rows, contract (id, version), DVC md5.
+
+        `digest` is the file's blake3 fingerprint when the caller already has it (the
+        remembered file facts), so a large input is not hashed a second time.
+        """
         try:
             entry: dict[str, Any] = {
                 "name": name,
                 "uri": self.uri(path),
-                "fingerprint": fingerprint(path),
+                "fingerprint": digest or fingerprint(path),
                 "bytes": path.stat().st_size,
                 "rows": rows,
             }

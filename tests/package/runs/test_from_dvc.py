@@ -242,3 +242,26 @@ def test_a_commit_that_changes_code_records_a_new_run(project: Path):
     git("add", "-A", cwd=project)
     git("commit", "--quiet", "-m", "more", cwd=project)
     assert runtime.record_run(project, run_id="r2").is_file()
+
+
+def test_an_input_is_hashed_once_per_recording(project: Path, monkeypatch):
+    """The remembered file facts already hashed a new input: recording takes their
+    fingerprint instead of reading the whole file again."""
+    from charter import fingerprint as fingerprint_module  # noqa: PLC0415
+    from charter.runs import record  # noqa: PLC0415
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project.parent / "cache"))
+    monkeypatch.delenv("CHARTER_NO_CACHE", raising=False)
+    hashed: list[Path] = []
+    real = fingerprint_module.fingerprint
+
+    def counting(path: Path) -> str:
+        hashed.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(fingerprint_module, "fingerprint", counting)
+    monkeypatch.setattr(record, "fingerprint", counting)
+    manifest = json.loads(runtime.record_run(project, run_id="r1").read_text())
+    data = project / "data" / "patients.csv"
+    assert hashed.count(data) == 1
+    assert manifest["inputs"][0]["fingerprint"] == real(data)
