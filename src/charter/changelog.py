@@ -81,9 +81,24 @@ def summary(crossed: list[tuple[str, list[str]]], *, width: int | None = None) -
     """One line per entry, `vX.Y.Z: entry`, each cut to `width` characters when given."""
     lines = []
     for name, entries in crossed:
+        prefix = f"{name}: "
         for entry in entries:
-            line = f"{name}: {entry}"
-            if width is not None and len(line) > width:
-                line = line[: width - 3].rstrip() + "..."
-            lines.append(line)
+            fits = width is None or len(prefix) + len(entry) <= width
+            lines.append(prefix + (entry if fits else _cut(entry, width - len(prefix))))
     return lines
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` cut at a word to fit `width`, saying how much was cut ("... (12 more words)"),
+    so a reader knows the line goes on; one overlong word is cut by characters."""
+    words = text.split()
+    for kept in range(len(words) - 1, 0, -1):
+        cut = len(words) - kept
+        line = " ".join(words[:kept]) + f" ... ({cut} more word{'s' if cut > 1 else ''})"
+        if len(line) <= width:
+            return line
+    for kept in range(min(width, len(text)), 0, -1):
+        line = text[:kept] + f"... ({len(text) - kept} more characters)"
+        if len(line) <= width:
+            return line
+    return text[:width]

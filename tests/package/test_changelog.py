@@ -62,9 +62,21 @@ def test_unreleased_entries_belong_to_a_release_without_a_heading():
     assert standards_crossed(TEXT, "1.0.0", "2.0.0") == [("2.0.0", ["Two."])]
 
 
-def test_summary_lines_are_cut_to_the_width():
-    lines = summary([("1.0.0", ["x" * 200])], width=40)
-    assert lines == ["1.0.0: " + "x" * 30 + "..."]
+def test_summary_lines_are_cut_at_a_word_with_the_count_of_what_was_cut():
+    entry = "PRJ010: set the readiness stage in pyproject.toml before the review"
+    [line] = summary([("1.0.0", [entry])], width=40)
+    assert line == "1.0.0: PRJ010: set ... (8 more words)"
+    assert len(line) <= 40
+
+
+def test_one_overlong_word_is_cut_by_characters_with_the_count():
+    [line] = summary([("1.0.0", ["x" * 200])], width=40)
+    assert line == "1.0.0: " + "x" * 8 + "... (192 more characters)"
+    assert len(line) <= 40
+
+
+def test_a_line_that_fits_is_not_cut():
+    assert summary([("1.0.0", ["short entry"])], width=40) == ["1.0.0: short entry"]
 
 
 def test_the_repository_changelog_has_standards_for_its_first_release():
