@@ -271,6 +271,13 @@ def unmerged_stages(rel: str) -> dict[str, str]:
     return stages
 
 
+def unmerged_paths() -> list[str]:
+    """Files the update left with conflict markers (unmerged in the index), relative to the
+    project: copier exits 0 with them, so the summary must say so first."""
+    listed = git("diff", "--name-only", "--diff-filter=U", "--relative", "-z")
+    return sorted({rel for rel in listed.split("\0") if rel})
+
+
 def merge_with_real_base(new_rel: str, base: Path) -> bool | None:
     """Merge a renamed file again, with its old name's pristine text as the base.
 
@@ -428,7 +435,22 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
         text = _read_text(Path(template) / "CHANGELOG.md") or ""
         crossed = changelog.standards_crossed(text, old_ref, new_ref)
 
+    explained = set(lost) | {new_rel for _, new_rel in record.get("renames", [])}
+    conflicted = [rel for rel in unmerged_paths() if rel not in explained]
+
     notes = [f"## Charter template update {old_ref} -> {new_ref}", ""]
+    if conflicted:
+        notes += [
+            "### Conflicts to resolve first",
+            "",
+            "The update left conflict markers in these files (copier exits 0 all the same). "
+            "Find them with `git diff --name-only --diff-filter=U` and "
+            "`git grep -n -e '^<<<<<<< ' -e '^>>>>>>> '`; keep the lines you want, delete "
+            "the markers, `git add` each file, then commit:",
+            "",
+            *[f"- `{rel}`" for rel in conflicted],
+            "",
+        ]
     if kept_lines:
         notes += [
             "### Edits kept as conflicts",

@@ -226,3 +226,22 @@ def test_messages_are_printed_after_the_update(releases, tmp_path, capfd):
     assert "### Edits kept as conflicts" in err
     assert f"- **1.1.0**: {STANDARDS_110[1]}" in err
     assert "- `review_cadence`: `quarterly`" in err  # the new question and its default
+
+
+def test_ordinary_conflicts_are_listed_first_in_the_summary(releases, tmp_path):
+    """copier update exits 0 with conflict markers left in a file both sides changed; the
+    summary (the pull request's body) names it before anything else."""
+    project = generate(releases, tmp_path / "p")
+    contract = project / CONTRACT
+    text = contract.read_text()
+    anchor = text.index("odcs-3.1.0.schema.json\n") + len("odcs-3.1.0.schema.json\n")
+    contract.write_text(text[:anchor] + "# Our own review note, same place.\n" + text[anchor:])
+    commit_all(project, "Our note in the contract")
+    update_project(project, "v1.1.0")
+    assert CONTRACT.as_posix() in unmerged(project)
+    text = notes(project)
+    sections = [line for line in text.splitlines() if line.startswith("### ")]
+    assert sections[0] == "### Conflicts to resolve first"
+    first = text.split("### Conflicts to resolve first", 1)[1].split("###", 1)[0]
+    assert f"- `{CONTRACT.as_posix()}`" in first
+    assert "git diff --name-only --diff-filter=U" in first
