@@ -271,6 +271,16 @@ def unmerged_stages(rel: str) -> dict[str, str]:
     return stages
 
 
+def keep_deleted(target: str) -> bool:
+    """Remove `target` if this update created it (absent from HEAD): the project had deleted
+    the file the template renamed to it, and an update never brings back a deleted file."""
+    if not Path(target).is_file() or git("ls-tree", "--name-only", "HEAD", "--", target).strip():
+        return False
+    git("rm", "--quiet", "--force", "--ignore-unmatch", "--", target)
+    Path(target).unlink(missing_ok=True)
+    return True
+
+
 def unmerged_paths() -> list[str]:
     """Files the update left with conflict markers (unmerged in the index), relative to the
     project: copier exits 0 with them, so the summary must say so first."""
@@ -406,6 +416,16 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
                 "sides changed the same lines."
             )
 
+    kept_deleted = []
+    for rel in record["missing"]:
+        target = renamed_to(rel, old, new) if new and rel in old and rel not in new else None
+        if target and not Path(rel).exists() and keep_deleted(target):
+            kept_deleted.append(
+                f"- `{rel}`: you deleted it, and {new_ref} renamed it to `{target}`; the update "
+                f"did not bring it back. To take the template's file after all, render {new_ref} "
+                f"(`copier copy --vcs-ref={new_ref} <template> <folder>`) and copy `{target}`."
+            )
+
     unapplied = []
     for rel in record["missing"]:
         if rel not in new or rel not in old or Path(rel).exists():
@@ -449,6 +469,16 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
             "the markers, `git add` each file, then commit:",
             "",
             *[f"- `{rel}`" for rel in conflicted],
+            "",
+        ]
+    if kept_deleted:
+        notes += [
+            "### Deleted files kept deleted",
+            "",
+            "This project had deleted these files; the template renamed them, and the update "
+            "would have added them again under their new names:",
+            "",
+            *kept_deleted,
             "",
         ]
     if kept_lines:

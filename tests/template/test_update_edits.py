@@ -245,3 +245,18 @@ def test_ordinary_conflicts_are_listed_first_in_the_summary(releases, tmp_path):
     first = text.split("### Conflicts to resolve first", 1)[1].split("###", 1)[0]
     assert f"- `{CONTRACT.as_posix()}`" in first
     assert "git diff --name-only --diff-filter=U" in first
+
+
+def test_a_file_the_team_deleted_stays_deleted_under_its_new_name(releases, tmp_path):
+    """v1.1.0 renames the review checklist; a project that deleted it does not get it back
+    as `review.md`, and the summary says so."""
+    project = generate(releases, tmp_path / "p")
+    git("rm", "--quiet", str(RENAMED), cwd=project)
+    commit_all(project, "We do not use the review checklist")
+    update_project(project, "v1.1.0")
+    assert not (project / RENAMED).exists()
+    assert not (project / NEW_NAME).exists()
+    assert NEW_NAME.as_posix() not in git("ls-files", cwd=project)
+    section = notes(project).split("### Deleted files kept deleted", 1)[1].split("###", 1)[0]
+    assert f"- `{RENAMED.as_posix()}`" in section
+    assert f"`{NEW_NAME.as_posix()}`" in section
