@@ -159,6 +159,18 @@ def collect(
     return contents, predicate
 
 
+def check_signer(project: Project, key: Path) -> None:
+    """Refuse a key governance/approvers does not list for bundles: its bundle would never
+    verify, and a reviewer would learn it only after it was handed over."""
+    from charter.signatures import public_key  # noqa: PLC0415
+
+    if project.approvers is None or not project.approvers.by_key(public_key(key), NAMESPACE):
+        raise BundleError(
+            f"the key {key} is not listed in governance/approvers for {NAMESPACE}: add it "
+            "there in a reviewed pull request, or sign with a listed key"
+        )
+
+
 def build(contents: Contents, predicate: dict[str, Any], key: Path, out: Path) -> None:
     """Write the files, the statement and its signed envelope into the new folder `out`."""
     from sshsig import PublicKey  # noqa: PLC0415
@@ -236,11 +248,7 @@ def verify(folder: Path, approvers_file: Path | None = None) -> tuple[list[str],
         problems.append(f"{STATEMENT}: {where}: {_short(error.message)}")
     if problems and not isinstance(statement, dict):
         return problems, {}
-    listed = {
-        s["name"]: s["digest"]["sha256"]
-        for s in statement.get("subject", [])
-        if isinstance(s, dict) and isinstance(s.get("digest"), dict)
-    }
+    listed = _listed(statement.get("subject"))
     present = {
         p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()
     } - {STATEMENT, ENVELOPE}
@@ -258,6 +266,20 @@ def verify(folder: Path, approvers_file: Path | None = None) -> tuple[list[str],
     for name in sorted(n for n in approvals if n in present):
         problems += _approval_problems(folder, name, approvers)
     return problems, statement.get("predicate", {}) if isinstance(statement, dict) else {}
+
+
+def _listed(subject: Any) -> dict[str, str]:
+    """Name -> sha256 of the statement's well-formed subjects. A forged statement may hold
+    anything there: the schema's findings above name what is wrong, nothing here raises."""
+    entries = subject if isinstance(subject, list) else []
+    listed = {}
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        digest = entry.get("digest") if isinstance(entry, dict) else None
+        value = digest.get("sha256") if isinstance(digest, dict) else None
+        if isinstance(name, str) and isinstance(value, str):
+            listed[name] = value
+    return listed
 
 
 def _approval_problems(folder: Path, name: str, approvers: Any) -> list[str]:

@@ -84,7 +84,7 @@ def _bundle(args: argparse.Namespace) -> int:
     import subprocess  # noqa: PLC0415
     from dataclasses import replace  # noqa: PLC0415
 
-    from charter.bundle import BundleError, build, collect  # noqa: PLC0415
+    from charter.bundle import BundleError, build, check_signer, collect  # noqa: PLC0415
     from charter.cli.check import _header  # noqa: PLC0415
     from charter.cli.output import write  # noqa: PLC0415
     from charter.rules import check  # noqa: PLC0415
@@ -117,6 +117,7 @@ def _bundle(args: argparse.Namespace) -> int:
         verdict = f"exit {done.returncode}\n{done.stdout}{done.stderr}"
     try:
         key = signing_key(args.key, project.root)
+        check_signer(project, key)
         contents, predicate = collect(project, args.run, args.stage, report.getvalue(), verdict)
         build(contents, predicate, key, args.out)
     except (BundleError, SigningError, WriteError, FileExistsError) as error:

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from approvals_project import build
+from approvals_project import build, make_key
 from charter_cli import charter
 
 from charter.bundle import PAYLOAD_TYPE, pae
@@ -233,3 +233,48 @@ def test_a_statement_naming_files_outside_the_bundle(bundle):
     assert "statement.dsse.json: the signature is not valid" in result.stdout
     assert "approvals/../../outside.yaml: not a plain relative name" in result.stdout
     assert "outside.yaml: the signature" not in result.stdout
+
+
+def forge(bundle: Path, statement) -> None:
+    """Write `statement` into the bundle as if the envelope signed it (the signature fails)."""
+    payload = json.dumps(statement).encode()
+    (bundle / "statement.json").write_bytes(payload)
+    envelope = json.loads((bundle / "statement.dsse.json").read_text())
+    envelope["payload"] = base64.b64encode(payload).decode()
+    (bundle / "statement.dsse.json").write_text(json.dumps(envelope))
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        [{"name": "run/manifest.json", "digest": {}}],
+        [{"name": ["run", "manifest.json"], "digest": {"sha256": "0" * 64}}],
+        [{"name": 7, "digest": {"sha256": "0" * 64}}],
+        [{"name": "run/manifest.json", "digest": {"sha256": 7}}],
+        "run/manifest.json",
+        7,
+    ],
+    ids=["no-sha256", "list-name", "number-name", "number-digest", "string", "number"],
+)
+def test_a_malformed_subject_is_a_finding_not_a_crash(bundle, subject):
+    statement = json.loads((bundle / "statement.json").read_text())
+    statement["subject"] = subject
+    forge(bundle, statement)
+    result = verify(bundle)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "statement.json: " in result.stdout
+    assert "statement.dsse.json: the signature is not valid" in result.stdout
+
+
+def test_bundle_refuses_a_key_the_approvers_file_does_not_list(made, tmp_path: Path):
+    """A bundle signed by an unlisted key would never verify: refused before anything is written."""
+    root, _, _ = made
+    stranger = make_key(tmp_path / "keys", "mallory")
+    run = next((root / "runs").iterdir()).name
+    out = tmp_path / "b"
+    result = charter("bundle", run, "--out", out, "--key", stranger, cwd=root)
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith(f"charter bundle: the key {stranger} is not listed in ")
+    assert "charter-bundle" in result.stderr
+    assert not out.exists()
