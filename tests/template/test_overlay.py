@@ -11,8 +11,10 @@ from the plugin the overlay pins) runs in `charter check` throughout.
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -23,6 +25,7 @@ from templating import TEST_VERSION, clone_working_tree, copy_project, git
 pytestmark = [pytest.mark.generated, pytest.mark.update]
 
 CHARTER_NEXT = "99.1.0"
+CHARTER_AFTER = "99.2.0"
 CHARTER_NOTE = "Charter release 99.1.0 was here."
 ACME_NOTE = "Acme release 1.1.0 was here."
 CONTRACT = "governance/contracts/patients.odcs.yaml"
@@ -41,6 +44,7 @@ def templates(tmp_path_factory):
     root = tmp_path_factory.mktemp("templates")
     charter = clone_working_tree(root / "charter")
     release(charter, f"v{CHARTER_NEXT}", "template/README.md.jinja", CHARTER_NOTE)
+    release(charter, f"v{CHARTER_AFTER}", "template/README.md.jinja", "And 99.2.0 here.")
     overlay = shutil.copytree(OVERLAY, root / "acme-overlay")
     git("init", "--quiet", "--initial-branch=main", cwd=overlay)
     git("add", "-A", cwd=overlay)
@@ -134,3 +138,33 @@ def test_charter_and_the_overlay_update_independently(project, templates):
     assert plugin_version(project) == "1.1.0"
     commit(project, "Acme 1.1.0")
     assert git("status", "--porcelain", cwd=project) == ""
+
+
+def documented_plugin_install(overlay) -> list[str]:
+    """The `uv add` line of docs/guide/plugins.md, pointed at the overlay's git clone."""
+    page = (Path(__file__).resolve().parents[2] / "docs/guide/plugins.md").read_text()
+    lines = page.splitlines()
+    [line] = [line for line in lines if line.startswith("$ uv add --dev") and "git+" in line]
+    words = shlex.split(line.removeprefix("$ "))
+    url = f"acme-charter-rules @ git+file://{overlay}@v1.0.0#subdirectory=plugin"
+    return [url if word.startswith("acme-charter-rules @ git+") else word for word in words]
+
+
+def test_a_plugin_installed_as_documented_survives_charter_updates(templates, tmp_path):
+    """The documented install keeps the plugin's source out of what Charter's updates
+    rewrite: two updates in a row, no conflict, the lock refreshed with the plugin in it."""
+    charter, overlay = templates
+    project = tmp_path / "p"
+    copy_project(charter, project, vcs_ref=f"v{TEST_VERSION}", lock=True)
+    commit(project, "Charter")
+    run(*documented_plugin_install(overlay), cwd=project)
+    commit(project, "The Acme rules")
+    for version in (CHARTER_NEXT, CHARTER_AFTER):
+        copier(project, "update", "-a", ".copier-answers.yml", "--vcs-ref", f"v{version}", project)
+        assert answers(project, ".copier-answers.yml")["_commit"] == f"v{version}"
+        assert not git("ls-files", "--unmerged", cwd=project).strip(), version
+        assert "<<<<<<<" not in (project / "pyproject.toml").read_text()
+        run("uv", "lock", "--check", "--offline", cwd=project)  # refreshed by the update
+        assert "acme-charter-rules" in (project / "uv.lock").read_text()
+        commit(project, f"Charter {version}")
+    assert [f["code"] for f in checked(project)] == ["ACME001"]
