@@ -455,6 +455,30 @@ class Project:
             return None  # no answers, or unreadable ones (a load problem says which)
         return self._once("template", lambda: check_for_update(self.root))
 
+    def overlay_answers_files(self) -> list[str]:
+        """Answers files of overlay templates applied after Charter (`.copier-answers.<name>.yml`,
+        the name an overlay's `_answers_file` gives): each template is checked for releases."""
+
+        def find() -> list[str]:
+            found = self.root.glob(".copier-answers.*.yml")
+            return sorted(p.name for p in found if p.is_file() and not p.is_symlink())
+
+        return self._once("overlay answers", find)
+
+    def template_statuses(self) -> list[tuple[str, Any]]:
+        """(answers file, status) for Charter's template and then each overlay, asked once each."""
+        from charter.template_updates import check_for_update  # noqa: PLC0415 - rarely needed
+
+        statuses = [(ANSWERS_FILE, self.template_status())]
+        for name in self.overlay_answers_files():
+            statuses.append(
+                (
+                    name,
+                    self._once(("template", name), lambda n=name: check_for_update(self.root, n)),
+                )
+            )
+        return [(name, status) for name, status in statuses if status is not None]
+
     def settings_line(self, table: str, key: str | None = None) -> int:
         """The line of `key` in `[tool.charter.<table>]` of pyproject.toml (its header: no key)."""
         pyproject = self.root / "pyproject.toml"
@@ -472,15 +496,23 @@ class Project:
         """
         return self._once("update mark", lambda: _update_mark(self.root))
 
-    def answers_commit_line(self) -> int:
-        """The line of `_commit:` in the Copier answers file (1 when absent)."""
+    def answers_commit_line(self, answers_file: str = ANSWERS_FILE) -> int:
+        """The line of `_commit:` in a Copier answers file (1 when absent or unreadable)."""
+
+        def text() -> str:
+            if answers_file == ANSWERS_FILE:
+                return self.answers_text() or ""
+            try:
+                return read_text(self.root / answers_file, self.root)
+            except FormatError:
+                return ""
 
         def line() -> int:
-            text = self.answers_text() or ""
-            match = re.search(r"^_commit:", text, re.MULTILINE)
-            return text.count("\n", 0, match.start()) + 1 if match else 1
+            found = text()
+            match = re.search(r"^_commit:", found, re.MULTILINE)
+            return found.count("\n", 0, match.start()) + 1 if match else 1
 
-        return self._once("answers line", line)
+        return self._once(("answers line", answers_file), line)
 
     def answers_lines(self) -> list[tuple[int, str]]:
         """(line number, text) of the Copier answers file, read once; empty when unreadable."""

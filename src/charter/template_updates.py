@@ -62,12 +62,13 @@ def _ttl() -> float:
         return DEFAULT_TTL
 
 
-def _ask_copier(root: Path) -> UpdateStatus:
+def _ask_copier(root: Path, answers_file: str) -> UpdateStatus:
     if importlib.util.find_spec("copier") is None:
         return UpdateStatus(error="copier is not installed in this environment")
+    command = [sys.executable, "-m", "copier", "check-update", "--output-format", "json"]
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "copier", "check-update", "--output-format", "json"],
+            [*command, "--answers-file", answers_file],
             cwd=root,
             capture_output=True,
             text=True,
@@ -129,12 +130,12 @@ def git_url(src: str) -> str:
     return src.removeprefix("git+")
 
 
-def _template_tags(root: Path) -> dict[str, str] | None:
+def _template_tags(root: Path, answers_file: str) -> dict[str, str] | None:
     """Tag name -> commit of the template in `_src_path`; None when it cannot be listed."""
     try:
         import yaml  # noqa: PLC0415 - only on a cache check
 
-        answers = yaml.safe_load((root / ANSWERS_FILE).read_text("utf-8"))
+        answers = yaml.safe_load((root / answers_file).read_text("utf-8"))
         url = git_url(str(answers["_src_path"]))
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, yaml.YAMLError):
         return None
@@ -161,15 +162,17 @@ def _unsafe_source(answers: Path) -> str | None:
     return None
 
 
-def _cache_key(root: Path, tags: dict[str, str] | None) -> str:
+def _cache_key(answers: Path, tags: dict[str, str] | None) -> str:
     """The answers file, plus a digest of the template's tags when they could be listed."""
-    key = (root / ANSWERS_FILE).read_text("utf-8")
+    key = answers.read_text("utf-8")
     if tags is not None:
         key += TAGS_MARK + hashlib.sha256(json.dumps(sorted(tags.items())).encode()).hexdigest()
     return key
 
 
-def _standards(root: Path, status: UpdateStatus, tags: dict[str, str] | None) -> UpdateStatus:
+def _standards(
+    root: Path, answers_file: str, status: UpdateStatus, tags: dict[str, str] | None
+) -> UpdateStatus:
     """`status` with the Standards entries between its two versions (empty when unreadable)."""
     if not status.update_available or not status.current or not status.latest or tags is None:
         return status
@@ -179,7 +182,7 @@ def _standards(root: Path, status: UpdateStatus, tags: dict[str, str] | None) ->
         return status
     import yaml  # noqa: PLC0415
 
-    src = git_url(str(yaml.safe_load((root / ANSWERS_FILE).read_text("utf-8"))["_src_path"]))
+    src = git_url(str(yaml.safe_load((root / answers_file).read_text("utf-8"))["_src_path"]))
     if (root / src).exists():  # a local path (relative ones are relative to the project)
         src = str((root / src).resolve())
     with tempfile.TemporaryDirectory(prefix="charter-changelog-") as scratch:
@@ -199,9 +202,18 @@ def _standards(root: Path, status: UpdateStatus, tags: dict[str, str] | None) ->
     )
 
 
+def cache_file(answers_file: str = ANSWERS_FILE) -> Path:
+    """Where the answer about one template is kept: one file per answers file, so an
+    overlay's answer (`.copier-answers.acme.yml`) never replaces Charter's."""
+    if answers_file == ANSWERS_FILE:
+        return CACHE_FILE
+    name = answers_file.removeprefix(".copier-answers.").removesuffix(".yml")
+    return CACHE_FILE.with_name(f"charter-template-check.{name}.json")
+
+
 @functools.cache
-def check_for_update(root: Path) -> UpdateStatus | None:
-    """The template status of the project at `root`.
+def check_for_update(root: Path, answers_file: str = ANSWERS_FILE) -> UpdateStatus | None:
+    """The status of the template recorded in `answers_file` (Charter's, or an overlay's).
 
     None when there is nothing to ask: no answers file, not a git checkout
     (Copier compares versions only inside one), or the check is turned off
@@ -209,15 +221,15 @@ def check_for_update(root: Path) -> UpdateStatus | None:
     """
     if _ttl() < 0:
         return None
-    answers = root / ANSWERS_FILE
+    answers = root / answers_file
     if not answers.is_file() or not (root / ".git").exists():
         return None
     unsafe = _unsafe_source(answers)
     if unsafe is not None:  # neither git nor copier is asked about it
-        return UpdateStatus(error=f"{unsafe}: fix it in {ANSWERS_FILE}")
-    cache = root / CACHE_FILE
-    tags = _template_tags(root)
-    key = _cache_key(root, tags)
+        return UpdateStatus(error=f"{unsafe}: fix it in {answers_file}")
+    cache = root / cache_file(answers_file)
+    tags = _template_tags(root, answers_file)
+    key = _cache_key(answers, tags)
     try:
         cached = json.loads(cache.read_text("utf-8"))
         status = UpdateStatus(
@@ -230,7 +242,7 @@ def check_for_update(root: Path) -> UpdateStatus | None:
             return status
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    status = _standards(root, _ask_copier(root), tags)
+    status = _standards(root, answers_file, _ask_copier(root, answers_file), tags)
     if cache.parent.is_dir():
         record = {"key": key, "checked_at": time.time(), "status": status.__dict__}
         with contextlib.suppress(OSError):  # a read-only checkout asks again next time

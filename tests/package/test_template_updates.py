@@ -172,3 +172,41 @@ def test_prj010_names_the_standards_the_update_brings(project, tiny_template):
     assert result.stdout.startswith(".copier-answers.yml:1:1: PRJ010 "), result.stdout
     assert "1.1.0 is out" in result.stdout
     assert "its Standards: 1.1.0: RUL001: contracts need units." in result.stdout
+
+
+@pytest.mark.fails_with("PRJ010")
+def test_prj010_covers_an_overlay_with_its_own_answers_and_standards(
+    project, tiny_template, tmp_path
+):
+    """An organisation overlay (a second template with `_answers_file`) is checked for its
+    own releases: its finding is at its answers file and names its Standards."""
+    shutil.copytree(GOOD, project, dirs_exist_ok=True)
+    overlay = shutil.copytree(tiny_template, tmp_path / "overlay")
+    shutil.rmtree(overlay / ".git")
+    (overlay / "copier.yml").write_text(
+        "_answers_file: .copier-answers.acme.yml\nunit:\n  type: str\n  default: cardiology\n"
+    )
+    (overlay / "README.md.jinja").unlink()
+    (overlay / "ACME.md.jinja").write_text("# Acme ({{ unit }})\n")
+    env = clean_env()
+    git("init", "--quiet", "--initial-branch=main", cwd=overlay, env=env)
+    git("add", "-A", cwd=overlay, env=env)
+    git("commit", "--quiet", "-m", "overlay v1", cwd=overlay, env=env)
+    git("tag", "v1.0.0", cwd=overlay, env=env)
+    copy_project(overlay, project, {})
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "-m", "overlay", cwd=project)
+    (overlay / "CHANGELOG.md").write_text(
+        CHANGELOG.replace("RUL001: contracts need units.", "ACME001: contracts name a steward.")
+    )
+    git("add", "CHANGELOG.md", cwd=overlay)
+    release(overlay, "v1.1.0")
+    result = charter(
+        "check", "--select", "PRJ010", cwd=project, env={"CHARTER_TEMPLATE_CHECK_TTL": "86400"}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr  # warnings
+    [line] = [line for line in result.stdout.splitlines() if "PRJ010" in line]
+    assert line.startswith(".copier-answers.acme.yml:"), result.stdout
+    assert "the project follows overlay 1.0.0, but 1.1.0 is out" in line
+    assert "`copier update --trust -a .copier-answers.acme.yml`" in line
+    assert "its Standards: 1.1.0: ACME001: contracts name a steward." in line

@@ -24,7 +24,10 @@ def template_behind(project: Project) -> Iterator[Finding]:
     `_commit` in `.copier-answers.yml`) has a newer release, as
     `copier check-update` reports it, and which "Standards" entries of the
     template's CHANGELOG.md (read at the newest release) the update would bring.
-    The answer is cached in `.git/` until the template's tags change (one
+    An organisation overlay applied after Charter, with its own answers file
+    (`.copier-answers.<name>.yml`), is checked the same way against its own
+    releases and CHANGELOG.md, with its finding at its own answers file. The
+    answer is cached in `.git/` until the template's tags change (one
     `git ls-remote --tags`); offline, the cached answer holds for a day
     (`CHARTER_TEMPLATE_CHECK_TTL` seconds; `-1` turns the check off).
 
@@ -53,23 +56,27 @@ def template_behind(project: Project) -> Iterator[Finding]:
 
     ## How to fix
 
-    Run `copier update --trust` on a clean working tree, resolve any conflicts
+    Run `copier update --trust` (for an overlay, `copier update --trust -a
+    .copier-answers.<name>.yml`) on a clean working tree, resolve any conflicts
     (see [PRJ003](PRJ003.md) and [PRJ004](PRJ004.md)), run the checks and commit.
     """
-    status = project.template_status()
-    if status is None or status.error or not status.update_available:
-        return
-    standards = list(status.standards)
-    if len(standards) > MAX_STANDARDS:
-        standards[MAX_STANDARDS:] = [f"and {len(standards) - MAX_STANDARDS} more"]
-    brings = f"; its Standards: {'; '.join(standards)}" if standards else ""
-    yield at_line(
-        project.root / ANSWERS_FILE,
-        project.answers_commit_line(),
-        1,
-        f"the project follows template {status.current}, but {status.latest} is out: "
-        f"run `copier update --trust` to adopt the newer standards{brings}",
-    )
+    for answers_file, status in project.template_statuses():
+        if status.error or not status.update_available:
+            continue
+        standards = list(status.standards)
+        if len(standards) > MAX_STANDARDS:
+            standards[MAX_STANDARDS:] = [f"and {len(standards) - MAX_STANDARDS} more"]
+        brings = f"; its Standards: {'; '.join(standards)}" if standards else ""
+        which, command = "template", "copier update --trust"
+        if answers_file != ANSWERS_FILE:  # an overlay, updated on its own
+            which, command = "overlay", f"copier update --trust -a {answers_file}"
+        yield at_line(
+            project.root / answers_file,
+            project.answers_commit_line(answers_file),
+            1,
+            f"the project follows {which} {status.current}, but {status.latest} is out: "
+            f"run `{command}` to adopt the newer standards{brings}",
+        )
 
 
 @rule("PRJ011", "Could not tell whether the template has a newer release", severity=WARNING)
@@ -106,15 +113,15 @@ def template_unknown(project: Project) -> Iterator[Finding]:
     at the template repository. Set `CHARTER_TEMPLATE_CHECK_TTL=-1` to turn the
     check off on machines that are always offline.
     """
-    status = project.template_status()
-    if status is None or status.error is None:
-        return
-    yield at_line(
-        project.root / ANSWERS_FILE,
-        project.answers_commit_line(),
-        1,
-        f"could not tell whether a newer template release exists ({status.error})",
-    )
+    for answers_file, status in project.template_statuses():
+        if status.error is None:
+            continue
+        yield at_line(
+            project.root / answers_file,
+            project.answers_commit_line(answers_file),
+            1,
+            f"could not tell whether a newer template release exists ({status.error})",
+        )
 
 
 @rule("PRJ023", "A `copier update` was interrupted and left a half-updated tree")
