@@ -13,6 +13,8 @@ own (a tag made before the changelog was edited).
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 RELEASE = re.compile(r"^## \[(?P<name>[^\]]+)\]")
 SECTION = re.compile(r"^### (?P<name>.+?)\s*$")
@@ -102,3 +104,27 @@ def _cut(text: str, width: int) -> str:
         if len(line) <= width:
             return line
     return text[:width]
+
+
+def main(argv: list[str]) -> int:
+    """`python -m charter.changelog CHANGELOG.md FROM TO`: the Standards section of an
+    update summary, for templates other than Charter's (an organisation overlay's update
+    prints its own Standards the way Charter's update does)."""
+    if len(argv) != 3:
+        print("usage: python -m charter.changelog CHANGELOG.md FROM TO", file=sys.stderr)
+        return 2
+    path, old, new = argv
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"charter.changelog: cannot read {path}: {error}", file=sys.stderr)
+        return 2
+    crossed = standards_crossed(text, old, new)
+    lines = [f"- **{name}**: {entry}" for name, entries in crossed for entry in entries]
+    print(f"### Standards changed ({Path(path).name}, {old} -> {new})\n")
+    print("\n".join(lines or ["- No Standards entries between these releases."]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

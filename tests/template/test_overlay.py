@@ -28,6 +28,7 @@ CHARTER_NEXT = "99.1.0"
 CHARTER_AFTER = "99.2.0"
 CHARTER_NOTE = "Charter release 99.1.0 was here."
 ACME_NOTE = "Acme release 1.1.0 was here."
+ACME_STANDARD = "ACME002: every card names its clinical safety officer."
 CONTRACT = "governance/contracts/patients.odcs.yaml"
 
 
@@ -52,6 +53,12 @@ def templates(tmp_path_factory):
     git("tag", "v1.0.0", cwd=overlay)
     plugin = overlay / "plugin/pyproject.toml"
     plugin.write_text(plugin.read_text().replace('version = "1.0.0"', 'version = "1.1.0"'))
+    changelog = overlay / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text().replace(
+            "## [Unreleased]", f"## [1.1.0] - 2026-12-07\n\n### Standards\n\n- {ACME_STANDARD}"
+        )
+    )
     release(overlay, "v1.1.0", "template/governance/ACME.md.jinja", ACME_NOTE)
     return charter, overlay
 
@@ -127,7 +134,10 @@ def test_charter_and_the_overlay_update_independently(project, templates):
     assert [f["code"] for f in checked(project)] == ["ACME001"]
     commit(project, "Charter 99.1.0")
 
-    copier(project, "update", "-a", ".copier-answers.acme.yml", "--vcs-ref", "v1.1.0", project)
+    updated = copier(
+        project, "update", "-a", ".copier-answers.acme.yml", "--vcs-ref", "v1.1.0", project
+    )
+    assert f"- **1.1.0**: {ACME_STANDARD}" in updated.stdout + updated.stderr  # its own Standards
     assert answers(project, ".copier-answers.acme.yml")["_commit"] == "v1.1.0"
     assert answers(project, ".copier-answers.yml")["_commit"] == f"v{CHARTER_NEXT}"
     assert ACME_NOTE in (project / "governance/ACME.md").read_text()

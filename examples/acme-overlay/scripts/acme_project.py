@@ -8,12 +8,19 @@ To Charter these are the project's own edits, so Charter's updates keep them.
 from the lines Charter's releases change), and never again: the project owns
 them afterwards. `pin` adds or moves the plugin requirement in the `dev` group
 (`uv add`, which replaces an earlier pin in place) and refreshes uv.lock.
+
+    acme_project.py standards CHANGELOG.md          # update: the overlay's Standards
+
+`standards` prints the Standards entries of every overlay release the update
+crossed, read by Charter's own reader (`python -m charter.changelog`, from the
+project's locked environment), as Charter's update prints its own.
 Outside a Charter project (Copier's own scratch copies) both do nothing.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -50,11 +57,23 @@ def pin(requirement: str) -> int:
     return 0
 
 
+def standards(changelog: str) -> int:
+    old, new = os.environ.get("VERSION_FROM", ""), os.environ.get("VERSION_TO", "")
+    uv = shutil.which("uv")
+    if uv is None or not old or not new:
+        return 0
+    read = [uv, "run", "--frozen", "--quiet", "python", "-m", "charter.changelog"]
+    if subprocess.run([*read, changelog, old, new], check=False).returncode != 0:
+        print(f"acme: see {changelog} for the Standards of {old} -> {new}", file=sys.stderr)
+    return 0  # the summary informs; it never stops an update
+
+
 def main(argv: list[str]) -> int:
     if not PYPROJECT.is_file():
         return 0
     command, value = argv
-    return settings(value) if command == "settings" else pin(value)
+    commands = {"settings": settings, "pin": pin, "standards": standards}
+    return commands[command](value)
 
 
 if __name__ == "__main__":
