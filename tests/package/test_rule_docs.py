@@ -102,3 +102,21 @@ def test_rule_usage_errors_exit_2_with_one_line(args: tuple[str, ...]) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("charter rule: ")
+
+
+def test_a_rule_page_describes_the_settings_the_rule_reads() -> None:
+    page = (RULES_DOCS / "MOD003.md").read_text()
+    settings = page.split("## Settings\n", 1)[1]
+    assert settings.startswith("\nSet under `[tool.charter]` in `pyproject.toml`:\n")
+    assert '| `card_sections` | `["Model Details", "Intended Use", ' in settings
+    assert "| The sections every model card needs (MOD003)" in settings
+    assert settings.index("card_sections") < settings.index("Silence it")
+    assert "## Settings" not in (RULES_DOCS / "CON008.md").read_text()  # reads none
+
+
+@pytest.mark.parametrize("code", [c for c, r in all_rules().items() if r.settings])
+def test_every_declared_setting_is_on_the_page_with_a_description(code: str) -> None:
+    settings = (RULES_DOCS / f"{code}.md").read_text().split("## Settings\n", 1)[1]
+    for name in all_rules()[code].settings:
+        row = next(line for line in settings.splitlines() if line.startswith(f"| `{name}` |"))
+        assert row.split(" | ")[2].strip(" |"), (code, name)  # a description, not empty
