@@ -118,11 +118,7 @@ def models() -> list[type]:
 
 def render() -> str:
     """The reference: one table per class, members in source order."""
-    parts = [
-        "Types are as the code annotates them; `X | None` means a rule must expect "
-        "None (the value is absent or not the right shape). Values not typed here are "
-        "in `document.data`, the file as parsed.\n"
-    ]
+    parts = []
     for where, cls in _models():
         rows = [
             f"| {_cell(name)} | {_code(kind)} | {_text(doc)} |" for name, kind, doc in members(cls)

@@ -162,7 +162,7 @@ class RefStatus(Enum):
 
 @dataclass
 class Project:
-    """The repository's artifacts, loaded once: what every rule is given."""
+    """The repository's artifacts, each read once by its one reader."""
 
     root: Path
     """The project folder (the one holding pyproject.toml), resolved."""
