@@ -124,14 +124,18 @@ class LoadProblem:
     line: int
     col: int
     kind: Kind
+    """What went wrong (unreadable, duplicate key, too large, ...): it picks the rule."""
     message: str
 
 
 @dataclass(frozen=True)
 class Conflict:
+    """A conflict marker line in an artifact, as `copier update` leaves them."""
+
     path: Path
     line: int
     marker: str
+    """The seven characters that open, divide or close the conflict."""
 
 
 @dataclass(frozen=True)
