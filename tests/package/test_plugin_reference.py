@@ -113,3 +113,8 @@ def test_a_page_without_the_markers_is_one_sentence_and_exit_2(tmp_path: Path) -
     assert page.read_text() == "# Rule plugins\n"
     both = charter("rule", "CON001", "--check-reference", page)
     assert both.returncode == 2
+    missing = charter("rule", "--write-reference", tmp_path / "nope.md")
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        f"charter rule: no file {tmp_path}/nope.md\n",
+    )

@@ -108,6 +108,9 @@ def _docs(folder: Path, rules: dict, *, write: bool) -> int:
 def _reference(path: Path, *, write: bool) -> int:
     from charter import plugin_reference  # noqa: PLC0415
 
+    if not path.is_file():
+        print(f"charter rule: no file {path}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         if write:
             if plugin_reference.write(path):
