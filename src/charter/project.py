@@ -11,6 +11,7 @@
     project.approvers        # approvers.Approvers | None (governance/approvers)
     project.answers()        # the Copier answers (.copier-answers.yml), a mapping
     project.roles()          # Roles: data owner, model owner, ... from the answers
+    project.codeowners()     # codeowners.CodeOwners | None: who reviews which paths
     project.problems         # unreadable files and settings (LoadProblem)
     project.conflicts        # conflict markers left by `copier update`
     project.rejects          # `*.rej` files anywhere in the project
@@ -48,6 +49,7 @@ from charter.formats import approvers as approvers_format
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
+from charter.formats import codeowners as codeowners_format
 from charter.formats import contract as contract_format
 from charter.formats import deployment as deployment_format
 from charter.formats.python_source import column_names, module_file, top_level_names
@@ -474,6 +476,24 @@ class Project:
             return value.strip() if isinstance(value, str) and value.strip() else None
 
         return Roles(**{f.name: role(f.name) for f in fields(Roles)})
+
+    def codeowners(self) -> codeowners_format.CodeOwners | None:
+        """Who reviews which paths: the first CODEOWNERS file the code hosts look for.
+
+        None when there is none, or it cannot be read (read once, bounded).
+        """
+
+        def read() -> codeowners_format.CodeOwners | None:
+            for place in codeowners_format.PLACES:
+                path = self.root / place
+                if self.on_disk(path):
+                    try:
+                        return codeowners_format.parse(read_text(path, self.root), path)
+                    except FormatError:
+                        return None
+            return None
+
+        return self._once("codeowners", read)
 
     def answers_text(self) -> str | None:
         """The text of `.copier-answers.yml` (bounded read), None when absent or unreadable.

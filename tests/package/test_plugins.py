@@ -302,3 +302,30 @@ def test_roles_and_answers_are_read_from_the_answers_file(tmp_path):
         data_owner="@acme/data", model_owner="ada@acme.example", privacy_reviewer="@acme/privacy"
     )
     assert project.answers()["data_sensitivity"] == "personal"
+
+
+def test_codeowners_is_read_once_for_rules_and_the_site(tmp_path):
+    from charter.plugin.testing import load_project  # noqa: PLC0415
+    from charter.views.site import Site, home  # noqa: PLC0415
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    assert load_project(tmp_path).codeowners() is None
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/CODEOWNERS").write_text(
+        "# Who reviews what\n"
+        "*  @acme/ml\n"
+        "/governance/contracts/  @acme/data @acme/privacy @acme/data  # data owner, reviewer\n"
+        "/lonely/\n"
+    )
+    project = load_project(tmp_path)
+    owners = project.codeowners()
+    assert owners is not None
+    assert owners.path == tmp_path.resolve() / ".github/CODEOWNERS"
+    assert [(e.pattern, e.owners, e.line) for e in owners.entries] == [
+        ("*", ("@acme/ml",), 2),
+        ("/governance/contracts/", ("@acme/data", "@acme/privacy"), 3),
+    ]
+    assert owners.owners_of("/governance/contracts/") == ("@acme/data", "@acme/privacy")
+    text = home(Site(project)).pages[0].text
+    assert "From `.github/CODEOWNERS`: a change to these paths" in text
+    assert "| `/governance/contracts/` | @acme/data @acme/privacy |" in text
