@@ -112,6 +112,8 @@ def test_a_rule_page_describes_the_settings_the_rule_reads() -> None:
     assert "| The sections every model card needs (MOD003)" in settings
     assert settings.index("card_sections") < settings.index("Silence it")
     assert "## Settings" not in (RULES_DOCS / "CON008.md").read_text()  # reads none
+    described = json.loads(charter("rule", "MOD003", "--output-format", "json").stdout)
+    assert described["settings"] == ["card_sections"]
 
 
 @pytest.mark.parametrize("code", [c for c, r in all_rules().items() if r.settings])

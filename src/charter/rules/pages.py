@@ -166,7 +166,7 @@ def write(folder: Path, rules: dict[str, Rule]) -> list[str]:
     return changed
 
 
-def describe(rule: Rule) -> dict[str, str]:
+def describe(rule: Rule) -> dict[str, object]:
     """One rule as JSON-ready data, like an item of `ruff rule --all --output-format json`."""
     return {
         "code": rule.code,
@@ -176,6 +176,7 @@ def describe(rule: Rule) -> dict[str, str]:
         "family": rule.family,
         "family_name": family_name(rule.family),
         "explanation": rule.doc,
+        "settings": list(rule.settings),
     }
 
 
