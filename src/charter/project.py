@@ -9,6 +9,9 @@
     project.manifests        # list of run manifests (charter.formats.manifest, if present)
     project.approvals        # list[approval.Approval] (governance/approvals/<model>/*.yaml)
     project.approvers        # approvers.Approvers | None (governance/approvers)
+    project.answers()        # the Copier answers (.copier-answers.yml), a mapping
+    project.roles()          # Roles: data owner, model owner, ... from the answers
+    project.codeowners()     # codeowners.CodeOwners | None: who reviews which paths
     project.problems         # unreadable files and settings (LoadProblem)
     project.conflicts        # conflict markers left by `copier update`
     project.rejects          # `*.rej` files anywhere in the project
@@ -37,7 +40,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charter import gitrepo, patterns
 from charter.constants import ANSWERS_FILE, CARD_NAME, DVC_YAML, MANIFEST_NAME, STAGES
@@ -46,6 +49,7 @@ from charter.formats import approvers as approvers_format
 from charter.formats import card as card_format
 from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
+from charter.formats import codeowners as codeowners_format
 from charter.formats import contract as contract_format
 from charter.formats import deployment as deployment_format
 from charter.formats.python_source import column_names, module_file, top_level_names
@@ -59,6 +63,9 @@ from charter.formats.source import (
     read_bytes,
     read_text,
 )
+
+if TYPE_CHECKING:
+    from charter.formats import manifest as manifest_format
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t]|$)", re.MULTILINE)
 _MARKERS = ("<" * 7, "=" * 7, ">" * 7)
@@ -81,16 +88,25 @@ class Config:
     """`[tool.charter]`: where the artifacts live, plus default rule selection."""
 
     contracts: str = "governance/contracts"
+    """The folder of the data contracts (`*.odcs.yaml`)."""
     features: str = "governance/features/catalog.yaml"
+    """The feature catalog file."""
     models: str = "governance/models"
+    """The folder of the models: one sub-folder per model, holding its `card.md`."""
     checklists: str = "governance/checklists"
+    """The folder of the stage checklists (`*.md`)."""
     runs: str = "runs"
+    """The folder of the recorded runs: `<runs>/<run id>/manifest.json` (may not exist yet)."""
     docs: str = "docs"
+    """The documentation folder `charter docs` writes into (may not exist yet)."""
     deployments: str = deployment_format.FOLDER
     """Deployment manifests: `<deployments>/<model>/<environment>.yaml` (may not exist yet)."""
     select: list[str] = field(default_factory=list)
+    """Codes or prefixes `charter check` runs (empty: all)."""
     ignore: list[str] = field(default_factory=list)
+    """Codes or prefixes `charter check` skips."""
     stage: str = "review"
+    """The stage `charter check` checks at by default (`review` or `production`)."""
     card_sections: list[str] = field(default_factory=lambda: list(card_format.MITCHELL_SECTIONS))
     """The sections every model card needs (MOD003); Mitchell et al.'s nine by default."""
     checklist_codes: str = checklist_format.CODE_PATTERN
@@ -110,14 +126,36 @@ class LoadProblem:
     line: int
     col: int
     kind: Kind
+    """What went wrong (unreadable, duplicate key, too large, ...): it picks the rule."""
     message: str
 
 
 @dataclass(frozen=True)
 class Conflict:
+    """A conflict marker line in an artifact, as `copier update` leaves them."""
+
     path: Path
     line: int
     marker: str
+    """The seven characters that open, divide or close the conflict."""
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who holds each team role: the Copier answers that also fill CODEOWNERS.
+
+    Each is a code-host handle (`@user`, `@org/team`) or an email address as
+    answered; None when the project has no answers or the answer is empty.
+    """
+
+    data_owner: str | None = None
+    """Approves the data contracts: what comes in and how it is checked."""
+    model_owner: str | None = None
+    """Answers for the features, the model cards and the pipeline code."""
+    product_owner: str | None = None
+    """Decides what the model is for; signs off readiness."""
+    privacy_reviewer: str | None = None
+    """Signs off personal data: classification and anonymization."""
 
 
 class RefStatus(Enum):
@@ -130,19 +168,34 @@ class RefStatus(Enum):
 
 @dataclass
 class Project:
+    """The repository's artifacts, each read once by its one reader."""
+
     root: Path
+    """The project folder (the one holding pyproject.toml), resolved."""
     config: Config
+    """`[tool.charter]`: where the artifacts live, rule selection, card sections."""
     contracts: list[contract_format.Contract] = field(default_factory=list)
+    """The data contracts that could be read (`<contracts>/*.odcs.yaml`)."""
     catalog: catalog_format.Catalog | None = None
+    """The feature catalog; None when there is none or it cannot be read."""
     cards: list[card_format.Card] = field(default_factory=list)
+    """The model cards (`<models>/<model>/card.md`)."""
     checklists: list[checklist_format.Checklist] = field(default_factory=list)
+    """The stage checklists (`<checklists>/*.md`)."""
     deployments: list[deployment_format.Deployment] = field(default_factory=list)
-    manifests: list[Any] = field(default_factory=list)
+    """The deployment manifests (`<deployments>/<model>/<environment>.yaml`)."""
+    manifests: list[manifest_format.Manifest] = field(default_factory=list)
+    """The recorded runs (`<runs>/<run id>/manifest.json`)."""
     approvals: list[approval_format.Approval] = field(default_factory=list)
+    """The signed sign-offs (`governance/approvals/<model>/*.yaml`)."""
     approvers: approvers_format.Approvers | None = None
+    """Who may sign off (`governance/approvers`); None when absent."""
     problems: list[LoadProblem] = field(default_factory=list)
+    """Files and settings that could not be read (Charter's PRJ rules report them)."""
     conflicts: list[Conflict] = field(default_factory=list)
+    """Conflict markers left in artifacts by `copier update`."""
     rejects: list[Path] = field(default_factory=list)
+    """`*.rej` files anywhere in the project: an update half applied."""
     tracked: frozenset[Path] | None = None
     """With `staged=True`, the files git tracks or has staged; None: the whole tree."""
     _names: dict[Path, set[str] | None] = field(default_factory=dict, repr=False)
@@ -170,6 +223,7 @@ class Project:
     # -- paths -------------------------------------------------------------
 
     def path(self, setting: str) -> Path:
+        """Where a `[tool.charter]` location setting points: `project.path("models")`."""
         return self.root / getattr(self.config, setting)
 
     def sees(self, path: Path) -> bool:
@@ -249,7 +303,7 @@ class Project:
             None,
         )
 
-    def manifest_by_run(self, run_id: str) -> Any:
+    def manifest_by_run(self, run_id: str) -> manifest_format.Manifest | None:
         """The loaded run manifest with this run id (its folder name), or None."""
         return next((m for m in self.manifests if m.path.parent.name == run_id), None)
 
@@ -412,6 +466,34 @@ class Project:
             return data if isinstance(data, dict) else {}
 
         return self._once("answers", read)
+
+    def roles(self) -> Roles:
+        """The team's roles, from the Copier answers (`answers()`, read once)."""
+        answers = self.answers()
+
+        def role(key: str) -> str | None:
+            value = answers.get(key)
+            return value.strip() if isinstance(value, str) and value.strip() else None
+
+        return Roles(**{f.name: role(f.name) for f in fields(Roles)})
+
+    def codeowners(self) -> codeowners_format.CodeOwners | None:
+        """Who reviews which paths: the first CODEOWNERS file the code hosts look for.
+
+        None when there is none, or it cannot be read (read once, bounded).
+        """
+
+        def read() -> codeowners_format.CodeOwners | None:
+            for place in codeowners_format.PLACES:
+                path = self.root / place
+                if self.on_disk(path):
+                    try:
+                        return codeowners_format.parse(read_text(path, self.root), path)
+                    except FormatError:
+                        return None
+            return None
+
+        return self._once("codeowners", read)
 
     def answers_text(self) -> str | None:
         """The text of `.copier-answers.yml` (bounded read), None when absent or unreadable.
@@ -618,7 +700,7 @@ class Project:
 
         return self._once("approval commit times", times).get(commit)
 
-    def _load_manifests(self) -> list[Any]:
+    def _load_manifests(self) -> list[manifest_format.Manifest]:
         if importlib.util.find_spec("charter.formats.manifest") is None:
             return []
         from charter.formats import manifest  # noqa: PLC0415 - optional, added by the runs work

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,13 @@ from charter.formats.card import MITCHELL_SECTIONS
 from charter.project import Config
 
 CONTRACT = "governance/contracts/visits.odcs.yaml"
+PLUGINS_PAGE = Path(__file__).resolve().parents[2] / "docs/guide/plugins.md"
+
+
+def page_block(first_line: str) -> str:
+    """The Python block of docs/guide/plugins.md that starts with `first_line`."""
+    blocks = re.findall(r"```python\n(.*?)```", PLUGINS_PAGE.read_text("utf-8"), re.DOTALL)
+    return next(block for block in blocks if block.startswith(first_line + "\n"))
 
 
 def run(project: Path, site: Path, *args: str):
@@ -138,9 +148,15 @@ def broken(site: Path, *plugins: tuple[str, str, str, str]) -> Path:
             "charter check: plugin TINY (tiny-a): cannot import tiny_a: "
             "ModuleNotFoundError: No module named 'no_such_module'",
         ),
+        (
+            [("tiny-a", "TINY", "tiny_a", tiny_rule().replace(
+                '"Contract is tiny")', '"Contract is tiny", settings=["colour"])'))],
+            "charter check: plugin TINY (tiny-a): rule TINY001 reads the setting 'colour', "
+            "which its SETTINGS_SCHEMA does not define",
+        ),
     ],
     ids=["one-prefix-twice", "code-of-another-plugin", "charter-code", "bad-prefix",
-         "charter-prefix", "import-error"],
+         "charter-prefix", "import-error", "undeclared-setting"],
 )  # fmt: skip
 def test_a_broken_plugin_is_one_sentence_and_exit_2(tmp_path, plugins, message):
     project = copy_good(tmp_path)
@@ -209,3 +225,107 @@ def test_the_default_settings_are_todays_constants():
     assert config.card_sections == list(MITCHELL_SECTIONS)
     assert len(config.card_sections) == 9
     assert config.checklist_codes == "^[A-Z]{2,5}[0-9]{0,3}$"
+
+
+def test_a_rule_page_describes_the_settings_it_reads(acme):
+    project, site = acme
+    result = run(project, site, "rule", "ACME001")
+    assert result.returncode == 0, result.stderr
+    settings = result.stdout.split("## Settings\n", 1)[1]
+    assert "Set under `[tool.charter.acme]` in `pyproject.toml`" in settings
+    assert (
+        '| `domains` | `["Cardiology", "Oncology", "Radiology"]` '
+        "| Acme's business domains: every data contract names one. |"
+    ) in settings
+    assert settings.index("| `domains`") < settings.index("Silence it")
+
+
+def test_the_documented_plugin_passes_the_documented_tests(tmp_path):
+    """The plugin and its test exactly as docs/guide/plugins.md writes them, run by pytest."""
+    module = page_block("# src/acme_charter_rules/__init__.py")
+    site = install(tmp_path / "site", "acme-charter-rules", "ACME", "acme_charter_rules", module)
+    tests = tmp_path / "plugin" / "tests"
+    tests.mkdir(parents=True)
+    (tests / "test_rules.py").write_text(page_block("# tests/test_rules.py"), "utf-8")
+    path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path / "plugin",
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+
+
+def test_plugin_testing_finds_what_charter_check_prints(tmp_path):
+    from charter.plugin.testing import check, lines, load_project, run_rule  # noqa: PLC0415
+
+    project = copy_good(tmp_path)
+    edit(project / CONTRACT, "apiVersion:", "x-note: 1\napiVersion:")
+    card = project / "governance/models/risk/card.md"
+    card.write_text(card.read_text().replace("## Factors", "## Other things"))
+    printed = [
+        line
+        for line in charter("check", cwd=project).stdout.splitlines()
+        if re.match(r"\S+:\d+:\d+: ", line)
+    ]
+    loaded = load_project(project)
+    assert any(" MOD003 " in line for line in printed), printed
+    assert lines(check(loaded), project) == printed
+    assert lines(run_rule("mod003", loaded), project) == [
+        line for line in printed if " MOD003 " in line
+    ]
+    assert run_rule("MOD003", project) == run_rule("MOD003", loaded)  # a folder works too
+    with pytest.raises(Exception, match="no installed rule has code 'ZZZ001'"):
+        run_rule("ZZZ001", loaded)
+
+
+def test_roles_and_answers_are_read_from_the_answers_file(tmp_path):
+    from charter.plugin import Roles  # noqa: PLC0415
+    from charter.plugin.testing import load_project  # noqa: PLC0415
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    assert load_project(tmp_path).roles() == Roles()
+    (tmp_path / ".copier-answers.yml").write_text(
+        "_commit: v0.2.0\n"
+        "data_owner: '@acme/data'\n"
+        "model_owner: ada@acme.example\n"
+        "product_owner: '  '\n"
+        "privacy_reviewer: '@acme/privacy'\n"
+        "data_sensitivity: personal\n"
+    )
+    project = load_project(tmp_path)
+    assert project.roles() == Roles(
+        data_owner="@acme/data", model_owner="ada@acme.example", privacy_reviewer="@acme/privacy"
+    )
+    assert project.answers()["data_sensitivity"] == "personal"
+
+
+def test_codeowners_is_read_once_for_rules_and_the_site(tmp_path):
+    from charter.plugin.testing import load_project  # noqa: PLC0415
+    from charter.views.site import Site, home  # noqa: PLC0415
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    assert load_project(tmp_path).codeowners() is None
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/CODEOWNERS").write_text(
+        "# Who reviews what\n"
+        "*  @acme/ml\n"
+        "/governance/contracts/  @acme/data @acme/privacy @acme/data  # data owner, reviewer\n"
+        "/lonely/\n"
+    )
+    project = load_project(tmp_path)
+    owners = project.codeowners()
+    assert owners is not None
+    assert owners.path == tmp_path.resolve() / ".github/CODEOWNERS"
+    assert [(e.pattern, e.owners, e.line) for e in owners.entries] == [
+        ("*", ("@acme/ml",), 2),
+        ("/governance/contracts/", ("@acme/data", "@acme/privacy"), 3),
+    ]
+    assert owners.owners_of("/governance/contracts/") == ("@acme/data", "@acme/privacy")
+    text = home(Site(project)).pages[0].text
+    assert "From `.github/CODEOWNERS`: a change to these paths" in text
+    assert "| `/governance/contracts/` | @acme/data @acme/privacy |" in text

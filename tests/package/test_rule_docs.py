@@ -116,3 +116,23 @@ def test_written_pages_pass_the_check_merge_conflict_hook(tmp_path: Path) -> Non
         [hook, "--assume-in-merge", *pages], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_a_rule_page_describes_the_settings_the_rule_reads() -> None:
+    page = (RULES_DOCS / "MOD003.md").read_text()
+    settings = page.split("## Settings\n", 1)[1]
+    assert settings.startswith("\nSet under `[tool.charter]` in `pyproject.toml`:\n")
+    assert '| `card_sections` | `["Model Details", "Intended Use", ' in settings
+    assert "| The sections every model card needs (MOD003)" in settings
+    assert settings.index("card_sections") < settings.index("Silence it")
+    assert "## Settings" not in (RULES_DOCS / "CON008.md").read_text()  # reads none
+    described = json.loads(charter("rule", "MOD003", "--output-format", "json").stdout)
+    assert described["settings"] == ["card_sections"]
+
+
+@pytest.mark.parametrize("code", [c for c, r in all_rules().items() if r.settings])
+def test_every_declared_setting_is_on_the_page_with_a_description(code: str) -> None:
+    settings = (RULES_DOCS / f"{code}.md").read_text().split("## Settings\n", 1)[1]
+    for name in all_rules()[code].settings:
+        row = next(line for line in settings.splitlines() if line.startswith(f"| `{name}` |"))
+        assert row.split(" | ")[2].strip(" |"), (code, name)  # a description, not empty

@@ -108,3 +108,17 @@ def test_rules_do_no_file_or_git_io_of_their_own() -> None:
         if found or imports:
             calls[path.name] = found + imports
     assert calls == {}
+
+
+def test_a_rule_may_read_only_settings_that_exist() -> None:
+    import pytest  # noqa: PLC0415
+
+    from charter.rules.registry import RULES, RuleCodeError, rule  # noqa: PLC0415
+
+    message = re.escape("rule ZZZ901: no [tool.charter] setting 'colour'")
+    with pytest.raises(RuleCodeError, match=message):
+        rule("ZZZ901", "Reads a setting nobody has", settings=["card_sections", "colour"])(
+            lambda project: []
+        )
+    assert "ZZZ901" not in RULES
+    assert all_rules()["MOD003"].settings == ("card_sections",)

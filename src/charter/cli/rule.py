@@ -3,6 +3,8 @@
 The pages come from the registry (`charter.rules.pages`), so the terminal, the
 JSON listing and docs/rules/ say the same thing. `--write-docs DIR` writes
 the rule pages and their index; `--check-docs DIR` exits 1 when they are stale.
+`--write-reference FILE` / `--check-reference FILE` do the same for the plugin
+reference (what a rule can read on `Project`) between FILE's marker comments.
 """
 
 from __future__ import annotations
@@ -32,6 +34,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="write nothing; exit 1 and name the pages in DIR that differ from the rules",
     )
+    what.add_argument(
+        "--write-reference",
+        type=Path,
+        metavar="FILE",
+        help="rewrite the Project reference between FILE's marker comments (plugins.md)",
+    )
+    what.add_argument(
+        "--check-reference",
+        type=Path,
+        metavar="FILE",
+        help="write nothing; exit 1 when FILE's Project reference is stale",
+    )
     parser.add_argument(
         "--output-format", choices=("text", "json"), default="text", help="output format"
     )
@@ -41,14 +55,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from charter.rules import all_rules, pages  # noqa: PLC0415 - lazy: rules load on demand
 
-    rules = all_rules()
+    reference = args.write_reference or args.check_reference
     chosen = sum(bool(x) for x in (args.code, args.all, args.write_docs, args.check_docs))
-    if chosen != 1:
+    if chosen + bool(reference) != 1:
         print(
             "charter rule: give one rule code, --all, --write-docs DIR or --check-docs DIR",
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if reference:
+        return _reference(reference, write=bool(args.write_reference))
+    rules = all_rules()
     if args.write_docs or args.check_docs:
         return _docs(args.write_docs or args.check_docs, rules, write=bool(args.write_docs))
     if args.all:
@@ -86,3 +103,23 @@ def _docs(folder: Path, rules: dict, *, write: bool) -> int:
     for name in stale:
         print(f"{folder / name}: stale; run `charter rule --write-docs {folder}`")
     return EXIT_STALE if stale else EXIT_CLEAN
+
+
+def _reference(path: Path, *, write: bool) -> int:
+    from charter import plugin_reference  # noqa: PLC0415
+
+    if not path.is_file():
+        print(f"charter rule: no file {path}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        if write:
+            if plugin_reference.write(path):
+                print(f"wrote {path}")
+            return EXIT_CLEAN
+        if plugin_reference.is_stale(path):
+            print(f"{path}: stale; run `charter rule --write-reference {path}`")
+            return EXIT_STALE
+    except (OSError, UnicodeDecodeError, plugin_reference.ReferenceError) as error:
+        print(f"charter rule: {path}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_CLEAN

@@ -208,7 +208,10 @@ class SchemaObject:
 
 @dataclass
 class TeamMember:
+    """One entry of the contract's `team` (its `members`, in ODCS v3.1)."""
+
     username: str
+    """As written: a @handle, an @org/team or an email address (empty when absent)."""
     role: str | None
     pointer: str
 
@@ -222,10 +225,14 @@ class Contract:
     id: str | None
     version: str | None
     api_version: str | None
+    """`apiVersion`: the ODCS version the contract is written in (`v3.1.0`)."""
     team: list[TeamMember] = field(default_factory=list)
+    """Who answers for the data (drafted with the data owner and the privacy reviewer)."""
     schemas: list[SchemaObject] = field(default_factory=list)
+    """The tables (`schema` entries)."""
     status: str | None = None
     team_name: str | None = None
+    """`team.name` of a v3.1 team object."""
     description: dict[str, Any] = field(default_factory=dict)
     """The contract's `description` object (purpose, usage, limitations)."""
     problems: list[Problem] = field(default_factory=list)

@@ -136,7 +136,7 @@ def governance_block(project: Project) -> Iterator[Finding]:
             yield at_line(card.path, problem.line, problem.col, problem.message)
 
 
-@rule("MOD003", "Model card lacks a required section")
+@rule("MOD003", "Model card lacks a required section", settings=["card_sections"])
 def required_sections(project: Project) -> Iterator[Finding]:
     """## What it checks
 

@@ -12,7 +12,11 @@ if TYPE_CHECKING:
     from charter.project import Project
 
 
-@rule("PRJ050", "No data contract, feature catalog or model card to check")
+@rule(
+    "PRJ050",
+    "No data contract, feature catalog or model card to check",
+    settings=["contracts", "features", "models"],
+)
 def no_governance_artifacts(project: Project) -> Iterator[Finding]:
     """## What it checks
 

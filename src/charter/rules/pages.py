@@ -52,9 +52,65 @@ def page(rule: Rule) -> str:
         f"# {rule.code}: {rule.summary}\n\n"
         f"Severity: **{rule.severity}** · Binding at: {_BINDING[rule.stage]}\n\n"
         f"{rule.doc}\n\n"
+        f"{settings_section(rule)}"
         f'Silence it for a project with `ignore = ["{rule.code}"]` under `[tool.charter]` in\n'
         f"`pyproject.toml`, or once with `charter check --ignore {rule.code}`.\n"
     )
+
+
+def settings_section(rule: Rule) -> str:
+    """`## Settings`: each setting the rule reads, its default and what it does ('' for none).
+
+    Charter's settings are described by `Config`'s attribute docstrings, a
+    plugin's by the `description` of each property of its `SETTINGS_SCHEMA`.
+    """
+    if not rule.settings:
+        return ""
+    if rule.family in FAMILIES:
+        table, described = "tool.charter", _charter_settings()
+    else:
+        from charter.rules.plugins import plugins  # noqa: PLC0415
+
+        plugin = plugins().get(rule.family)
+        schema = plugin.settings_schema if plugin is not None else None
+        table, described = rule.family.lower(), _schema_settings(schema or {})
+        table = f"tool.charter.{table}"
+    rows = []
+    for name in rule.settings:
+        default, about = described.get(name, ("", ""))
+        rows.append(f"| `{name}` | {default} | {about.replace('|', chr(92) + '|')} |")
+    return (
+        f"## Settings\n\nSet under `[{table}]` in `pyproject.toml`:\n\n"
+        "| Setting | Default | What it does |\n|---|---|---|\n" + "\n".join(rows) + "\n\n"
+    )
+
+
+def _charter_settings() -> dict[str, tuple[str, str]]:
+    """`[tool.charter]` key -> (default as TOML, its description), from `Config`."""
+    from charter.plugin_reference import members  # noqa: PLC0415
+    from charter.project import Config  # noqa: PLC0415
+
+    defaults = Config()
+    return {
+        name: (_toml(getattr(defaults, name)), about)
+        for name, _kind, about in members(Config)
+        if hasattr(defaults, name)
+    }
+
+
+def _schema_settings(schema: dict) -> dict[str, tuple[str, str]]:
+    """Property -> (default as TOML, `description`) of a plugin's settings schema."""
+    found = {}
+    for name, given in (schema.get("properties") or {}).items():
+        spec = given if isinstance(given, dict) else {}
+        default = _toml(spec["default"]) if "default" in spec else "(none)"
+        found[name] = (default, str(spec.get("description", "")))
+    return found
+
+
+def _toml(value: object) -> str:
+    """A default as it would be written in pyproject.toml (JSON's syntax is TOML's here)."""
+    return f"`{json.dumps(value, ensure_ascii=False)}`"
 
 
 def index(rules: dict[str, Rule]) -> str:
@@ -110,7 +166,7 @@ def write(folder: Path, rules: dict[str, Rule]) -> list[str]:
     return changed
 
 
-def describe(rule: Rule) -> dict[str, str]:
+def describe(rule: Rule) -> dict[str, object]:
     """One rule as JSON-ready data, like an item of `ruff rule --all --output-format json`."""
     return {
         "code": rule.code,
@@ -120,6 +176,7 @@ def describe(rule: Rule) -> dict[str, str]:
         "family": rule.family,
         "family_name": family_name(rule.family),
         "explanation": rule.doc,
+        "settings": list(rule.settings),
     }
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-from charter.rules.registry import _LOADING, FAMILIES, PLUGIN_FAMILIES, RuleCodeError
+from charter.rules.registry import _LOADING, FAMILIES, PLUGIN_FAMILIES, RULES, RuleCodeError
 
 GROUP = "charter.rules"
 PREFIX = re.compile(r"[A-Z]{2,5}")
@@ -89,6 +89,7 @@ def _load(point: Any, loaded: dict[str, Plugin]) -> Plugin:
     schema = getattr(module, "SETTINGS_SCHEMA", None)
     if schema is not None:
         _check_schema(who, schema)
+    _check_settings(who, point.name, schema)
     PLUGIN_FAMILIES[point.name] = str(family)
     return Plugin(point.name, point.value, dist, str(family), schema)
 
@@ -105,6 +106,18 @@ def _check_schema(who: str, schema: Any) -> None:
         raise PluginError(
             f"plugin {who}: SETTINGS_SCHEMA is not a valid JSON Schema: {error.message}"
         ) from None
+
+
+def _check_settings(who: str, prefix: str, schema: Any) -> None:
+    """Every setting a rule of the plugin declares is a property of its schema."""
+    known = set((schema or {}).get("properties", {}))
+    for code, rule in RULES.items():
+        unknown = [name for name in rule.settings if name not in known]
+        if rule.family == prefix and unknown:
+            raise PluginError(
+                f"plugin {who}: rule {code} reads the setting {unknown[0]!r}, "
+                "which its SETTINGS_SCHEMA does not define"
+            )
 
 
 def settings_problems(plugin: Plugin, table: Any) -> list[tuple[list[str | int], str]]:

@@ -65,6 +65,9 @@ class Rule:
     severity: str = ERROR
     stage: str = "review"
     """The first stage at which the rule is binding (`production` rules skip at review)."""
+    settings: tuple[str, ...] = ()
+    """The settings the rule reads: `[tool.charter]` keys for Charter's rules, the
+    plugin's `SETTINGS_SCHEMA` properties for a plugin's; its page describes them."""
 
     @property
     def family(self) -> str:
@@ -100,9 +103,20 @@ def family_name(prefix: str) -> str:
 
 
 def rule(
-    code: str, summary: str, *, severity: str = ERROR, stage: str = "review"
+    code: str,
+    summary: str,
+    *,
+    severity: str = ERROR,
+    stage: str = "review",
+    settings: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
-    """Register the decorated function as the check for `code`."""
+    """Register the decorated function as the check for `code`.
+
+    `settings` names the settings the rule reads, so its page can describe them:
+    `[tool.charter]` keys for Charter's own rules, properties of the plugin's
+    `SETTINGS_SCHEMA` for a plugin's (checked when the plugin loads).
+    """
+    declared = tuple(settings)
 
     def register(check: Check) -> Check:
         owner = _LOADING[-1] if _LOADING else None
@@ -118,7 +132,13 @@ def rule(
             )
         if stage not in STAGES:
             raise RuleCodeError(f"rule {code}: unknown stage {stage!r}")
-        RULES[code] = Rule(code, summary, check, severity, stage)
+        if owner is None and declared:
+            from charter.project import Config  # noqa: PLC0415 - only rules with settings
+
+            unknown = sorted(set(declared) - set(Config.__dataclass_fields__))
+            if unknown:
+                raise RuleCodeError(f"rule {code}: no [tool.charter] setting {unknown[0]!r}")
+        RULES[code] = Rule(code, summary, check, severity, stage, declared)
         return check
 
     return register

@@ -227,7 +227,12 @@ def configuration(project: Project) -> Iterator[Finding]:
             )
 
 
-@rule("PRJ006", "Checklist front matter is invalid or names an unknown rule", severity=WARNING)
+@rule(
+    "PRJ006",
+    "Checklist front matter is invalid or names an unknown rule",
+    severity=WARNING,
+    settings=["checklist_codes"],
+)
 def checklist_front_matter(project: Project) -> Iterator[Finding]:
     """## What it checks
 

@@ -36,8 +36,6 @@ ROLES = (
 )
 """Copier answers that name a role, how the home page names it, and what the role answers for."""
 
-CODEOWNERS_PLACES = ("CODEOWNERS", ".github/CODEOWNERS", ".gitlab/CODEOWNERS", "docs/CODEOWNERS")
-
 
 @dataclass(frozen=True)
 class SitePage:
@@ -123,9 +121,10 @@ def home(site: Site) -> Pages:
     ]
     if roles:
         lines += ["## Who answers for what", "", *table(("Role", "Who", "Answers for"), roles), ""]
-    owners = _codeowners(project.root)
+    owners = project.codeowners()
     if owners:
-        place, rules = owners
+        place = owners.path.relative_to(project.root).as_posix()
+        rules = [(entry.pattern, " ".join(entry.owners)) for entry in owners.entries]
         lines += [
             "## Who reviews which files",
             "",
@@ -460,24 +459,6 @@ def _guide() -> list[list[str]]:
         ["[Runs](runs.md)", "the recorded runs and their metrics over time"],
         ["[Glossary](glossary.md)", "what the project's words mean"],
     ]
-
-
-def _codeowners(root: Path) -> tuple[str, list[tuple[str, str]]] | None:
-    for place in CODEOWNERS_PLACES:
-        path = root / place
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else None
-        except (OSError, UnicodeDecodeError):
-            lines = None
-        if lines is None:
-            continue
-        rules = []
-        for line in lines:
-            words = line.split("#", 1)[0].split()
-            if len(words) >= 2:
-                rules.append((words[0], " ".join(dict.fromkeys(words[1:]))))
-        return place, rules
-    return None
 
 
 def _pyproject(project: Project, key: str) -> str:

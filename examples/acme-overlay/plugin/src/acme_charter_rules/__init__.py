@@ -35,7 +35,7 @@ SETTINGS_SCHEMA = {
 }
 
 
-@rule("ACME001", "Data contract names no Acme business domain")
+@rule("ACME001", "Data contract names no Acme business domain", settings=["domains"])
 def contract_domain(project: Project) -> Iterator[Finding]:
     """## What it checks
 
@@ -75,7 +75,12 @@ def contract_domain(project: Project) -> Iterator[Finding]:
             )
 
 
-@rule("ACME002", "Data contract team lists no Acme data steward", severity=WARNING)
+@rule(
+    "ACME002",
+    "Data contract team lists no Acme data steward",
+    severity=WARNING,
+    settings=["steward_domain"],
+)
 def contract_steward(project: Project) -> Iterator[Finding]:
     """## What it checks
 

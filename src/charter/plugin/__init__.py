@@ -14,15 +14,16 @@
             ...
             yield at(contract.document, "/domain", "...")
 
-A plugin imports nothing else from charter: the layers beneath can change
-between releases, this module keeps its names. See docs/guide/plugins.md.
+A plugin imports nothing else from charter (and `charter.plugin.testing` in its
+tests): the layers beneath can change between releases, this module keeps its
+names. docs/guide/plugins.md lists what a rule can read on `Project`.
 """
 
 from __future__ import annotations
 
 from charter.constants import STAGES
 from charter.findings import ERROR, WARNING, Finding
-from charter.project import Project
+from charter.project import Project, Roles
 from charter.rules.plugins import PluginError, settings
 from charter.rules.registry import at, at_line, rule
 
@@ -33,6 +34,7 @@ __all__ = [
     "Finding",
     "PluginError",
     "Project",
+    "Roles",
     "at",
     "at_line",
     "rule",
