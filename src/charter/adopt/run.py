@@ -98,8 +98,9 @@ def adopt(
         import copier  # noqa: PLC0415 - a dev tool, not a dependency of `charter check`
     except ImportError:
         raise AdoptError(
-            "charter adopt needs Copier: run it as "
-            "`uvx --from charter --with copier charter adopt ...` or `pip install copier`"
+            "charter adopt needs Copier: run it as `uvx --from "
+            '"charter @ git+<template URL>@<tag>" --with copier charter adopt ...` '
+            "or `pip install copier`"
         ) from None
     if not (root / ".git").exists():
         _git(root, "init", "--quiet", "--initial-branch=main")
