@@ -9,7 +9,8 @@ so `runs list` groups them into 100 rows of 10 seeds each. Then each command
 runs as a user runs it (`python -m charter ...`, a new process), the cases
 taking turns, --runs times (default 5); wall time and CPU time (user + system
 of the child) are reported as medians, with the content cache warm (as after
-the first command) and off (`CHARTER_NO_CACHE=1`). Goal: at most 0.5 s each.
+the first command) and off (`CHARTER_NO_CACHE=1`), bytecode written (a
+`PYTHONPYCACHEPREFIX` in the scratch folder). Goal: at most 0.5 s each.
 Writes bench/results/runs_speed.md.
 """
 
@@ -121,7 +122,9 @@ def main() -> None:
             "runs compare (10 runs)": ["runs", "compare", *ids[:: max(1, len(ids) // 10)][:10]],
             "runs show": ["runs", "show", ids[len(ids) // 2]],
         }
-        env = clean_env()
+        env = clean_env()  # bytecode written, as on a user's machine (check_speed.py does so too)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
         settings = {"cache warm": env, "cache off": {**env, "CHARTER_NO_CACHE": "1"}}
         for case in cases.values():  # warm the content cache, as every command after the first
             timed([*python, *case, *project], env)

@@ -8,10 +8,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR
-from charter.cli.project_option import add_project_option, load_project, project_root
+from charter.cli.project_option import add_project_option, project_root
 
 if TYPE_CHECKING:
     from charter.formats.manifest import Manifest
+    from charter.project import Project
     from charter.runs.history import Row, RunComparison
 
 FILTER_HELP = (
@@ -60,25 +61,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     comparing.set_defaults(handler=run_compare)
 
 
-def _manifests(args: argparse.Namespace, command: str) -> list[Manifest] | None:
-    """The project's readable manifests; a note on stderr for the ones left out."""
+def _manifests(
+    args: argparse.Namespace, command: str, run_ids: list[str] | None = None
+) -> tuple[Project, list[Manifest]] | None:
+    """The project and its readable manifests (of `run_ids`); a note on stderr for the rest."""
+    from charter.project import Project  # noqa: PLC0415
+
     root = project_root(args, command)
-    project = None if root is None else load_project(root, args, command)
-    if project is None:
+    if root is None:
         return None
+    project = Project.load_runs(root, run_ids)
     runs = project.path("runs")
-    unreadable = {
-        p.path
-        for p in project.problems
-        if p.path.is_relative_to(runs) and p.path.name.endswith(".json")
-    }
+    unreadable = {p.path for p in project.problems if p.path.is_relative_to(runs)}
     if unreadable:
         print(
             f"warning: {len(unreadable)} run manifest(s) could not be read and are left out "
             "(`charter check` says why)",
             file=sys.stderr,
         )
-    return list(project.manifests)
+    return project, list(project.manifests)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -95,9 +96,10 @@ def run_list(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    manifests = _manifests(args, "runs list")
-    if manifests is None:
+    loaded = _manifests(args, "runs list")
+    if loaded is None:
         return EXIT_ERROR
+    _, manifests = loaded
     chosen = history.select(manifests, model=args.model, comparisons=conditions)
     rows = history.sort_rows(history.group(chosen), sort)
     if args.format == "json":
@@ -195,13 +197,14 @@ def _find(args: argparse.Namespace, command: str, ids: list[str]) -> list[Manife
     """The manifests of `ids`, or None after one sentence naming the unknown id."""
     from charter.runs import history  # noqa: PLC0415
 
-    manifests = _manifests(args, command)
-    if manifests is None:
+    loaded = _manifests(args, command, ids)
+    if loaded is None:
         return None
+    project, manifests = loaded
     found = []
     for run_id in ids:
         try:
-            found.append(history.find(manifests, run_id))
+            found.append(history.find(manifests, run_id, project.run_ids))
         except history.UnknownRunError as error:
             hint = f"; did you mean {' or '.join(error.close)}?" if error.close else "."
             print(

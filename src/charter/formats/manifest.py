@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from charter import cache
 from charter.formats.schema import SchemaProblem, schema_text, validate
 from charter.formats.source import (
     Document,
@@ -187,7 +188,7 @@ def parse(text: str, path: Path) -> Manifest:
             f"nested more than {MAX_DEPTH} levels deep: not a run manifest",
             kind=Kind.INVALID_MANIFEST,
         )
-    document = _positions(text, path)
+    document = _positions(text, path, data)
     for pointer, message in _impossible_claims(data):
         line, col = document.position(pointer)
         raise FormatError(f"{pointer}: {message}", line, col, kind=Kind.INVALID_MANIFEST)
@@ -309,12 +310,11 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _positions(text: str, path: Path) -> Document:
-    """Positions of every key and value: JSON is YAML, and the YAML reader keeps marks.
+def _positions(text: str, path: Path, data: Any) -> Document:
+    """Positions of every key and value, found when a finding first asks for one.
 
-    The values themselves come from `json.loads` (YAML 1.1 reads `1e-05` as a string).
+    JSON is YAML, and the YAML reader keeps marks; the values themselves come
+    from `json.loads` (YAML 1.1 reads `1e-05` as a string). Locating waits for
+    a finding: listing a thousand runs (`charter runs list`) never needs it.
     """
-    try:
-        return parse_yaml(text, path)
-    except FormatError:
-        return Document(path=path, data=None)
+    return Document(path=path, data=data, digest=cache.digest(text, "0"), source=(text, 0))

@@ -401,14 +401,14 @@ def sort_rows(rows: list[Row], sort: tuple[str, str, bool] | None) -> list[Row]:
 # -- finding and comparing runs --------------------------------------------------
 
 
-def find(manifests: list[Manifest], run_id: str) -> Manifest:
-    """The run with this id; UnknownRunError with the closest ids otherwise."""
-    by_id = {m.run_id: m for m in manifests}
-    if run_id in by_id:
-        return by_id[run_id]
-    ids = sorted(by_id)
-    close = [i for i in ids if i.startswith(run_id)][:5] if run_id else []
-    close = close or difflib.get_close_matches(run_id, ids, n=3, cutoff=0.6)
+def find(manifests: list[Manifest], run_id: str, known: Callable[[], list[str]]) -> Manifest:
+    """The run whose folder is `run_id`; UnknownRunError with the closest of `known()` else."""
+    by_folder = {m.path.parent.name: m for m in manifests}
+    if run_id in by_folder:
+        return by_folder[run_id]
+    known_ids = known()
+    close = [i for i in known_ids if run_id and i.startswith(run_id)][:5]
+    close = close or difflib.get_close_matches(run_id, known_ids, n=3, cutoff=0.6)
     raise UnknownRunError(run_id, close)
 
 
