@@ -140,7 +140,7 @@ def parse_filter(text: str) -> list[Condition]:
                 continue
             if isinstance(token, sql.Parenthesis):
                 raise FilterError("parentheses are not part of MLflow's search syntax", where)
-            if isinstance(token, sql.Identifier | sql.Token) and token.ttype in (None, T.Name):
+            if isinstance(token, sql.Identifier) or token.ttype is T.Name:
                 raise FilterError(
                     f"expected an operator ({', '.join(OPERATORS)}) and a value after "
                     f"{str(token).strip()!r}",
