@@ -169,7 +169,7 @@ def _metric(summary: tuple[float, float | None, int] | None) -> str:
     if summary is None:
         return "-"
     mean, std, _ = summary
-    return _number(mean) if std is None else f"{_number(mean)} ± {_number(std)}"
+    return _number(mean) if std is None else f"{_number(mean)} ± {std:.2g}"
 
 
 def _number(value: float) -> str:
