@@ -605,7 +605,7 @@ class Project:
         from charter.formats import manifest  # noqa: PLC0415 - optional, added by the runs work
 
         files = self.manifest_files() if run_ids is None else self._run_files(run_ids)
-        return [m for p in files if (m := self._parse(p, manifest.load))]
+        return [m for p in files if (m := self._parse(p, manifest.load, parse=manifest.parse))]
 
     def _run_files(self, run_ids: list[str]) -> list[Path]:
         """The manifests of these runs (folder names only: `../x` names no run)."""
@@ -621,8 +621,12 @@ class Project:
         """The folder names under the runs folder that hold a manifest, sorted."""
         return [p.parent.name for p in self.manifest_files()]
 
-    def _parse(self, path: Path, loader: Any) -> Any:
-        """Load one artifact; conflict markers and unreadable files become problems."""
+    def _parse(self, path: Path, loader: Any, parse: Any = None) -> Any:
+        """Load one artifact; conflict markers and unreadable files become problems.
+
+        `parse(text, path)`, when given, reads the text already read here (a
+        thousand run manifests are not read twice).
+        """
         try:
             text = read_text(path, self.root)
         except FormatError as error:
@@ -634,7 +638,7 @@ class Project:
         ]
         self.conflicts.extend(conflicts)
         try:
-            return loader(path)
+            return parse(text, path) if parse is not None else loader(path)
         except FormatError as error:
             if not conflicts:  # a parse error caused by markers says nothing new
                 self._problem(path, error)

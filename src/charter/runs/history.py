@@ -364,15 +364,16 @@ def group(manifests: list[Manifest]) -> list[Row]:
 
 
 def _sameness(manifest: Manifest) -> tuple[Any, ...]:
+    data = manifest.data  # the schema-checked record: the typed views would cost a copy each
     return (
         manifest.commit,
         manifest.dirty,
         manifest.entry_point,
         manifest.lock_sha256,
         manifest.params_hash,
-        tuple(sorted((i.name, i.fingerprint) for i in manifest.inputs)),
-        tuple(manifest.features),
-        tuple(manifest.models or ()),
+        tuple(sorted((i["name"], i["fingerprint"]) for i in data["inputs"])),
+        tuple(data["features"]),
+        tuple(data.get("models") or ()),
     )
 
 
