@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR
+from charter.cli.output import display_path
 from charter.cli.project_option import add_project_option, project_root
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _manifests(
     project = Project.load_runs(root, run_ids)
     runs = project.path("runs")
     unreadable = {p.path for p in project.problems if p.path.is_relative_to(runs)}
-    if unreadable:
+    if unreadable and run_ids is None:  # show and compare say which run, in one sentence
         print(
             f"warning: {len(unreadable)} run manifest(s) could not be read and are left out "
             "(`charter check` says why)",
@@ -206,6 +207,14 @@ def _find(args: argparse.Namespace, command: str, ids: list[str]) -> list[Manife
         try:
             found.append(history.find(manifests, run_id, project.run_ids))
         except history.UnknownRunError as error:
+            problem = next((p for p in project.problems if p.path.parent.name == run_id), None)
+            if problem is not None:
+                print(
+                    f"charter {command}: the manifest of run {run_id!r} cannot be read: "
+                    f"{display_path(problem.path)}:{problem.line}:{problem.col}: {problem.message}",
+                    file=sys.stderr,
+                )
+                return None
             hint = f"; did you mean {' or '.join(error.close)}?" if error.close else "."
             print(
                 f"charter {command}: no recorded run has the id {run_id!r}{hint}", file=sys.stderr

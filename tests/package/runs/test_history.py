@@ -289,3 +289,17 @@ def test_runs_list_in_a_new_process_without_a_traceback(project):
     listed_ = charter("runs", "list", "--project", project)
     assert listed_.returncode == 0, listed_.stderr
     assert "a1-s1 +2" in listed_.stdout
+
+
+def test_show_of_an_unreadable_manifest_says_where_it_breaks(project, tmp_path, capsys):
+    copy = tmp_path / "mini"
+    shutil.copytree(project, copy, symlinks=True)
+    broken = copy / "runs" / "a2-s1" / "manifest.json"
+    broken.write_text(broken.read_text().replace('"r2"', '"r2": 1, "r2"', 1))
+    code, out, err = runs(copy, capsys, "compare", "a1-s1", "a2-s1")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("charter runs compare: the manifest of run 'a2-s1' cannot be read: ")
+    assert "a2-s1/manifest.json:" in err
+    assert "duplicate key 'r2'" in err
+    assert err.count("\n") == 1
