@@ -12,6 +12,7 @@ from mini_project import make
 
 from charter.cli import main
 from charter.runs import Run, write_text
+from charter.runs.history import parse_filter
 
 
 def record(
@@ -303,3 +304,24 @@ def test_show_of_an_unreadable_manifest_says_where_it_breaks(project, tmp_path, 
     assert "a2-s1/manifest.json:" in err
     assert "duplicate key 'r2'" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("expression", "parsed"),
+    [
+        ("metrics.`val loss` < 0.5", [("metrics", "val loss", "<", 0.5)]),
+        ("params.`model.alpha` = 1", [("params", "model.alpha", "=", 1)]),
+        ("param.name = 'it''s'", [("params", "name", "=", "it's")]),
+        ("tags.mlflow.runName LIKE 'a%'", [("attributes", "run_name", "LIKE", "a%")]),
+        (
+            "metric.r2 >= -1e-3 AND run.dirty = 'false'",
+            [
+                ("metrics", "r2", ">=", -0.001),
+                ("attributes", "dirty", "=", "false"),
+            ],
+        ),
+        ("", []),
+    ],
+)
+def test_filter_keys_follow_mlflow_quoting_and_aliases(expression, parsed):
+    assert [(c.kind, c.key, c.op, c.value) for c in parse_filter(expression)] == parsed
