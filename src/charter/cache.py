@@ -55,7 +55,13 @@ def enabled() -> bool:
 
 def cache_file() -> Path | None:
     """Where the cache lives; None when there is no home folder to keep it in."""
-    base = os.environ.get("XDG_CACHE_HOME")
+    env = os.environ
+    return _cache_file(env.get("XDG_CACHE_HOME"), env.get("HOME"), env.get("USERPROFILE"))
+
+
+@functools.lru_cache(maxsize=8)
+def _cache_file(base: str | None, *_home: str | None) -> Path | None:
+    """`cache_file` for these settings: asked once per file read, so worked out once."""
     if not base:
         try:
             base = str(Path.home() / ".cache")

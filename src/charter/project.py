@@ -220,6 +220,19 @@ class Project:
         project.rejects = sorted(_find_rejects(root))
         return project
 
+    @classmethod
+    def load_runs(cls, root: Path, run_ids: list[str] | None = None) -> Project:
+        """Only the config and the run manifests (of `run_ids`): what `charter runs` reads.
+
+        Listing a thousand runs need not wait for every contract, card and
+        approval, and comparing two need not read the other 998.
+        """
+        root = root.resolve()
+        problems: list[LoadProblem] = []
+        project = cls(root=root, config=_read_config(root, problems), problems=problems)
+        project.manifests = project._load_manifests(run_ids)
+        return project
+
     # -- paths -------------------------------------------------------------
 
     def path(self, setting: str) -> Path:
@@ -700,15 +713,34 @@ class Project:
 
         return self._once("approval commit times", times).get(commit)
 
-    def _load_manifests(self) -> list[manifest_format.Manifest]:
+    def _load_manifests(self, run_ids: list[str] | None = None) -> list[manifest_format.Manifest]:
         if importlib.util.find_spec("charter.formats.manifest") is None:
             return []
         from charter.formats import manifest  # noqa: PLC0415 - optional, added by the runs work
 
-        return [m for p in self.manifest_files() if (m := self._parse(p, manifest.load))]
+        files = self.manifest_files() if run_ids is None else self._run_files(run_ids)
+        return [m for p in files if (m := self._parse(p, manifest.load, parse=manifest.parse))]
 
-    def _parse(self, path: Path, loader: Any) -> Any:
-        """Load one artifact; conflict markers and unreadable files become problems."""
+    def _run_files(self, run_ids: list[str]) -> list[Path]:
+        """The manifests of these runs (folder names only: `../x` names no run)."""
+        runs = self.path("runs")
+        found = [
+            runs / run_id / MANIFEST_NAME
+            for run_id in dict.fromkeys(run_ids)
+            if run_id not in ("", ".", "..") and Path(run_id).name == run_id
+        ]
+        return [p for p in found if os.path.lexists(p)]
+
+    def run_ids(self) -> list[str]:
+        """The folder names under the runs folder that hold a manifest, sorted."""
+        return [p.parent.name for p in self.manifest_files()]
+
+    def _parse(self, path: Path, loader: Any, parse: Any = None) -> Any:
+        """Load one artifact; conflict markers and unreadable files become problems.
+
+        `parse(text, path)`, when given, reads the text already read here (a
+        thousand run manifests are not read twice).
+        """
         try:
             text = read_text(path, self.root)
         except FormatError as error:
@@ -720,7 +752,7 @@ class Project:
         ]
         self.conflicts.extend(conflicts)
         try:
-            return loader(path)
+            return parse(text, path) if parse is not None else loader(path)
         except FormatError as error:
             if not conflicts:  # a parse error caused by markers says nothing new
                 self._problem(path, error)

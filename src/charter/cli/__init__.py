@@ -26,6 +26,7 @@ from charter.cli import (
     new,
     reproduce,
     rule,
+    runs,
     validate,
 )
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
@@ -43,6 +44,7 @@ SUBCOMMANDS = [
     approve,
     bundle,
     reproduce,
+    runs,
     rule,
     fleet,
     adopt,

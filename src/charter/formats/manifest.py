@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from charter import cache
 from charter.formats.schema import SchemaProblem, schema_text, validate
 from charter.formats.source import (
     Document,
@@ -163,8 +164,18 @@ def parse(text: str, path: Path) -> Manifest:
     NaN or Infinity, a few levels deep), name files inside the project, and
     end after it starts: what it claims must be something that could be true.
     """
+    non_finite: list[str] = []  # NaN, Infinity or 1e999, as the decoder meets them
+
+    def number(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            non_finite.append(literal)
+        return value
+
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(
+            text, object_pairs_hook=_unique_keys, parse_constant=number, parse_float=number
+        )
     except json.JSONDecodeError as error:
         raise FormatError(
             f"not valid JSON: {error.msg}", error.lineno, error.colno, kind=Kind.INVALID_MANIFEST
@@ -182,13 +193,13 @@ def parse(text: str, path: Path) -> Manifest:
             f"nested more than {MAX_DEPTH} levels deep: not a run manifest",
             kind=Kind.INVALID_MANIFEST,
         ) from None
-    if _too_deep(data):
+    if _too_deep(data, text):
         raise FormatError(
             f"nested more than {MAX_DEPTH} levels deep: not a run manifest",
             kind=Kind.INVALID_MANIFEST,
         )
-    document = _positions(text, path)
-    for pointer, message in _impossible_claims(data):
+    document = _positions(text, path, data)
+    for pointer, message in _impossible_claims(data, non_finite=bool(non_finite)):
         line, col = document.position(pointer)
         raise FormatError(f"{pointer}: {message}", line, col, kind=Kind.INVALID_MANIFEST)
     problems = schema_problems(data, document)
@@ -230,8 +241,14 @@ def _duplicate_position(text: str, path: Path) -> tuple[int, int]:
     return 1, 1
 
 
-def _too_deep(data: Any) -> bool:
-    """Whether `data` nests deeper than MAX_DEPTH (walked without recursion)."""
+def _too_deep(data: Any, text: str) -> bool:
+    """Whether `data` nests deeper than MAX_DEPTH (walked without recursion).
+
+    No deeper than the text has brackets: a usual manifest has fewer than
+    MAX_DEPTH in all and needs no walk.
+    """
+    if text.count("{") + text.count("[") <= MAX_DEPTH:
+        return False
     stack = [(data, 0)]
     while stack:
         value, depth = stack.pop()
@@ -244,13 +261,14 @@ def _too_deep(data: Any) -> bool:
     return False
 
 
-def _impossible_claims(data: Any) -> Iterator[tuple[str, str]]:
+def _impossible_claims(data: Any, *, non_finite: bool = True) -> Iterator[tuple[str, str]]:
     """(pointer, message) for each claim no run can make; tolerant of wrong types.
 
     The schema cannot say these (JSON Schema accepts NaN as a number), and
     they come first so that the message says what is wrong in plain words.
     """
-    yield from _non_finite(data, "")
+    if non_finite:  # the decoder met NaN or an infinity: say where
+        yield from _non_finite(data, "")
     if not isinstance(data, dict):
         return
     for kind in ("inputs", "outputs"):
@@ -309,12 +327,11 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _positions(text: str, path: Path) -> Document:
-    """Positions of every key and value: JSON is YAML, and the YAML reader keeps marks.
+def _positions(text: str, path: Path, data: Any) -> Document:
+    """Positions of every key and value, found when a finding first asks for one.
 
-    The values themselves come from `json.loads` (YAML 1.1 reads `1e-05` as a string).
+    JSON is YAML, and the YAML reader keeps marks; the values themselves come
+    from `json.loads` (YAML 1.1 reads `1e-05` as a string). Locating waits for
+    a finding: listing a thousand runs (`charter runs list`) never needs it.
     """
-    try:
-        return parse_yaml(text, path)
-    except FormatError:
-        return Document(path=path, data=None)
+    return Document(path=path, data=data, digest=cache.digest(text, "0"), source=(text, 0))
