@@ -65,10 +65,17 @@ def _ttl() -> float:
 def _ask_copier(root: Path, answers_file: str) -> UpdateStatus:
     if importlib.util.find_spec("copier") is None:
         return UpdateStatus(error="copier is not installed in this environment")
-    command = [sys.executable, "-m", "copier", "check-update", "--output-format", "json"]
     try:
         result = subprocess.run(
-            [*command, "--answers-file", answers_file],
+            [
+                sys.executable,
+                "-m",
+                "copier",
+                "check-update",
+                "--output-format",
+                "json",
+                f"--answers-file={answers_file}",
+            ],
             cwd=root,
             capture_output=True,
             text=True,

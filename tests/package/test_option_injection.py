@@ -138,6 +138,9 @@ REVIEWED = {
     ("fleet/survey.py", "_rule_stages", "str(charter)"): "the charter executable fleet built",
     ("fleet/survey.py", "_check", "str(charter)"): "the charter executable fleet built",
     ("template_updates.py", "_ask_copier", "sys.executable"): "this interpreter",
+    ("template_updates.py", "_ask_copier", "f'--answers-file={answers_file}'"): (
+        "the option's own value after `=`: ANSWERS_FILE or a `.copier-answers.*.yml` name"
+    ),
     ("cli/bundle.py", "_bundle", "sys.executable"): "this interpreter",
     ("cli/bundle.py", "_bundle", "args.run"): "a run id typed on the command line, no artifact",
     ("cli/bundle.py", "_bundle", "str(root)"): "the project folder, the value of --project",
