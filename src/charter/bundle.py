@@ -1,11 +1,14 @@
 """Audit bundles: everything a reviewer needs about one run, in one folder they can check offline.
 
 `build` collects the run's record (its folder under runs/, with any reports
-and lineage events beside the manifest), dvc.lock, the contracts and catalog
-entries as they were at the run's commit, the card, the checklists, the
-approvals with their signatures and the approvers file, the deployment
-manifests, the output of `charter check --format json` (and optionally of
-`charter reproduce`), plus an index page. `statement.json` is an in-toto
+and lineage events beside the manifest), the JSON records among its outputs
+(validation records, metrics) while they still have the recorded sha256,
+dvc.lock, the contracts and catalog entries as they were at the run's commit,
+the card, the checklists, the approvals with their signatures and the
+approvers file, the deployment manifests, the model's DPIA and drift reports
+where present (`governance/dpia/<model>.md`, `monitoring/<model>/`), the output
+of `charter check --format json` (and optionally of `charter reproduce`), plus
+an index page that also names what was looked for and not found. `statement.json` is an in-toto
 Statement v1 listing every file with its sha256; `statement.dsse.json` is that
 statement in a DSSE envelope whose signature is an SSH signature (namespace
 `charter-bundle`) of the envelope's PAE bytes, made with `ssh-keygen -Y sign`
@@ -41,6 +44,12 @@ PAYLOAD_TYPE = "application/vnd.in-toto+json"
 NAMESPACE = "charter-bundle"
 STATEMENT_SCHEMA = "in-toto-statement-v1.schema.json"
 APPROVERS = "governance/approvers"
+DPIA_FOLDER = "governance/dpia"
+"""A model's data protection impact assessment: `<folder>/<model>.md`."""
+MONITORING_FOLDER = "monitoring"
+"""Recorded monitoring (drift) reports: `<folder>/<model>/<env>/<date>/...`."""
+RECORD_LIMIT = 1_000_000
+"""Bytes above which a JSON output is data rather than a record, and stays out."""
 
 
 class BundleError(Exception):
@@ -86,11 +95,7 @@ def collect(
         raise BundleError(f"no run {run!r} under {project.config.runs} (or its manifest is bad)")
     root = project.root
     contents = Contents()
-    run_folder = manifest.path.parent
-    for path in sorted(p for p in run_folder.rglob("*") if p.is_file()):
-        name = f"run/{path.relative_to(run_folder).as_posix()}"
-        what = "the run manifest" if path == manifest.path else "a report of the run"
-        contents.add(name, _read(path), what)
+    _run_files(contents, manifest, root)
     _optional(contents, root / DVC_LOCK, DVC_LOCK, "what DVC ran: every stage's deps and outs")
     lock = root / LOCK_FILE
     lock_digest = sha256(_read(lock)) if lock.is_file() else None
@@ -131,6 +136,9 @@ def collect(
         if (deployment.model or deployment.folder_model) in models:
             name = f"deployments/{deployment.folder_model}/{deployment.path.name}"
             contents.add(name, _read(deployment.path), "a deployment manifest")
+    for model in models:
+        if _plain_name(model) and "/" not in model:  # a folder name, as the card's is
+            _model_reports(contents, root, model)
     contents.add("check.json", check_json.encode("utf-8"), f"charter check --stage {stage}")
     if reproduce is not None:
         contents.add("reproduce.txt", reproduce.encode("utf-8"), "charter reproduce, its verdict")
@@ -320,6 +328,55 @@ def _optional(contents: Contents, path: Path, name: str, note: str) -> None:
         contents.add(name, _read(path), note)
     else:
         contents.missing.append(name)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """A file of the project (a link only into it: DVC may link outputs to its cache)."""
+    return path.is_file() and path.resolve().is_relative_to(root)
+
+
+def _run_files(contents: Contents, manifest: Any, root: Path) -> None:
+    """The run's folder (manifest, reports, lineage events) and the JSON records among its
+    outputs (validation records, metrics), these only with the sha256 the run recorded."""
+    from charter.formats.manifest import uri_problem  # noqa: PLC0415
+
+    run_folder = manifest.path.parent
+    for path in sorted(p for p in run_folder.rglob("*") if p.is_file()):
+        name = f"run/{path.relative_to(run_folder).as_posix()}"
+        what = "the run manifest" if path == manifest.path else "a report of the run"
+        contents.add(name, _read(path), what)
+    for output in manifest.outputs:
+        uri = output.uri
+        if not uri.lower().endswith(".json") or uri_problem(uri) is not None:
+            continue
+        path = root / uri
+        if not path.is_file():
+            contents.missing.append(f"{uri}: not on this machine (`dvc pull` brings it)")
+        elif not _inside(path, root.resolve()):
+            contents.missing.append(f"{uri}: a link out of the project, not followed")
+        elif path.stat().st_size > RECORD_LIMIT:
+            contents.missing.append(f"{uri}: {path.stat().st_size:,} bytes, too large to bundle")
+        elif sha256(data := _read(path)) != output.sha256:
+            contents.missing.append(f"{uri}: changed since the run recorded it")
+        else:
+            contents.add(f"outputs/{uri}", data, f"output {output.name} of the run, as recorded")
+
+
+def _model_reports(contents: Contents, root: Path, model: str) -> None:
+    """The model's DPIA and recorded drift reports, when the project has them."""
+    inside = root.resolve()
+    dpia = f"{DPIA_FOLDER}/{model}.md"
+    if _inside(root / dpia, inside):
+        contents.add(f"dpia/{model}.md", _read(root / dpia), "the DPIA")
+    else:
+        contents.missing.append(f"the DPIA ({dpia})")
+    folder = root / MONITORING_FOLDER / model
+    reports = sorted(p for p in folder.rglob("*") if _inside(p, inside)) if folder.is_dir() else []
+    for path in reports:
+        name = path.relative_to(root).as_posix()  # monitoring/<model>/...
+        contents.add(name, _read(path), "a monitoring (drift) report")
+    if not reports:
+        contents.missing.append(f"drift reports ({MONITORING_FOLDER}/{model}/)")
 
 
 def _relative(path: Path, root: Path) -> str:

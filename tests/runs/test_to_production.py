@@ -120,6 +120,7 @@ def test_the_bundle_holds_what_a_reviewer_needs(walk):
     print(f"bundle: {len(names)} files, {size} bytes: {names}")
     for expected in [
         "run/manifest.json",
+        "outputs/data/interim/patients.validated.json",  # the validation record, as recorded
         "dvc.lock",
         "contracts/patients.odcs.yaml",
         "features.yaml",
@@ -136,6 +137,8 @@ def test_the_bundle_holds_what_a_reviewer_needs(walk):
         assert expected in names
     findings = json.loads((bundle / "check.json").read_text())["findings"]
     assert [f for f in findings if f["severity"] == "error"] == []
+    missing = (bundle / "index.html").read_text().split("<h2>Not in this bundle</h2>")[1]
+    assert f"the DPIA (governance/dpia/{MODEL}.md)" in missing  # looked for, said absent
 
 
 def tampered_check(walk, tmp_path: Path, change) -> str:
@@ -181,6 +184,18 @@ def test_a_removed_approver_and_a_copied_signature(walk, tmp_path):
     assert f"{APPROVALS.as_posix()}/production-product_owner-1.yaml:" in out
     assert "APR003 signed by a key that governance/approvers does not list" in out
     assert f"{APPROVALS.as_posix()}/production-model_owner-1.yaml:1:1: APR002" in out
+
+
+def test_a_role_the_signer_does_not_hold(walk, tmp_path):
+    def edit(root: Path) -> None:
+        approvers = root / "governance/approvers"
+        approvers.write_text(approvers.read_text().replace(",role:product_owner", ",role:x"))
+
+    out = tampered_check(walk, tmp_path, edit)
+    assert (
+        f"{APPROVALS.as_posix()}/production-product_owner-1.yaml:" in out
+        and "APR004 bob@example.com does not hold the role 'product_owner'" in out
+    ), out
 
 
 def test_bundle_tampers_fail_verify_naming_the_file(walk, tmp_path):

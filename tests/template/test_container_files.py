@@ -61,6 +61,31 @@ def test_docker_gives_a_dockerfile_hadolint_accepts(
     assert {"data/", "runs/", ".venv", ".dvc/cache", "!artifacts/model.skops"} <= set(ignored)
 
 
+def instructions(dockerfile: str) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
+    joined = re.sub(r"\\\n", " ", dockerfile)
+    return [line for line in joined.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_the_image_runs_as_a_numeric_user_and_reads_a_git_token_from_a_secret(render) -> None:
+    """The final stage runs as a numeric non-root user (Kubernetes' runAsNonRoot checks it
+    without /etc/passwd); every install can read a private charter source's credentials
+    from a build secret, never from a build argument or environment that stays in the image."""
+    steps = instructions((render() / "Dockerfile").read_text())
+    final = steps[max(i for i, step in enumerate(steps) if step.startswith("FROM ")) :]
+    users = [step.split()[1] for step in final if step.startswith("USER ")]
+    assert users and re.fullmatch(r"[1-9]\d*:[1-9]\d*", users[-1]), users
+    entry = next(i for i, step in enumerate(final) if step.startswith("ENTRYPOINT "))
+    assert max(i for i, step in enumerate(final) if step.startswith("USER ")) < entry
+    assert '"-m", "diabetes_progression.predict"' in final[entry]
+    syncs = [step for step in steps if step.startswith("RUN ") and "uv sync" in step]
+    assert syncs and syncs[-1].endswith("uv sync --locked --no-dev --no-editable")
+    for step in syncs:
+        assert "--mount=type=secret,id=git_auth,required=false" in step, step
+        assert "http.extraHeader" in step and "/run/secrets/git_auth" in step, step
+    assert not [s for s in steps if re.match(r"(ARG|ENV) .*(TOKEN|AUTH|PASSWORD)", s, re.I)]
+
+
 def test_hadolint_catches_an_unpinned_base_image(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM python\nRUN pip install uv\n")
     result = subprocess.run(

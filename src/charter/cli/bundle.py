@@ -17,8 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="collect a run's audit bundle (or `bundle verify PATH` to check one)",
         description="Write a folder with everything a reviewer needs about RUN (manifest, "
         "dvc.lock, contracts and catalog entries at the run's commit, card, checklists, "
-        "approvals and their signatures, charter check's JSON, reports, deployment "
-        "manifests), an index.html, and an in-toto Statement of every file's sha256 in an "
+        "approvals and their signatures, charter check's JSON, the run's reports and JSON "
+        "records, deployment manifests, the DPIA and drift reports where present), an "
+        "index.html, and an in-toto Statement of every file's sha256 in an "
         "SSH-signed DSSE envelope. `charter bundle verify PATH` checks one offline.",
     )
     parser.add_argument("run", help="run id (a folder under runs/), or `verify`")

@@ -278,3 +278,46 @@ def test_bundle_refuses_a_key_the_approvers_file_does_not_list(made, tmp_path: P
     assert result.stderr.startswith(f"charter bundle: the key {stranger} is not listed in ")
     assert "charter-bundle" in result.stderr
     assert not out.exists()
+
+
+def bundle_of(root: Path, key: Path, out: Path) -> set[str]:
+    run = next((root / "runs").iterdir()).name
+    result = charter("bundle", run, "--out", out, "--key", key, cwd=root)
+    assert result.returncode == 0, result.stderr
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+
+def test_bundle_takes_the_dpia_drift_reports_and_run_records_where_present(made, tmp_path: Path):
+    """Files other commands write (the DPIA, `monitor --record`'s reports) go in once they exist."""
+    root = tmp_path / "project"
+    shutil.copytree(made[0], root, symlinks=True)
+    (root / "governance/dpia").mkdir(parents=True)
+    (root / "governance/dpia/scorer.md").write_text("# DPIA: scorer\n")
+    report = root / "monitoring/scorer/production/2026-12-07/drift.json"
+    report.parent.mkdir(parents=True)
+    report.write_text('{"psi": {"total": 0.01}}\n')
+    (root / "monitoring/other").mkdir()
+    (root / "monitoring/other/drift.json").write_text("{}\n")
+    run = next((root / "runs").iterdir()).name
+    names = bundle_of(root, made[2]["bob"], tmp_path / "b")
+    assert "dpia/scorer.md" in names
+    assert "monitoring/scorer/production/2026-12-07/drift.json" in names
+    assert f"outputs/artifacts/{run}/result.json" in names  # the run's JSON record, as recorded
+    assert not any(n.startswith("monitoring/other") for n in names)
+    result = verify(tmp_path / "b")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_index_says_what_the_bundle_lacks(made, tmp_path: Path):
+    """Absent reports are named on the index, and a record changed since the run is left out."""
+    root = tmp_path / "project"
+    shutil.copytree(made[0], root, symlinks=True)
+    run = next((root / "runs").iterdir()).name
+    (root / "artifacts" / run / "result.json").write_text('{"score": 0}\n')
+    out = tmp_path / "b"
+    names = bundle_of(root, made[2]["bob"], out)
+    assert not any(n.startswith(("outputs/", "dpia/", "monitoring/")) for n in names)
+    missing = (out / "index.html").read_text().split("<h2>Not in this bundle</h2>")[1]
+    assert "the DPIA (governance/dpia/scorer.md)" in missing
+    assert "drift reports (monitoring/scorer/)" in missing
+    assert f"artifacts/{run}/result.json: changed since the run recorded it" in missing
