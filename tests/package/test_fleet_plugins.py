@@ -136,3 +136,24 @@ def test_fleet_runs_the_projects_plugin_with_its_charter(tmp_path: Path):
     assert row["ready_for"] == "draft"
     assert report["environments"]["built"] == 1
     assert "| TINY001 | review | 1 |" in (tmp_path / "fleet.md").read_text()
+
+
+def test_an_unpinned_project_runs_its_plugin_with_the_running_charter(tmp_path: Path):
+    """No charter pin: the charter running the report is installed again, next to the plugin."""
+    plugin = write_package(tmp_path / "tiny", "tiny-rules", "TINY", tiny_rule())
+    project = copy_good(tmp_path)
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write(
+            f'\n[dependency-groups]\ndev = ["tiny-rules"]\n\n'
+            f'[tool.uv.sources]\ntiny-rules = {{ path = "{plugin}" }}\n'
+        )
+    result = charter(
+        "fleet", project, "--allow", plugin, "--json", tmp_path / "fleet.json", "--quiet",
+        cwd=tmp_path, env={"CHARTER_FLEET_CACHE": str(tmp_path / "envs")},
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr
+    report = json.loads((tmp_path / "fleet.json").read_text())
+    [row] = report["projects"]
+    assert row["error"] is None, row["error"]
+    assert row["findings"]["by_code"]["TINY001"]["count"] == 1
+    assert (report["environments"]["built"], report["environments"]["unpinned_projects"]) == (1, 1)

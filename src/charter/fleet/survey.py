@@ -13,7 +13,7 @@ from typing import Any
 
 from charter.constants import STAGES
 from charter.fleet import environments, releases
-from charter.fleet.allowlist import AllowList
+from charter.fleet.allowlist import AllowList, own_requirement
 from charter.fleet.progress import Tick
 from charter.fleet.projects import ProjectFacts, read_facts
 
@@ -127,6 +127,9 @@ def survey(
                 report.behind = current < newest
         requirement = facts.pin.requirement
         plugins = tuple(p.requirement for p in facts.plugins)
+        if requirement is None and plugins:
+            # unpinned: the running charter, installed again next to the plugins
+            requirement = own_requirement()
         refused = None if requirement is None else allow.refusal(requirement)
         refused = refused or next(
             filter(None, (allow.refusal(p.requirement, p.name) for p in facts.plugins)), None
