@@ -19,6 +19,7 @@ from checking import copy_good
 from plugin_package import REPO, tiny_rule, write_package
 from templating import git
 
+from charter.fleet.allowlist import AllowList
 from charter.fleet.plugins import project_plugins
 
 PYPROJECT = """
@@ -43,6 +44,11 @@ version = 1
 name = "acme-charter-rules"
 version = "1.0.0"
 source = {{ git = "file:///srv/acme-overlay?subdirectory=plugin&rev=v1.0.0#{COMMIT}" }}
+
+[[package]]
+name = "other-charter-rules"
+version = "1.2.0"
+source = {{ registry = "https://pypi.acme.example/simple" }}
 """
 
 
@@ -61,6 +67,18 @@ def test_plugins_come_from_the_lock_else_from_pyproject(tmp_path: Path) -> None:
     assert locked["acme-charter-rules"] == (
         f"acme-charter-rules @ git+file:///srv/acme-overlay@{COMMIT}#subdirectory=plugin"
     )  # the commit the lock resolved, not the tag that may move
+    [other] = [p for p in project_plugins(tmp_path, data) if p.name == "other-charter-rules"]
+    assert (other.requirement, other.index) == (
+        "other-charter-rules==1.2.0",
+        "https://pypi.acme.example/simple",
+    )  # from the index it was locked from, never the same name on another index
+    allow = AllowList.of(["https://pypi.org/simple"])
+    assert allow.refusal(other.requirement, other.name, other.index) == (
+        "not checked: pins other-charter-rules from https://pypi.acme.example/simple"
+    )
+    assert AllowList.of(["https://pypi.acme.example/simple/"]).allows(
+        other.requirement, other.index
+    )
 
 
 def _project(tmp_path: Path, plugin: str, plugin_source: str) -> Path:

@@ -131,16 +131,24 @@ class AllowList:
         found = dict.fromkeys([own_source(), *(normalise(s) for s in extra)])
         return cls(tuple(found))
 
-    def allows(self, requirement: str) -> bool:
-        return unsafe_part(requirement) is None and requirement_source(requirement) in self.sources
+    def allows(self, requirement: str, index: str | None = None) -> bool:
+        """`index`: the package index a `name==X` pin comes from, when not uv's default."""
+        if unsafe_part(requirement) is not None or (index is not None and option_like(index)):
+            return False
+        source = normalise(index) if index is not None else requirement_source(requirement)
+        return source in self.sources
 
-    def refusal(self, requirement: str, package: str = "charter") -> str | None:
+    def refusal(
+        self, requirement: str, package: str = "charter", index: str | None = None
+    ) -> str | None:
         """None when allowed, else the report's sentence: nothing of the pin runs."""
-        if (unsafe := unsafe_part(requirement)) is not None:
+        unsafe = unsafe_part(requirement) or (index if index and option_like(index) else None)
+        if unsafe is not None:
             return (
                 f"not checked: pins {package} from {unsafe[:60]!r}, "
                 "which is not a URL, path or revision"
             )
-        if self.allows(requirement):
+        if self.allows(requirement, index):
             return None
-        return f"not checked: pins {package} from {requirement_source(requirement)}"
+        source = normalise(index) if index is not None else requirement_source(requirement)
+        return f"not checked: pins {package} from {source}"

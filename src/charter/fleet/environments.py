@@ -84,16 +84,23 @@ def _bin(venv: Path, name: str) -> Path:
 
 
 def environment(
-    requirement: str | None, plugins: tuple[str, ...] = (), *, rebuild: bool = False
+    requirement: str | None,
+    plugins: tuple[str, ...] = (),
+    *,
+    indexes: tuple[str, ...] = (),
+    rebuild: bool = False,
 ) -> Environment:
-    """The environment for `requirement` and `plugins`, built when it is not cached yet."""
+    """The environment for `requirement` and `plugins`, built when it is not cached yet.
+
+    `indexes` are package indexes the plugins were locked from, asked before uv's default.
+    """
     started = time.perf_counter()
     if requirement is None:
         here = shutil.which("charter") or str(_bin(Path(sys.prefix), "charter"))
         return Environment(None, Path(here), built=False, seconds=0.0)
     plugins = tuple(sorted(plugins))
     root = cache_root()
-    venv = root / _key((requirement, *plugins))
+    venv = root / _key((requirement, *plugins, *(f"--index {i}" for i in indexes)))
     if rebuild and venv.exists():
         shutil.rmtree(venv)
     if (venv / READY).is_file():
@@ -104,7 +111,7 @@ def environment(
     shutil.rmtree(venv, ignore_errors=True)
     writes.make_folder(root)
     try:
-        _build(venv, (requirement, *plugins))
+        _build(venv, (requirement, *plugins), indexes)
     except BuildError:
         shutil.rmtree(venv, ignore_errors=True)
         raise
@@ -115,7 +122,7 @@ def environment(
     return Environment(requirement, _bin(venv, "charter"), True, seconds, plugins)
 
 
-def _build(venv: Path, requirements: tuple[str, ...]) -> None:
+def _build(venv: Path, requirements: tuple[str, ...], indexes: tuple[str, ...]) -> None:
     uv = uv_executable()
     for command in (
         [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
@@ -126,6 +133,7 @@ def _build(venv: Path, requirements: tuple[str, ...]) -> None:
             "--quiet",
             "--python",
             str(_bin(venv, "python")),
+            *(f"--index={index}" for index in indexes),
             "--",
             *requirements,
         ],

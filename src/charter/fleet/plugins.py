@@ -8,7 +8,8 @@ named like one (`acme-charter-rules`: the name holds `charter`) or installs from
 a direct source (a git URL or a path, in the requirement or in
 `[tool.uv.sources]`), as organisations publish their plugins. Each is pinned to
 what `uv.lock` resolved (the commit of a git source, the version of an index
-package), else to the requirement as `pyproject.toml` writes it.
+package, from the index it was locked from), else to the requirement as
+`pyproject.toml` writes it.
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ from urllib.parse import parse_qs, urlparse
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from charter.fleet.allowlist import normalise, requirement_source
+
 
 @dataclass(frozen=True)
 class Plugin:
     name: str
     requirement: str
     """What uv installs: `name @ git+URL@commit#subdirectory=...`, `name==1.0`, `name @ file://...`."""
+    index: str | None = None
+    """The package index a `name==1.0` pin was locked from, when it is not uv's default."""
 
 
 def requirements(pyproject: dict[str, Any]) -> list[str]:
@@ -57,13 +62,12 @@ def project_plugins(root: Path, pyproject: dict[str, Any]) -> tuple[Plugin, ...]
             continue
         if "charter" not in name and not requirement.url and not isinstance(source, dict):
             continue
-        pinned = locked.get(name) or _declared(root, requirement, source)
-        if pinned is not None:
-            found[name] = Plugin(name, pinned)
+        declared = _declared(root, requirement, source)
+        found[name] = locked.get(name) or Plugin(name, declared)
     return tuple(sorted(found.values(), key=lambda p: p.name))
 
 
-def _declared(root: Path, requirement: Requirement, source: object) -> str | None:
+def _declared(root: Path, requirement: Requirement, source: object) -> str:
     """The requirement as pyproject.toml writes it, its `[tool.uv.sources]` entry applied."""
     name = requirement.name
     if isinstance(source, dict) and isinstance(source.get("git"), str):
@@ -81,7 +85,7 @@ def _declared(root: Path, requirement: Requirement, source: object) -> str | Non
     return f"{name}{requirement.specifier}" if requirement.specifier else name
 
 
-def _locked(root: Path) -> dict[str, str]:
+def _locked(root: Path) -> dict[str, Plugin]:
     """Each locked package's exact requirement, by name (empty without a readable uv.lock)."""
     try:
         lock = tomllib.loads((root / "uv.lock").read_text("utf-8"))
@@ -92,8 +96,14 @@ def _locked(root: Path) -> dict[str, str]:
         if not isinstance(package, dict) or not isinstance(package.get("name"), str):
             continue
         requirement = _from_lock(root, package)
-        if requirement is not None:
-            pinned[canonicalize_name(package["name"])] = requirement
+        if requirement is None:
+            continue
+        name = canonicalize_name(package["name"])
+        registry = package["source"].get("registry")
+        index = registry if isinstance(registry, str) else None
+        if index is not None and normalise(index) == requirement_source(requirement):
+            index = None  # uv's default index: nothing to add
+        pinned[name] = Plugin(name, requirement, index)
     return pinned
 
 

@@ -132,14 +132,18 @@ def survey(
             requirement = own_requirement()
         refused = None if requirement is None else allow.refusal(requirement)
         refused = refused or next(
-            filter(None, (allow.refusal(p.requirement, p.name) for p in facts.plugins)), None
+            filter(None, (allow.refusal(p.requirement, p.name, p.index) for p in facts.plugins)),
+            None,
         )
-        key = (requirement, plugins if requirement is not None else ())
+        indexes = tuple(sorted({p.index for p in facts.plugins if p.index is not None}))
+        key = (requirement, (*plugins, *indexes) if requirement is not None else ())
         if refused is not None:
             report.error = refused
         elif key not in envs:
             try:
-                envs[key] = environments.environment(requirement, plugins, rebuild=rebuild)
+                envs[key] = environments.environment(
+                    requirement, plugins, indexes=indexes, rebuild=rebuild
+                )
             except environments.BuildError as error:
                 envs[key] = str(error)
         env = envs.get(key) if refused is None else None
