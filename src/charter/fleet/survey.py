@@ -176,20 +176,26 @@ registry has each rule's stage since the first release."""
 
 def _rule_stages(env: environments.Environment) -> dict[str, str]:
     """Each rule's stage, as the environment's charter (and its plugins) register them."""
-    for command in (
-        [str(env.charter), "rule", "--all", "--output-format", "json"],
-        [str(env.python), "-c", STAGES_OF_RULES],
-    ):
+    listed = _json_out(str(env.charter), "rule", "--all", "--output-format", "json")
+    if isinstance(listed, list):
         try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT, env=_env(),
-                stdin=subprocess.DEVNULL, check=False,
-            )  # fmt: skip
-            listed = json.loads(result.stdout)
-            return {r["code"]: r["stage"] for r in listed} if isinstance(listed, list) else listed
-        except (subprocess.TimeoutExpired, ValueError, KeyError, TypeError):
-            continue
-    return {}
+            return {r["code"]: r["stage"] for r in listed}
+        except (KeyError, TypeError):
+            pass
+    registry = _json_out(str(env.python), "-c", STAGES_OF_RULES)
+    return registry if isinstance(registry, dict) else {}
+
+
+def _json_out(*command: str) -> Any:
+    """What `command` prints as JSON, None when it fails or prints something else."""
+    try:
+        result = subprocess.run(
+            [*command], capture_output=True, text=True, timeout=TIMEOUT, env=_env(),
+            stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+        return json.loads(result.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
 
 
 def _check(report: ProjectReport, env: environments.Environment, stages: dict[str, str]) -> None:
