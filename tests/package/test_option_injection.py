@@ -106,7 +106,7 @@ def test_fleet_release_lookup_does_not_run_it(tmp_path: Path, monkeypatch) -> No
 SOURCES = [REPO / "src" / "charter", REPO / "migrations"]
 SPAWNERS = {"run", "Popen", "call", "check_call", "check_output"}
 """subprocess functions that take an argument vector."""
-WRAPPERS = {"_git": 1, "git": 0, "_uv": 2, "_dvc": 2, "uv_add": 2, "_ssh_keygen": 0}
+WRAPPERS = {"_git": 1, "git": 0, "_uv": 2, "_dvc": 2, "uv_add": 2, "_ssh_keygen": 0, "_json_out": 0}
 """Local wrappers that pass `*args` to git, uv or dvc: name -> index of the first argument."""
 REVIEWED = {
     # (file, enclosing function, argument as written): why it cannot be an option.
@@ -135,7 +135,10 @@ REVIEWED = {
     ("scaffold/dataset.py", "_dvc_add", "sys.executable"): "this interpreter",
     ("fleet/environments.py", "_build", "command"): "uv's flags and paths; `--` before the pin",
     ("fleet/survey.py", "_check", "STAGES[-1]"): "a constant stage name",
-    ("fleet/survey.py", "_rule_stages", "str(charter)"): "the charter executable fleet built",
+    ("fleet/survey.py", "_rule_stages", "str(env.charter)"): "the charter executable fleet built",
+    ("fleet/survey.py", "_rule_stages", "str(env.python)"): "the python of the venv fleet built",
+    ("fleet/survey.py", "_rule_stages", "STAGES_OF_RULES"): "the value of -c: charter's program",
+    ("fleet/survey.py", "_json_out", "*command"): "the wrapper itself; its callers are checked",
     ("fleet/survey.py", "_check", "str(charter)"): "the charter executable fleet built",
     ("template_updates.py", "_ask_copier", "sys.executable"): "this interpreter",
     ("template_updates.py", "_ask_copier", "f'--answers-file={answers_file}'"): (

@@ -5,6 +5,7 @@
     render_table(report), render_markdown(report), report.as_dict()
 
 Each project is checked by the charter its `pyproject.toml` pins (the standards it
-adopted), not by the charter running the report; projects sharing a pin share one
-cached environment (`environments.py`).
+adopted) and the rule plugins it installs with it (`plugins.py`), not by the charter
+running the report; projects sharing a set of pins share one cached environment
+(`environments.py`), installed only from allowed sources (`allowlist.py`).
 """

@@ -83,17 +83,37 @@ def requirement_source(requirement: str) -> str:
     return os.environ.get("UV_DEFAULT_INDEX") or os.environ.get("UV_INDEX_URL") or DEFAULT_INDEX
 
 
-def own_source(distribution: str = "charter") -> str:
-    """The source the running `distribution` was installed from (PEP 610 `direct_url.json`)."""
+def _direct_url(distribution: str) -> dict | None:
+    """The PEP 610 record of how `distribution` was installed (None: from an index)."""
     try:
         text = metadata.distribution(distribution).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
         text = None
     try:
-        url = json.loads(text)["url"] if text else None
-    except (ValueError, KeyError, TypeError):
-        url = None
-    return normalise(url) if isinstance(url, str) else requirement_source(distribution)
+        record = json.loads(text) if text else None
+    except ValueError:
+        record = None
+    return record if isinstance(record, dict) and isinstance(record.get("url"), str) else None
+
+
+def own_source(distribution: str = "charter") -> str:
+    """The source the running `distribution` was installed from (PEP 610 `direct_url.json`)."""
+    record = _direct_url(distribution)
+    return normalise(record["url"]) if record else requirement_source(distribution)
+
+
+def own_requirement(distribution: str = "charter") -> str | None:
+    """A requirement installing the running `distribution` again: its commit, folder or version."""
+    record = _direct_url(distribution)
+    if record is None:
+        try:
+            return f"{distribution}=={metadata.version(distribution)}"
+        except metadata.PackageNotFoundError:
+            return None
+    vcs = record.get("vcs_info")
+    if isinstance(vcs, dict) and isinstance(vcs.get("commit_id"), str):
+        return f"{distribution} @ git+{record['url']}@{vcs['commit_id']}"
+    return f"{distribution} @ {record['url']}"
 
 
 @dataclass(frozen=True)
@@ -111,16 +131,24 @@ class AllowList:
         found = dict.fromkeys([own_source(), *(normalise(s) for s in extra)])
         return cls(tuple(found))
 
-    def allows(self, requirement: str) -> bool:
-        return unsafe_part(requirement) is None and requirement_source(requirement) in self.sources
+    def allows(self, requirement: str, index: str | None = None) -> bool:
+        """`index`: the package index a `name==X` pin comes from, when not uv's default."""
+        if unsafe_part(requirement) is not None or (index is not None and option_like(index)):
+            return False
+        source = normalise(index) if index is not None else requirement_source(requirement)
+        return source in self.sources
 
-    def refusal(self, requirement: str, package: str = "charter") -> str | None:
+    def refusal(
+        self, requirement: str, package: str = "charter", index: str | None = None
+    ) -> str | None:
         """None when allowed, else the report's sentence: nothing of the pin runs."""
-        if (unsafe := unsafe_part(requirement)) is not None:
+        unsafe = unsafe_part(requirement) or (index if index and option_like(index) else None)
+        if unsafe is not None:
             return (
                 f"not checked: pins {package} from {unsafe[:60]!r}, "
                 "which is not a URL, path or revision"
             )
-        if self.allows(requirement):
+        if self.allows(requirement, index):
             return None
-        return f"not checked: pins {package} from {requirement_source(requirement)}"
+        source = normalise(index) if index is not None else requirement_source(requirement)
+        return f"not checked: pins {package} from {source}"

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from charter.constants import ANSWERS_FILE, MANIFEST_NAME
+from charter.fleet.plugins import Plugin, project_plugins, requirements
 
 
 class FleetInputError(Exception):
@@ -38,6 +39,8 @@ class ProjectFacts:
     template_version: str | None
     pin: Pin
     newest_run: dict[str, str] | None
+    plugins: tuple[Plugin, ...] = ()
+    """The rule plugins it installs next to charter (`plugins.py`), run with it."""
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -89,6 +92,7 @@ def read_facts(root: Path) -> ProjectFacts:
         template_version=None if commit is None else str(commit),
         pin=charter_pin(root, pyproject),
         newest_run=newest_run(root, pyproject),
+        plugins=project_plugins(root, pyproject),
     )
 
 
@@ -119,7 +123,7 @@ def charter_pin(root: Path, pyproject: dict[str, Any]) -> Pin:
     if isinstance(source, dict) and isinstance(source.get("path"), str):
         folder = (root / source["path"]).resolve()
         return Pin(f"charter @ {folder.as_uri()}", f"path {folder.name}")
-    for requirement in _requirements(pyproject):
+    for requirement in requirements(pyproject):
         name = requirement.split(";")[0].split("[")[0]
         for mark in "=<>!~ @":
             name = name.split(mark)[0]
@@ -134,14 +138,6 @@ def charter_pin(root: Path, pyproject: dict[str, Any]) -> Pin:
 def _short(ref: str) -> str:
     hexdigits = set("0123456789abcdef")
     return ref[:10] if len(ref) >= 12 and set(ref.lower()) <= hexdigits else ref
-
-
-def _requirements(pyproject: dict[str, Any]) -> list[str]:
-    project = pyproject.get("project", {})
-    found = [r for r in project.get("dependencies", []) if isinstance(r, str)]
-    for group in pyproject.get("dependency-groups", {}).values():
-        found += [r for r in group if isinstance(r, str)]
-    return found
 
 
 def newest_run(root: Path, pyproject: dict[str, Any]) -> dict[str, str] | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from charter.constants import STAGES
 from charter.fleet import environments, releases
-from charter.fleet.allowlist import AllowList
+from charter.fleet.allowlist import AllowList, own_requirement
 from charter.fleet.progress import Tick
 from charter.fleet.projects import ProjectFacts, read_facts
 
@@ -63,7 +63,11 @@ class ProjectReport:
                 "latest": self.latest,
                 "behind": self.behind,
             },
-            "charter": {"pin": self.facts.pin.requirement, "version": self.charter_version},
+            "charter": {
+                "pin": self.facts.pin.requirement,
+                "version": self.charter_version,
+                "plugins": [p.requirement for p in self.facts.plugins],
+            },
             "ready_for": self.ready,
             "findings": {"by_code": self.by_code(), "by_stage": self.by_stage()},
             "cards": self.cards,
@@ -105,7 +109,7 @@ def survey(
     """One row per project; a pin from a source `allow` does not list is never installed."""
     allow = allow or AllowList.of()
     started = time.perf_counter()
-    envs: dict[str | None, environments.Environment | str] = {}
+    envs: dict[tuple[str | None, tuple[str, ...]], environments.Environment | str] = {}
     stages: dict[Path, dict[str, str]] = {}
     latest: dict[str, tuple[str | None, str | None]] = {}
     reports = []
@@ -122,21 +126,33 @@ def survey(
             if current is not None and newest is not None:
                 report.behind = current < newest
         requirement = facts.pin.requirement
+        plugins = tuple(p.requirement for p in facts.plugins)
+        if requirement is None and plugins:
+            # unpinned: the running charter, installed again next to the plugins
+            requirement = own_requirement()
         refused = None if requirement is None else allow.refusal(requirement)
+        refused = refused or next(
+            filter(None, (allow.refusal(p.requirement, p.name, p.index) for p in facts.plugins)),
+            None,
+        )
+        indexes = tuple(sorted({p.index for p in facts.plugins if p.index is not None}))
+        key = (requirement, (*plugins, *indexes) if requirement is not None else ())
         if refused is not None:
             report.error = refused
-        elif requirement not in envs:
+        elif key not in envs:
             try:
-                envs[requirement] = environments.environment(requirement, rebuild=rebuild)
+                envs[key] = environments.environment(
+                    requirement, plugins, indexes=indexes, rebuild=rebuild
+                )
             except environments.BuildError as error:
-                envs[requirement] = str(error)
-        env = envs.get(requirement) if refused is None else None
+                envs[key] = str(error)
+        env = envs.get(key) if refused is None else None
         if isinstance(env, str):
             report.error = env
         elif env is not None:
             if env.charter not in stages:
-                stages[env.charter] = _rule_stages(env.charter)
-            _check(report, env.charter, stages[env.charter])
+                stages[env.charter] = _rule_stages(env)
+            _check(report, env, stages[env.charter])
         report.seconds = time.perf_counter() - begun
         reports.append(report)
         tick(f"{facts.name} ({report.seconds:.1f} s)")
@@ -149,24 +165,42 @@ def _env() -> dict[str, str]:
     return {**os.environ, "CHARTER_TEMPLATE_CHECK_TTL": "-1"}
 
 
-def _rule_stages(charter: Path) -> dict[str, str]:
-    result = subprocess.run(
-        [str(charter), "rule", "--all", "--output-format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=_env(),
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+STAGES_OF_RULES = """
+import json
+from charter.rules import all_rules
+print(json.dumps({code: rule.stage for code, rule in all_rules().items()}))
+"""
+"""Releases before `charter rule` (v0.1.0) had no command listing the rules: their library
+registry has each rule's stage since the first release."""
+
+
+def _rule_stages(env: environments.Environment) -> dict[str, str]:
+    """Each rule's stage, as the environment's charter (and its plugins) register them."""
+    listed = _json_out(str(env.charter), "rule", "--all", "--output-format", "json")
+    if isinstance(listed, list):
+        try:
+            return {r["code"]: r["stage"] for r in listed}
+        except (KeyError, TypeError):
+            pass
+    registry = _json_out(str(env.python), "-c", STAGES_OF_RULES)
+    return registry if isinstance(registry, dict) else {}
+
+
+def _json_out(*command: str) -> Any:
+    """What `command` prints as JSON, None when it fails or prints something else."""
     try:
-        return {r["code"]: r["stage"] for r in json.loads(result.stdout)}
-    except (ValueError, KeyError, TypeError):
-        return {}
+        result = subprocess.run(
+            [*command], capture_output=True, text=True, timeout=TIMEOUT, env=_env(),
+            stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+        return json.loads(result.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
 
 
-def _check(report: ProjectReport, charter: Path, stages: dict[str, str]) -> None:
+def _check(report: ProjectReport, env: environments.Environment, stages: dict[str, str]) -> None:
     root = report.facts.root
+    charter = env.charter
     try:
         result = subprocess.run(
             [str(charter), "check", "--format", "json", "--stage", STAGES[-1]],
@@ -192,7 +226,9 @@ def _check(report: ProjectReport, charter: Path, stages: dict[str, str]) -> None
         return
     # charter before the fleet report printed a bare list of findings
     rows = document["findings"] if isinstance(document, dict) else document
-    report.charter_version = document.get("charter_version") if isinstance(document, dict) else None
+    # ... and no version in it: the environment's metadata has it
+    version = document.get("charter_version") if isinstance(document, dict) else None
+    report.charter_version = version or env.charter_version()
     report.findings = [{**row, "stage": stages.get(row["code"])} for row in rows]
     report.ready = _ready(report.findings)
     models = Path(_setting(root, "models", "governance/models"))
