@@ -1,10 +1,10 @@
 """Open the data to validate as a lazy plan, so memory follows a column, not the file.
 
-Parquet (a file, a dataset folder, a glob) is scanned. CSV is streamed once by
-polars' streaming engine into a temporary Parquet file of text columns, then
-scanned like Parquet and parsed to the contract's types as expressions: a CSV
-larger than memory validates as a Parquet file does. A line longer than
-`MAX_LINE` is refused before polars sees it, since a reader holds a line whole.
+Parquet (a file, a dataset folder, a glob) is scanned. CSV is streamed once, a
+piece at a time, into temporary Parquet files of text columns, then scanned like
+Parquet and parsed to the contract's types as expressions: a CSV larger than
+memory validates as a Parquet file does. A record longer than
+`MAX_LINE` is refused before polars sees it, since a reader holds a record whole.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from charter.validation.sources import (
 from charter.validation.spec import TableSpec
 
 MAX_LINE = 64 * 1024 * 1024
-"""The longest CSV line read: a longer one is a blob in a text file, not a row of a table."""
-_CHUNK = 1 << 20
+"""The longest CSV record read: a longer one is a blob in a text file, not a row of a table."""
+_PIECE = 16 << 20
+"""Bytes of CSV parsed at a time."""
 
 
 class OneSchema(pl.LazyFrame):
@@ -89,10 +90,8 @@ def scanned(data: Data, table: TableSpec) -> Iterator[tuple[OneSchema, list[Fail
         if not matches:
             raise DataError(f"{location}: no file matches the pattern")
         if all(Path(match).suffix.lower() in CSV_SUFFIXES for match in matches):
-            for match in matches:
-                refuse_long_lines(Path(match), "CSV")
             separator = "\t" if matches[0].lower().endswith(".tsv") else ","
-            with _as_text_parquet(path, "CSV", location, separator) as text:
+            with _text_parquet([Path(m) for m in sorted(matches)], "CSV", separator) as text:
                 yield _parsed(text, table)
             return
         yield _parquet(path, location), []
@@ -117,8 +116,7 @@ def scanned(data: Data, table: TableSpec) -> Iterator[tuple[OneSchema, list[Fail
     if suffix in CSV_SUFFIXES:
         kind = suffix[1:].upper()
         refuse_non_utf8(path, kind)
-        refuse_long_lines(path, kind)
-        with _as_text_parquet(path, kind, location, "\t" if suffix == ".tsv" else ",") as text:
+        with _text_parquet([path], kind, "\t" if suffix == ".tsv" else ",") as text:
             yield _parsed(text, table)
         return
     known = ", ".join(PARQUET_SUFFIXES + CSV_SUFFIXES)
@@ -142,43 +140,85 @@ def _parsed(text: pl.LazyFrame, table: TableSpec) -> tuple[OneSchema, list[Failu
 
 
 @contextmanager
-def _as_text_parquet(path: Path, kind: str, location: str, separator: str) -> Iterator[OneSchema]:
-    """The CSV streamed into a temporary Parquet file whose columns are all text."""
-    with tempfile.TemporaryDirectory(prefix="charter-validate-") as folder:
-        target = Path(folder) / "text.parquet"
-        read_with(
-            path,
-            kind,
-            lambda: pl.scan_csv(location, separator=separator, infer_schema=False).sink_parquet(
-                target
-            ),
-        )
-        yield once(read_with(path, kind, lambda: pl.scan_parquet(target)))
+def _text_parquet(paths: list[Path], kind: str, separator: str) -> Iterator[OneSchema]:
+    """The CSV files streamed into temporary Parquet parts whose columns are all text.
 
-
-def refuse_long_lines(path: Path, kind: str) -> None:
-    """Refuse a text file with a line longer than `MAX_LINE`, naming the line.
-
-    Reading 1 MiB at a time and asking only where newlines are keeps this at disk speed.
+    Python reads `_PIECE` bytes at a time, cut at a record's end, and polars parses
+    each piece from memory: no reader maps the whole file, so a CSV larger than
+    the address space left to the process still validates.
     """
-    run = 0
+    with tempfile.TemporaryDirectory(prefix="charter-validate-") as folder:
+        parts = 0
+        for path in paths:
+            schema: pl.Schema | None = None
+            for piece in _pieces(path, kind):
+                frame = read_with(
+                    path, kind, lambda piece=piece, schema=schema: _parse(piece, separator, schema)
+                )
+                schema = frame.schema
+                frame.write_parquet(Path(folder) / f"{parts:08d}.parquet")
+                parts += 1
+        yield once(read_with(paths[0], kind, lambda: _scan_parts(folder)))
+
+
+def _parse(piece: bytes, separator: str, schema: pl.Schema | None) -> pl.DataFrame:
+    """One piece as text columns: the first has the header, the others the first's schema."""
+    if schema is None:
+        return pl.read_csv(piece, separator=separator, infer_schema=False)
+    return pl.read_csv(piece, separator=separator, has_header=False, schema=schema)
+
+
+def _scan_parts(folder: str) -> pl.LazyFrame:
+    frame = pl.scan_parquet(Path(folder) / "*.parquet")
+    frame.collect_schema()  # parts whose columns differ fail here, in words
+    return frame
+
+
+def _pieces(path: Path, kind: str) -> Iterator[bytes]:
+    """The file in pieces of about `_PIECE` bytes, each ending where a record ends.
+
+    A record longer than `MAX_LINE` (a line, or a quoted field spanning lines) is
+    refused: a reader must hold a record whole.
+    """
     line = 1
+    carry = b""
     try:
         with path.open("rb") as stream:
-            while chunk := stream.read(_CHUNK):
-                first = chunk.find(b"\n")
-                if first < 0:
-                    run += len(chunk)
-                else:
-                    run += first
-                    if run <= MAX_LINE:
-                        line += chunk.count(b"\n")
-                        run = len(chunk) - chunk.rfind(b"\n") - 1
-                if run > MAX_LINE:
+            while True:
+                block = stream.read(_PIECE)
+                data = carry + block if carry else block
+                if not block:
+                    if data or line == 1:
+                        yield data
+                    return
+                end = _record_end(data)
+                piece, carry = (b"", data) if end < 0 else (data[: end + 1], data[end + 1 :])
+                if len(carry) > MAX_LINE:
+                    where = line + piece.count(b"\n")
                     raise DataError(
-                        f"{path}: line {line} of the {kind} file is longer than "
-                        f"{MAX_LINE // (1024 * 1024)} MiB, which is a blob, not a row of a table: "
-                        "keep large values in files of their own and their paths in the table"
+                        f"{path}: the record on line {where} of the {kind} "
+                        f"file is longer than {MAX_LINE // (1 << 20)} MiB, which is a blob, not "
+                        "a row of a table: keep large values in files of their own and their "
+                        "paths in the table"
                     )
+                if piece:
+                    line += piece.count(b"\n")
+                    yield piece
     except OSError as error:
         raise DataError(f"{path}: cannot read {kind}: {error.strerror or error}") from None
+
+
+def _record_end(data: bytes) -> int:
+    """The last newline of `data` outside quotes (`data` starts a record), or -1.
+
+    RFC 4180 doubles a quote inside a quoted field, so an even number of quotes
+    before a newline means it ends a record. Each byte is counted once.
+    """
+    quotes = data.count(b'"')
+    end = len(data)
+    while (newline := data.rfind(b"\n", 0, end)) >= 0:
+        quotes -= data.count(b'"', newline, end)
+        if quotes % 2 == 0:
+            return newline
+        end = newline
+    return -1
