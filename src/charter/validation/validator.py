@@ -9,7 +9,6 @@ from typing import Any
 
 import pandera.polars as pa
 import polars as pl
-from pandera.config import config_context
 
 from charter.validation.columnwise import schema_errors
 from charter.validation.errors import ContractError, ValidationSetupError
@@ -97,11 +96,8 @@ def validate(
 
 @contextmanager
 def _streaming() -> Iterator[None]:
-    """pandera checks every row of a lazy frame, and polars runs each pass streaming.
-
-    pandera checks only the schema of a LazyFrame unless told to look at the data.
-    """
-    with config_context(validation_depth="SCHEMA_AND_DATA"), pl.Config(engine_affinity="streaming"):
+    """Every polars pass over the data runs on the streaming engine: memory follows a batch."""
+    with pl.Config(engine_affinity="streaming"):
         yield
 
 
