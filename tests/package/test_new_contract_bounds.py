@@ -17,7 +17,6 @@ from charter_cli import charter
 from checking import copy_views
 
 from charter.formats.source import MAX_VALUES, load_yaml
-from charter.scaffold.bounds import yaml_values
 
 
 @pytest.fixture
@@ -61,6 +60,8 @@ def test_the_widest_draft_that_fits_is_written_and_read(project: Path) -> None:
 
 
 def test_values_are_counted_as_the_reader_counts_them(project: Path) -> None:
+    from charter.scaffold.bounds import yaml_values  # noqa: PLC0415
+
     data = project / "labs.parquet"
     pl.DataFrame(
         {"lab_id": ["L1", "L2", "L3"], "grade": [1, 2, 1], "taken_on": [None, "2025-01-01", "x"]}
