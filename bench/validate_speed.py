@@ -1,7 +1,7 @@
 """How fast a contract is enforced on data, and how fast data is fingerprinted.
 
 Usage: python bench/validate_speed.py [--rows N] [--runs N] [--tool-runs N]
-                                      [--frictionless-rows N]
+                                      [--frictionless-rows N] [--wide-only] [--columns N ...]
 
 Needs the bench tools: `uv sync --group bench --extra runtime` (frictionless-py,
 datacontract-cli with DuckDB). Generates a seeded Parquet file of N rows (default
@@ -14,7 +14,11 @@ then times, each in its own process so peak memory is its own:
 - frictionless-py on a CSV of the first --frictionless-rows rows (it validates
   row by row in Python; the full size would take many minutes), extrapolated
   linearly to N rows and marked as such;
-- blake3 (`charter.fingerprint`), md5 and sha256 over the Parquet file.
+- blake3 (`charter.fingerprint`), md5 and sha256 over the Parquet file;
+- wide tables: `validate` of a 20-row Parquet file of --columns integer columns
+  (1,000 to 5,000 by default), each with a `minimum`, to show time grows with
+  the columns linearly. `--wide-only` times just these (no bench tools needed)
+  and replaces the "Wide tables" section of the result, keeping the rest.
 
 Times are medians of the runs, after imports ("work"); the process column adds
 interpreter start-up and imports. Writes bench/results/validate_speed.md.
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -228,6 +233,32 @@ def case_frictionless(csv: str, schema_path: str) -> tuple[float, str]:
     return elapsed, "valid" if report.valid else f"{len(errors)} errors: {errors[:1]}"
 
 
+def case_wide(columns: str) -> tuple[float, str]:
+    import polars as pl  # noqa: PLC0415
+    import yaml  # noqa: PLC0415
+
+    from charter.validation import validate  # noqa: PLC0415
+
+    count = int(columns)
+    folder = WORK / f"wide-{count}"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "wide.parquet"
+    pl.DataFrame({f"c{i}": range(WIDE_ROWS) for i in range(count)}).write_parquet(data)
+    properties = [
+        {"name": f"c{i}", "logicalType": "integer", "required": True,
+         "logicalTypeOptions": {"minimum": 0}}
+        for i in range(count)
+    ]  # fmt: skip
+    document = contract(data)
+    document["schema"][0] = {"name": "wide", "properties": properties}
+    rules = folder / "wide.odcs.yaml"
+    rules.write_text(yaml.safe_dump(document, sort_keys=False))
+    started = time.perf_counter()
+    report = validate(data, rules)
+    elapsed = time.perf_counter() - started
+    return elapsed, "valid" if report.ok else f"{len(report.failures)} failing check(s)"
+
+
 def case_hash(path: str, algorithm: str) -> tuple[float, str]:
     from charter.fingerprint import fingerprint  # noqa: PLC0415
 
@@ -249,7 +280,14 @@ CASES = {
     "datacontract": case_datacontract,
     "frictionless": case_frictionless,
     "hash": case_hash,
+    "wide": case_wide,
 }
+WIDE_ROWS = 20
+WIDE_HEADING = "### Wide tables"
+BEFORE = (
+    "Before (8a40ab4, pandera resolving the frame's schema once per column, one schema over "
+    "the whole frame): 500 columns 3.4 s, 1,000 columns 10.6 to 11.2 s, 5,000 columns over 120 s."
+)
 
 
 def peak_mib() -> float:
@@ -309,6 +347,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs of the scan and charter")
     parser.add_argument("--tool-runs", type=int, default=3, help="runs of the other tools")
     parser.add_argument("--frictionless-rows", type=int, default=200_000)
+    parser.add_argument(
+        "--columns", type=int, nargs="+", default=[1_000, 2_000, 5_000], help="wide-table widths"
+    )
+    parser.add_argument(
+        "--wide-only", action="store_true", help="time only the wide tables; keep the rest"
+    )
     parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
     add_results_option(parser)
     args = parser.parse_args()
@@ -318,6 +362,12 @@ def main() -> None:
     if args.frictionless_rows > args.rows:
         parser.error("--frictionless-rows must not exceed --rows")
     missing = [name for name in ("frictionless", "datacontract") if not find_spec(name)]
+    if args.wide_only and not args.case:
+        section = wide_section(args.columns, args.runs)
+        path = args.results / "validate_speed.md"
+        path.write_text(with_section(path.read_text() if path.exists() else "", section))
+        print(section)
+        return
     if missing and not args.case:
         parser.error(
             f"needs {', '.join(missing)}: run `uv sync --group bench --extra runtime` first"
@@ -394,6 +444,7 @@ def main() -> None:
         "'warning' for them); frictionless-py was run on a CSV of the first "
         f"{args.frictionless_rows:,} rows because it validates row by row in Python, and its "
         "10-million-row time is extrapolated, not measured.",
+        wide_section(args.columns, args.runs),
         "### Fingerprints",
         table(["hash", "throughput", "time", "vs md5", "peak memory"], hash_rows),
         f"**blake3: {speedup:.1f}x md5** (target at least {HASH_TARGET:.0f}x: "
@@ -405,6 +456,42 @@ def main() -> None:
     path = write_result("validate_speed", "Validation and fingerprint speed", sections, facts,
                         args.results)  # fmt: skip
     print(path.read_text())
+
+
+def wide_section(widths: list[int], runs: int) -> str:
+    """The wide tables' timings: median work seconds per width, and seconds per 1,000 columns."""
+    rows = []
+    for width in widths:
+        measured = Measured(runs, "wide", str(width))
+        rows.append([
+            f"{width:,}", f"{measured.seconds:.2f} s", f"{measured.seconds / width * 1000:.2f} s",
+            f"{measured.peak_mib:.0f} MiB", f"{measured.process:.2f} s", measured.detail,
+        ])  # fmt: skip
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return "\n\n".join(
+        [
+            WIDE_HEADING,
+            f"`charter.validation.validate` of a {WIDE_ROWS}-row Parquet file of integer columns, "
+            f"each with a `minimum`; median of {runs} runs, each in its own process "
+            f"({time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, load average {load}).",
+            table(
+                ["columns", "work", "per 1,000 columns", "peak memory", "process", "result"], rows
+            ),
+            BEFORE,
+        ]
+    )
+
+
+def with_section(text: str, section: str) -> str:
+    """`text` with its wide-tables section replaced by `section` (added before the machine)."""
+    if WIDE_HEADING in text:
+        start = text.index(WIDE_HEADING)
+        end = text.find("\n### ", start + len(WIDE_HEADING))
+        return text[:start] + section + ("\n" + text[end:] if end >= 0 else "\n")
+    if "### Machine" in text:
+        start = text.index("### Machine")
+        return text[:start] + section + "\n\n" + text[start:]
+    return text + section + "\n"
 
 
 def _cells(measured: Measured, floor: Measured) -> list[str]:
