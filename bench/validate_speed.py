@@ -1,7 +1,7 @@
 """How fast a contract is enforced on data, and how fast data is fingerprinted.
 
 Usage: python bench/validate_speed.py [--rows N] [--runs N] [--tool-runs N]
-                                      [--frictionless-rows N] [--wide-only] [--columns N ...]
+                                      [--frictionless-rows N] [--bounds-only] [--columns N ...]
 
 Needs the bench tools: `uv sync --group bench --extra runtime` (frictionless-py,
 datacontract-cli with DuckDB). Generates a seeded Parquet file of N rows (default
@@ -17,8 +17,11 @@ then times, each in its own process so peak memory is its own:
 - blake3 (`charter.fingerprint`), md5 and sha256 over the Parquet file;
 - wide tables: `validate` of a 20-row Parquet file of --columns integer columns
   (1,000 to 5,000 by default), each with a `minimum`, to show time grows with
-  the columns linearly. `--wide-only` times just these (no bench tools needed)
-  and replaces the "Wide tables" section of the result, keeping the rest.
+  the columns linearly;
+- a 1.2 GB CSV validated in a child whose address space is capped at 2 GiB
+  (RLIMIT_AS, as `ulimit -v 2097152`): it must report, not abort.
+`--bounds-only` times just the last two (no bench tools needed) and replaces
+their sections of the result, keeping the rest.
 
 Times are medians of the runs, after imports ("work"); the process column adds
 interpreter start-up and imports. Writes bench/results/validate_speed.md.
@@ -259,6 +262,44 @@ def case_wide(columns: str) -> tuple[float, str]:
     return elapsed, "valid" if report.ok else f"{len(report.failures)} failing check(s)"
 
 
+def case_capped_csv(size: str) -> tuple[float, str]:
+    """Validate a CSV of `size` bytes; run_child caps this process's address space."""
+    import polars as pl  # noqa: PLC0415
+    import yaml  # noqa: PLC0415
+
+    from charter.validation import validate  # noqa: PLC0415
+
+    data = WORK / f"visits-{size}.csv"
+    if not data.exists():
+        block = pl.DataFrame(
+            {
+                "id": range(100_000),
+                "name": [f"patient-{i:06d}" for i in range(100_000)],
+                "score": [float(i % 97) for i in range(100_000)],
+                "visit": ["2024-01-05"] * 100_000,
+            }
+        ).write_csv()
+        header, body = block.split("\n", 1)
+        with data.open("w") as stream:
+            stream.write(header + "\n")
+            for _ in range(-(-int(size) // len(body))):
+                stream.write(body)
+    document = contract(data)
+    document["schema"][0] = {"name": "visits", "properties": [
+        {"name": "id", "logicalType": "integer", "required": True},
+        {"name": "name", "logicalType": "string", "logicalTypeOptions": {"pattern": "^patient-"}},
+        {"name": "score", "logicalType": "number", "logicalTypeOptions": {"maximum": 50}},
+        {"name": "visit", "logicalType": "date"},
+    ]}  # fmt: skip
+    rules = WORK / "visits.odcs.yaml"
+    rules.write_text(yaml.safe_dump(document, sort_keys=False))
+    started = time.perf_counter()
+    report = validate(data, rules)
+    elapsed = time.perf_counter() - started
+    found = ", ".join(f"{f.column} {f.check}: {f.count:,} rows" for f in report.failures)
+    return elapsed, f"{report.rows:,} rows; {found or 'valid'}"
+
+
 def case_hash(path: str, algorithm: str) -> tuple[float, str]:
     from charter.fingerprint import fingerprint  # noqa: PLC0415
 
@@ -281,7 +322,11 @@ CASES = {
     "frictionless": case_frictionless,
     "hash": case_hash,
     "wide": case_wide,
+    "capped_csv": case_capped_csv,
 }
+ADDRESS_SPACE = 2 << 30
+CAPPED_HEADING = "### A CSV larger than half the address space"
+CAPPED_BYTES = 1_200_000_000
 WIDE_ROWS = 20
 WIDE_HEADING = "### Wide tables"
 BEFORE = (
@@ -302,6 +347,12 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _capped() -> None:
+    import resource  # noqa: PLC0415 - POSIX only, and only for the capped case
+
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
 def run_child(*args: str) -> tuple[float, float, float, str]:
     """Work seconds, peak RSS in MiB, process seconds, detail of one case in a new process."""
     started = time.perf_counter()
@@ -310,6 +361,7 @@ def run_child(*args: str) -> tuple[float, float, float, str]:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=_capped if args[0] == "capped_csv" else None,
     )
     wall = time.perf_counter() - started
     if child.returncode != 0:
@@ -351,7 +403,9 @@ def main() -> None:
         "--columns", type=int, nargs="+", default=[1_000, 2_000, 5_000], help="wide-table widths"
     )
     parser.add_argument(
-        "--wide-only", action="store_true", help="time only the wide tables; keep the rest"
+        "--bounds-only",
+        action="store_true",
+        help="time only the wide tables and the capped CSV; keep the other results",
     )
     parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
     add_results_option(parser)
@@ -362,11 +416,16 @@ def main() -> None:
     if args.frictionless_rows > args.rows:
         parser.error("--frictionless-rows must not exceed --rows")
     missing = [name for name in ("frictionless", "datacontract") if not find_spec(name)]
-    if args.wide_only and not args.case:
-        section = wide_section(args.columns, args.runs)
+    if args.bounds_only and not args.case:
         path = args.results / "validate_speed.md"
-        path.write_text(with_section(path.read_text() if path.exists() else "", section))
-        print(section)
+        text = path.read_text() if path.exists() else ""
+        for heading, section in (
+            (WIDE_HEADING, wide_section(args.columns, args.runs)),
+            (CAPPED_HEADING, capped_section(args.tool_runs)),
+        ):
+            text = with_section(text, heading, section)
+            print(section)
+        path.write_text(text)
         return
     if missing and not args.case:
         parser.error(
@@ -445,6 +504,7 @@ def main() -> None:
         f"{args.frictionless_rows:,} rows because it validates row by row in Python, and its "
         "10-million-row time is extrapolated, not measured.",
         wide_section(args.columns, args.runs),
+        capped_section(args.tool_runs),
         "### Fingerprints",
         table(["hash", "throughput", "time", "vs md5", "peak memory"], hash_rows),
         f"**blake3: {speedup:.1f}x md5** (target at least {HASH_TARGET:.0f}x: "
@@ -482,11 +542,37 @@ def wide_section(widths: list[int], runs: int) -> str:
     )
 
 
-def with_section(text: str, section: str) -> str:
-    """`text` with its wide-tables section replaced by `section` (added before the machine)."""
-    if WIDE_HEADING in text:
-        start = text.index(WIDE_HEADING)
-        end = text.find("\n### ", start + len(WIDE_HEADING))
+def capped_section(runs: int) -> str:
+    """The big CSV under the address-space cap: it reports, in how long, with what memory."""
+    measured = Measured(runs, "capped_csv", str(CAPPED_BYTES))
+    return "\n\n".join(
+        [
+            CAPPED_HEADING,
+            f"`charter.validation.validate` of a {CAPPED_BYTES / 1e9:.1f} GB CSV (4 columns) in a "
+            f"child whose address space is capped at {ADDRESS_SPACE >> 30} GiB (RLIMIT_AS); "
+            f"median of {runs} runs. Before (8a40ab4) the read failed with `Cannot allocate "
+            "memory`, and a 296 MB CSV aborted with a Rust backtrace.",
+            table(
+                ["CSV", "work", "peak memory", "process", "result"],
+                [
+                    [
+                        f"{CAPPED_BYTES / 1e9:.1f} GB",
+                        f"{measured.seconds:.1f} s",
+                        f"{measured.peak_mib:.0f} MiB",
+                        f"{measured.process:.1f} s",
+                        measured.detail,
+                    ]
+                ],
+            ),
+        ]
+    )
+
+
+def with_section(text: str, heading: str, section: str) -> str:
+    """`text` with the section under `heading` replaced by `section` (added before the machine)."""
+    if heading in text:
+        start = text.index(heading)
+        end = text.find("\n### ", start + len(heading))
         return text[:start] + section + ("\n" + text[end:] if end >= 0 else "\n")
     if "### Machine" in text:
         start = text.index("### Machine")
