@@ -10,6 +10,7 @@ columns and table-level rules run once on the whole (lazy) frame.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 
 import pandera.polars as pa
@@ -38,6 +39,44 @@ def schema_errors(schema: pa.DataFrameSchema, frame: pl.LazyFrame, rows: int) ->
     return errors
 
 
+def unproven(columns: dict[str, pa.Column], data: pl.DataFrame) -> dict[str, pa.Column]:
+    """The columns less what one aggregate pass over `data` proves: checks that hold, no nulls.
+
+    Each of Charter's value checks asks "do all values pass?" before pandera looks
+    at rows (`polars_backend._fast_check`); asked of every column of a batch at
+    once, a valid column costs no pass of its own. What fails, or cannot be
+    asked, stays for pandera to report with its failing rows.
+    """
+    questions: dict[tuple[str, int], pl.Expr] = {}
+    for name, column in columns.items():
+        dtype = data.schema[name]
+        missing = pl.col(name).is_null()
+        if dtype in (pl.Float32, pl.Float64):  # pandera counts NaN as null, so does this
+            missing = missing | pl.col(name).is_nan()
+        questions[name, -1] = ~missing.any()
+        for index, check in enumerate(column.checks):
+            valid = getattr(check, "valid_rows", None)
+            try:
+                if valid is not None:
+                    questions[name, index] = valid(data.schema).all()
+            except Exception:  # the check cannot run here: pandera runs it and says why
+                continue
+    try:
+        answers = data.select(
+            expression.alias(str(number)) for number, expression in enumerate(questions.values())
+        ).row(0)
+    except pl.exceptions.PolarsError:
+        return columns
+    proven = {key for key, answer in zip(questions, answers, strict=True) if answer is True}
+    narrowed = {}
+    for name, column in columns.items():
+        column = copy.copy(column)  # noqa: PLW2901 - the schema's own column stays as it is
+        column.checks = [c for i, c in enumerate(column.checks) if (name, i) not in proven]
+        column.nullable = column.nullable or (name, -1) in proven
+        narrowed[name] = column
+    return narrowed
+
+
 def _parts(
     schema: pa.DataFrameSchema, frame: pl.LazyFrame, rows: int
 ) -> Iterator[tuple[pa.DataFrameSchema, pl.LazyFrame, bool]]:
@@ -50,7 +89,8 @@ def _parts(
         columns = {name: schema.columns[name] for name in batch}
         data = frame.select(batch)
         if width >= 1:  # small enough to read: passes on memory, as narrow as the batch
-            data = data.collect(engine="streaming").lazy()
+            read = data.collect(engine="streaming")
+            columns, data = unproven(columns, read), read.lazy()
         yield pa.DataFrameSchema(columns, name=schema.name), data, width >= 1
     presence = {name: pa.Column(None, nullable=True, name=name) for name in schema.columns}
     yield (
