@@ -167,7 +167,7 @@ def test_a_table_of_5000_columns_validates_in_seconds(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
 
     assert [(f.column, f.check, f.count) for f in report.failures] == [("c4999", "minimum 0", 1)]
-    # linear: about 8 s on two busy cores (bench/results/validate_speed.md); quadratic: over 120 s
+    # linear: about 7 s on two busy cores (bench/results/validate_speed.md); quadratic: over 120 s
     assert elapsed < 40, f"{elapsed:.1f} s"
 
 
