@@ -210,3 +210,37 @@ def test_pieces_end_where_records_end(
 
     expected = pl.read_csv(data, infer_schema=False).with_columns(pl.col("id").cast(pl.Int64))
     assert read.to_dicts() == expected.to_dicts()
+
+
+def test_what_one_pass_cannot_prove_is_left_to_pandera(tmp_path: Path) -> None:
+    """NaN and null in required columns, a failing value, a check that cannot run: all reported."""
+    frame = pl.DataFrame(
+        {
+            "nan": [1.0, float("nan"), 2.0],
+            "null": [1, None, 2],
+            "low": [5, -1, 7],
+            "text": [1, 2, 3],
+            "fine": [1, 2, 3],
+        }
+    )
+    minimum = {"minimum": 0}
+    rules = contract(
+        tmp_path / "mixed.odcs.yaml",
+        [
+            {"name": "nan", "logicalType": "number", "required": True},
+            {"name": "null", "logicalType": "integer", "required": True},
+            {"name": "low", "logicalType": "integer", "logicalTypeOptions": minimum},
+            {"name": "text", "logicalType": "string", "logicalTypeOptions": {"pattern": "^a"}},
+            {"name": "fine", "logicalType": "integer", "required": True,
+             "logicalTypeOptions": minimum},
+        ],
+    )  # fmt: skip
+
+    report = validate(frame, rules)
+
+    assert [(f.column, f.check, f.count) for f in report.failures] == [
+        ("nan", "required (no nulls)", 1),
+        ("null", "required (no nulls)", 1),
+        ("low", "minimum 0", 1),
+        ("text", "type string", 3),
+    ]
