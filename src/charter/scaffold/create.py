@@ -18,12 +18,19 @@ from charter.formats.source import FormatError, parse_yaml
 from charter.formats.vocabulary import CLASSIFICATIONS, NULL_MARKERS
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
-from charter.scaffold.contract import API_VERSION, People, draft_contract, draft_notes
+from charter.scaffold.bounds import check_draft, check_text, most_columns, yaml_values
+from charter.scaffold.contract import (
+    API_VERSION,
+    People,
+    draft_contract,
+    draft_notes,
+    draft_property,
+)
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.files import write_new, yaml_text
 from charter.scaffold.model_card import DEFAULT_TASK, TASK_PATTERN, active_features, card_text
 from charter.scaffold.names import check_name
-from charter.scaffold.profile import MAX_CODES, profile_file
+from charter.scaffold.profile import MAX_CODES, ColumnProfile, DataProfile, profile_file
 
 ODCS_SCHEMA_URL = (
     "https://raw.githubusercontent.com/bitol-io/open-data-contract-standard/main/schema/"
@@ -57,13 +64,17 @@ def new_contract(
         or _contract_member(project, "privacy reviewer"),
     )
     sensitivity = answer(answers, "data_sensitivity")
-    profile = profile_file(data, null_markers, max_codes or MAX_CODES)
+    plain = ColumnProfile("c", "", "string", 0, 0)  # the least a drafted column holds
+    least = yaml_values(draft_property(plain, DataProfile(data, 0, ()), None))
+    profile = profile_file(data, null_markers, max_codes or MAX_CODES, most_columns(least))
     document = draft_contract(
         name, profile, people, sensitivity if sensitivity in CLASSIFICATIONS else None
     )
+    check_draft(data, len(profile.columns), document)
     for note in draft_notes(profile) if report else ():
         report(f"{target}: {note}")
     text = yaml_text(document, _schema_reference(project, target))
+    check_text(data, len(profile.columns), text)
     _check_contract(text, target)
     write_new(target, text, project.root)
     return target

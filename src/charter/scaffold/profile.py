@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from charter.constants import CSV_SUFFIXES, PARQUET_SUFFIXES
+from charter.formats.source import MAX_VALUES
 from charter.formats.vocabulary import NULL_MARKERS
+from charter.scaffold.bounds import too_wide
 from charter.scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
@@ -59,25 +61,32 @@ class DataProfile:
 
 
 def profile_file(
-    path: Path, null_markers: tuple[str, ...] = NULL_MARKERS, max_codes: int = MAX_CODES
+    path: Path,
+    null_markers: tuple[str, ...] = NULL_MARKERS,
+    max_codes: int = MAX_CODES,
+    max_columns: int | None = None,
 ) -> DataProfile:
     """Read `path` (CSV or Parquet, by suffix) and profile every column.
 
     In a CSV, an empty field and each of `null_markers` (`NA`, `NULL`, ...) is a
     missing value, so a measurement column with `NA` in it is still a number. In
     a Parquet file, a text column's `NA`-like strings are missing values too.
+    A file of more than `max_columns` columns is refused before it is profiled.
     """
     markers = tuple(dict.fromkeys(("", *null_markers)))
     frame = read_table(path, markers)
     if not frame.columns:
         raise ScaffoldError(f"{path}: the file has no columns")
+    if max_columns is not None and frame.width > max_columns:
+        raise too_wide(path, frame.width, f"more than {MAX_VALUES:,} YAML values")
     csv = path.suffix.lower() in CSV_SUFFIXES
     if not csv:
         markers = _text_markers(frame, markers)
+        schema = frame.schema  # once: each lookup of `frame.schema` costs the frame's width
         frame = frame.with_columns(
             _as_missing(frame.get_column(name), markers)
             for name in frame.columns
-            if frame.schema[name].base_type().__name__ == "String"
+            if schema[name].base_type().__name__ == "String"
         )
     columns = tuple(profile_column(frame.get_column(name), max_codes) for name in frame.columns)
     return DataProfile(path, frame.height, columns, markers, unique_pair(frame, columns))
@@ -106,7 +115,8 @@ def _text_markers(frame: pl.DataFrame, markers: tuple[str, ...]) -> tuple[str, .
     """The null markers some text column of a Parquet file holds as a value."""
     import polars as pl  # noqa: PLC0415
 
-    texts = [name for name in frame.columns if frame.schema[name] == pl.String]
+    schema = frame.schema
+    texts = [name for name in frame.columns if schema[name] == pl.String]
     seen = {
         marker
         for name in texts

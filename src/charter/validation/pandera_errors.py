@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import polars as pl
+from pandera.constants import CHECK_OUTPUT_KEY
 from pandera.errors import SchemaError, SchemaErrorReason, SchemaErrors
 
 from charter.validation.polars_backend import CannotCheck
@@ -20,9 +21,13 @@ from charter.validation.report import EXAMPLES, NULL, Described, Failure
 _TYPE_REASONS = (SchemaErrorReason.WRONG_DATATYPE, SchemaErrorReason.DATATYPE_COERCION)
 
 
-def failures_from(errors: SchemaErrors, rows: int, unparsed: set[str]) -> list[Failure]:
+def failures_from(
+    errors: SchemaErrors | list[SchemaError], rows: int, unparsed: set[str]
+) -> list[Failure]:
     """One Failure per failed check; `unparsed` columns already have a type failure."""
-    pairs = [(error.reason_code, _failure(error, rows)) for error in errors.schema_errors]
+    if isinstance(errors, SchemaErrors):
+        errors = errors.schema_errors
+    pairs = [(error.reason_code, _failure(error, rows)) for error in errors]
     mistyped = unparsed | {f.column for reason, f in pairs if reason in _TYPE_REASONS}
     return [
         failure
@@ -45,12 +50,12 @@ def _failure(error: SchemaError, rows: int) -> Failure:
             column, f"type {error.schema.dtype}", rows, (Described(f"got {_dtype(cases)}"),)
         )
     if reason == SchemaErrorReason.SERIES_CONTAINS_NULLS:
-        return Failure(column, "required (no nulls)", _count(cases), (NULL,))
+        return Failure(column, "required (no nulls)", _count(error), (NULL,))
     if reason == SchemaErrorReason.SERIES_CONTAINS_DUPLICATES:
-        return Failure(column, "unique", _count(cases), _examples(cases))
+        return Failure(column, "unique", _count(error), _examples(cases))
     if reason == SchemaErrorReason.DUPLICATES:
         keys = ", ".join(error.schema.unique or [])
-        return Failure(None, f"unique ({keys})", _count(cases), _examples(cases))
+        return Failure(None, f"unique ({keys})", _count(error), _examples(cases))
     check = error.check
     label = getattr(check, "error", None) or getattr(check, "name", None) or str(check)
     if reason == SchemaErrorReason.CHECK_ERROR:
@@ -59,14 +64,19 @@ def _failure(error: SchemaError, rows: int) -> Failure:
         )
     if getattr(check, "name", None) == "rowCount":
         return Failure(None, label, rows)
-    return Failure(column, label, _count(cases), _examples(cases))
+    return Failure(column, label, _count(error), _examples(cases))
 
 
 def _is_column(error: SchemaError) -> bool:
     return type(error.schema).__name__ == "Column"
 
 
-def _count(cases: Any) -> int:
+def _count(error: SchemaError) -> int:
+    """Failing rows, from the check's whole output: pandera keeps only some failure cases."""
+    output = error.check_output
+    if isinstance(output, pl.DataFrame) and CHECK_OUTPUT_KEY in output.columns:
+        return output.height - output[CHECK_OUTPUT_KEY].sum()
+    cases = error.failure_cases
     return cases.height if isinstance(cases, pl.DataFrame) else 1
 
 

@@ -18,7 +18,7 @@ from charter.validation.sources import Data, read_any
 
 
 def check_relationships(
-    obj: SchemaObject, frame: pl.DataFrame, references: Mapping[str, Data]
+    obj: SchemaObject, frame: pl.DataFrame | pl.LazyFrame, references: Mapping[str, Data]
 ) -> tuple[list[Failure], list[str]]:
     """Failures of the object's relationships, and those that could not be checked, with why."""
     failures: list[Failure] = []
@@ -43,9 +43,8 @@ def check_relationships(
         if table not in loaded:
             loaded[table] = read_any(references[table])
         columns = [column for _, _, column in target]
-        missing = [
-            c for c in [*source, *columns] if c not in (*frame.columns, *loaded[table].columns)
-        ]
+        present = {*frame.collect_schema().names(), *loaded[table].columns}
+        missing = [c for c in [*source, *columns] if c not in present]
         if missing:
             skipped.append(f"schema: {label} not checked: no column {missing[0]!r} in the data")
             continue
@@ -60,18 +59,25 @@ def _column(table: str, reference: str) -> str | None:
 
 
 def _orphans(
-    frame: pl.DataFrame, source: list[str], target: pl.DataFrame, columns: list[str], label: str
+    frame: pl.DataFrame | pl.LazyFrame,
+    source: list[str],
+    target: pl.DataFrame,
+    columns: list[str],
+    label: str,
 ) -> list[Failure]:
     keys = [f"k{i}" for i in range(len(source))]
-    left = frame.select(
+    left = frame.lazy().select(
         pl.col(c).cast(pl.String).alias(k) for c, k in zip(source, keys, strict=True)
     )
-    right = target.select(
-        pl.col(c).cast(pl.String).alias(k) for c, k in zip(columns, keys, strict=True)
-    ).unique()
+    right = (
+        target.lazy()
+        .select(pl.col(c).cast(pl.String).alias(k) for c, k in zip(columns, keys, strict=True))
+        .unique()
+    )
     orphans = left.drop_nulls().join(right, on=keys, how="anti")
-    if not orphans.height:
+    count = orphans.select(pl.len()).collect().item()
+    if not count:
         return []
-    values = orphans.unique(maintain_order=True).head(EXAMPLES)
+    values = orphans.unique(maintain_order=True).head(EXAMPLES).collect()
     examples = tuple(", ".join(str(v) for v in row) for row in values.rows())
-    return [Failure(source[0] if len(source) == 1 else None, label, orphans.height, examples)]
+    return [Failure(source[0] if len(source) == 1 else None, label, count, examples)]

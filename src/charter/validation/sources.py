@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import glob
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -16,7 +18,8 @@ from charter.validation.spec import DATE_TEXT, ColumnSpec, TableSpec
 
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
-# How a CSV text column becomes its ODCS logical type; a value that does not parse gives null.
+# How a CSV text column (an expression) becomes its ODCS logical type; a value that does not
+# parse gives null.
 _PARSERS = {
     "integer": lambda text: text.str.strip_chars().cast(pl.Int64, strict=False),
     "number": lambda text: text.str.strip_chars().cast(pl.Float64, strict=False),
@@ -31,17 +34,16 @@ _PARSERS = {
 }
 
 Data = pl.DataFrame | pl.LazyFrame | str | Path
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 
-def _iso_date(text: pl.Series) -> pl.Series:
+def _iso_date(text: pl.Expr) -> pl.Expr:
     """`2024-01-05` as a date; a timestamp, `2024/01/05` or `05/01/2024` as null (`DATE_TEXT`).
 
     polars would guess a format from the first value; Spark would cut a timestamp
     to its day. Both engines read the one ISO form, so they give the same verdict.
     """
-    value = pl.col(text.name)
-    iso = pl.when(value.str.contains(DATE_TEXT)).then(value)
-    return text.to_frame().select(iso.str.to_date("%Y-%m-%d", strict=False)).to_series()
+    return pl.when(text.str.contains(DATE_TEXT)).then(text).str.to_date("%Y-%m-%d", strict=False)
 
 
 def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:
@@ -59,7 +61,7 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
         try:
             return data.collect(), []
         except (pl.exceptions.PolarsError, OSError) as error:
-            raise DataError(f"cannot collect the LazyFrame: {_first_line(error)}") from None
+            raise DataError(f"cannot collect the LazyFrame: {first_line(error)}") from None
     path = Path(data)
     if path.is_dir() or glob.has_magic(str(data)):
         return _read_dataset(str(data), table)
@@ -70,16 +72,16 @@ def read_frame(data: Data, table: TableSpec) -> tuple[pl.DataFrame, list[Failure
         raise DataError(f"{path}: data file not found")
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
-        return _read(path, "Parquet", lambda: pl.read_parquet(path)), []
+        return read_with(path, "Parquet", lambda: pl.read_parquet(path)), []
     if suffix in CSV_SUFFIXES:
         separator = "\t" if suffix == ".tsv" else ","
-        _utf8_text(path, suffix[1:].upper())
-        text = _read(
+        refuse_non_utf8(path, suffix[1:].upper())
+        text = read_with(
             path,
             suffix[1:].upper(),
             lambda: pl.read_csv(path, separator=separator, infer_schema=False),
         )
-        return parse_text(_without_null_markers(text, table), table)
+        return parse_text(without_null_markers(text, table), table)
     known = ", ".join(PARQUET_SUFFIXES + CSV_SUFFIXES)
     raise DataError(f"{path}: unknown data format '{suffix}' (expected one of {known})")
 
@@ -93,18 +95,18 @@ def _read_dataset(location: str, table: TableSpec) -> tuple[pl.DataFrame, list[F
             raise DataError(f"{location}: no file matches the pattern")
         if all(Path(match).suffix.lower() in CSV_SUFFIXES for match in matches):
             separator = "\t" if matches[0].lower().endswith(".tsv") else ","
-            text = _read(
+            text = read_with(
                 path,
                 "CSV",
                 lambda: pl.scan_csv(location, separator=separator, infer_schema=False).collect(),
             )
-            return parse_text(_without_null_markers(text, table), table)
+            return parse_text(without_null_markers(text, table), table)
     elif path.is_dir() and not any(path.rglob("*.parquet")):
         raise DataError(
             f"{location}: is a folder with no Parquet file in it, not a regular file "
             "or a dataset; give a data file or a Parquet dataset folder"
         )
-    return _read(path, "Parquet", lambda: pl.read_parquet(location, hive_partitioning=True)), []
+    return read_with(path, "Parquet", lambda: pl.read_parquet(location, hive_partitioning=True)), []
 
 
 def read_any(data: Data) -> pl.DataFrame:
@@ -114,23 +116,50 @@ def read_any(data: Data) -> pl.DataFrame:
 
 def parse_text(frame: pl.DataFrame, table: TableSpec) -> tuple[pl.DataFrame, list[Failure]]:
     """Cast text columns to their contract types; report the values that do not parse."""
-    failures: list[Failure] = []
+    parsed, failures = parse_lazy(frame.lazy(), table)
+    return parsed.collect(), failures
+
+
+def parse_lazy(frame: pl.LazyFrame, table: TableSpec) -> tuple[pl.LazyFrame, list[Failure]]:
+    """`parse_text` as a plan: one pass counts every column's unparsed values.
+
+    Examples are gathered only for the columns that have some, so valid data is
+    read once and never held whole.
+    """
+    names = set(frame.collect_schema().names())
+    parsed: dict[str, pl.Expr] = {}
     for spec in table.columns:
         parser = _PARSERS.get(spec.logical_type or "")
-        if parser is None or spec.name not in frame.columns:
+        if parser is None or spec.name not in names:
             continue
-        text = frame[spec.name]
-        parsed = parser(text) if spec.text_format is None else _formatted(text, spec)
-        bad = text.filter(text.is_not_null() & parsed.is_null())
-        if bad.len():
-            examples = tuple(bad.unique(maintain_order=True).head(EXAMPLES).to_list())
-            failures.append(Failure(spec.name, f"type {spec.logical_type}", bad.len(), examples))
-        else:
-            frame = frame.with_columns(parsed.alias(spec.name))
-    return frame, failures
+        text = pl.col(spec.name)
+        parsed[spec.name] = parser(text) if spec.text_format is None else _formatted(text, spec)
+    if not parsed:
+        return frame, []
+    bad = {name: pl.col(name).is_not_null() & value.is_null() for name, value in parsed.items()}
+    counts = frame.select(value.sum().alias(name) for name, value in bad.items()).collect(
+        engine="streaming"
+    )
+    failures: list[Failure] = []
+    for spec in table.columns:
+        count = counts[spec.name].item() if spec.name in bad else 0
+        if count:
+            examples = (
+                frame.filter(bad[spec.name])
+                .select(spec.name)
+                .unique(maintain_order=True)
+                .head(EXAMPLES)
+                .collect(engine="streaming")
+                .to_series()
+            )
+            failures.append(
+                Failure(spec.name, f"type {spec.logical_type}", count, tuple(examples.to_list()))
+            )
+    good = [parsed[name].alias(name) for name in parsed if not counts[name].item()]
+    return (frame.with_columns(good) if good else frame), failures
 
 
-def _formatted(text: pl.Series, spec: ColumnSpec) -> pl.Series:
+def _formatted(text: pl.Expr, spec: ColumnSpec) -> pl.Expr:
     """Dates and times written in the contract's own `format` (`dd/MM/yyyy`)."""
     read = {"date": text.str.to_date, "timestamp": text.str.to_datetime, "time": text.str.to_time}
     return read[spec.logical_type or ""](spec.text_format, strict=False)
@@ -146,8 +175,10 @@ def null_markers(table: TableSpec) -> dict[str, list[str]]:
     return markers
 
 
-def _without_null_markers(frame: pl.DataFrame, table: TableSpec) -> pl.DataFrame:
-    markers = {c: m for c, m in null_markers(table).items() if m and c in frame.columns}
+def without_null_markers(frame: Frame, table: TableSpec) -> Frame:
+    """The frame (eager or lazy) with each column's `missingValues` texts read as missing."""
+    names = set(frame.collect_schema().names())
+    markers = {c: m for c, m in null_markers(table).items() if m and c in names}
     return frame.with_columns(
         pl.when(pl.col(column).is_in(texts)).then(None).otherwise(pl.col(column)).alias(column)
         for column, texts in markers.items()
@@ -172,7 +203,7 @@ _SNIFF = 1 << 20
 """How much of a CSV file is read to tell its encoding: enough for any header and many rows."""
 
 
-def _utf8_text(path: Path, kind: str) -> None:
+def refuse_non_utf8(path: Path, kind: str) -> None:
     """Refuse a CSV that is not UTF-8 text, naming its encoding when it says which.
 
     Polars reads UTF-16 as garbage column names: the report would list every
@@ -212,13 +243,13 @@ def _utf8_text(path: Path, kind: str) -> None:
         ) from None
 
 
-def _read(path: Path, kind: str, reader) -> pl.DataFrame:
+def read_with(path: Path, kind: str, reader: Callable[[], Any]) -> Any:
     try:
         return reader()
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
-        raise DataError(f"{path}: cannot read {kind}: {_first_line(error)}") from None
+        raise DataError(f"{path}: cannot read {kind}: {first_line(error)}") from None
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__

@@ -16,7 +16,9 @@ from charter.validation.report import Described, Failure
 from charter.validation.spec import SQL_METRIC, QualityRule, TableSpec
 
 
-def run_sql_rules(table: TableSpec, frame: pl.DataFrame) -> tuple[list[Failure], list[str]]:
+def run_sql_rules(
+    table: TableSpec, frame: pl.DataFrame | pl.LazyFrame
+) -> tuple[list[Failure], list[str]]:
     """The failures of the table's SQL rules, and the rules skipped with why."""
     rules = [rule for rule in table.rules if rule.metric == SQL_METRIC]
     if not rules:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandera.polars as pa
-from pandera.errors import SchemaErrors
+import polars as pl
 
+from charter.validation.columnwise import schema_errors
 from charter.validation.errors import ContractError, ValidationSetupError
 from charter.validation.masking import mask_failures, sensitive_columns
 from charter.validation.odcs import ContractSource, load_contract, located, table_spec
@@ -20,7 +22,8 @@ from charter.validation.report import (
     every_undocumented_column,
     in_contract_order,
 )
-from charter.validation.sources import Data, read_frame
+from charter.validation.scan import scanned
+from charter.validation.sources import Data
 from charter.validation.spec import TableSpec
 from charter.validation.sql import run_sql_rules
 
@@ -75,22 +78,27 @@ def validate(
     typed = load_contract(contract)
     table = table_spec(typed, schema)
     pandera_schema = _compile(table, contract)
-    frame, unparsed = read_frame(data, table)
-    try:
-        pandera_schema.validate(frame, lazy=True)
-    except SchemaErrors as errors:
-        failures = unparsed + failures_from(errors, frame.height, {f.column for f in unparsed})
-    else:
-        failures = unparsed
-    failures = every_undocumented_column(failures, frame.columns, table, frame.height)
-    sql_failures, sql_skipped = run_sql_rules(table, frame)
     obj = typed.schema(table.name) or typed.schemas[0]
-    key_failures, key_skipped = check_relationships(obj, frame, references or {})
+    with scanned(data, table) as (frame, unparsed), _streaming():
+        rows = frame.select(pl.len()).collect().item()
+        errors = schema_errors(pandera_schema, frame, rows)
+        failures = unparsed + failures_from(errors, rows, {f.column for f in unparsed})
+        columns = frame.collect_schema().names()
+        failures = every_undocumented_column(failures, columns, table, rows)
+        sql_failures, sql_skipped = run_sql_rules(table, frame)
+        key_failures, key_skipped = check_relationships(obj, frame, references or {})
     failures = in_contract_order(failures + sql_failures + key_failures, table)
     failures = mask_failures(failures, sensitive_columns(obj), show=show_personal_values)
     source = str(data) if isinstance(data, str | Path) else None
     skipped = table.skipped + tuple(sql_skipped) + tuple(key_skipped)
-    return ValidationReport(table.name, frame.height, failures, skipped, source)
+    return ValidationReport(table.name, rows, failures, skipped, source)
+
+
+@contextmanager
+def _streaming() -> Iterator[None]:
+    """Every polars pass over the data runs on the streaming engine: memory follows a batch."""
+    with pl.Config(engine_affinity="streaming"):
+        yield
 
 
 def _compile(table: TableSpec, contract: ContractSource) -> pa.DataFrameSchema:
