@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from checking import copy_good
+from templating import git
+
 GOOD = Path(__file__).parent / "fixtures" / "check" / "good"
 
 CHECK_IN_PROCESS = """
@@ -44,3 +47,71 @@ def test_a_clean_check_locates_nothing_and_leaves_jsonschema_unimported(tmp_path
     assert total >= 3
     assert count == 0
     assert imports == "False True"  # validated by jsonschema-rs, for real (cache off)
+
+
+PARSES_IN_PROCESS = """
+import ast
+import sys
+from pathlib import Path
+
+parses = []
+parse = ast.parse
+
+
+def counting_parse(source, *args, **kwargs):
+    parses.append(source)
+    return parse(source, *args, **kwargs)
+
+
+ast.parse = counting_parse
+from charter.project import Project
+from charter.rules import check
+
+findings = check(Project.load(Path(sys.argv[1])))
+marker = sys.argv[2].encode()
+print(sum(marker in (s if isinstance(s, bytes) else s.encode()) for s in parses))
+print(" ".join(sorted({f.code for f in findings})))
+"""
+
+
+def test_the_features_module_is_parsed_once_however_many_features_point_into_it(
+    tmp_path: Path,
+) -> None:
+    """FEA006, FEA008 and FEA009 share one parse of the module (quadratic before: minutes).
+
+    The module is parsed once as it is and once as last committed, not once
+    per feature and rule: 300 features here, 2,000 in bench/check_speed.py.
+    """
+    project = copy_good(tmp_path)
+    count = 300
+    catalog = project / "governance/features/catalog.yaml"
+    catalog.write_text(
+        catalog.read_text()
+        + "".join(
+            f"  - name: w{i:03d}\n    version: 1\n    entity: visit\n    joinKeys: [visit_id]\n"
+            f'    dtype: float64\n    owner: "@model-owner"\n    status: active\n'
+            f"    description: Weight {i}.\n    sources:\n      - contract: visits\n"
+            f"        property: weight\n    transform:\n      ref: clinic.features:w{i:03d}\n"
+            for i in range(count)
+        )
+    )
+    module = project / "src/clinic/features.py"
+    module.write_text(
+        module.read_text()
+        + "".join(f'\n\ndef w{i:03d}():\n    return pl.col("weight")\n' for i in range(count))
+    )
+    for args in (("init", "--quiet"), ("add", "-A"), ("commit", "--quiet", "-m", "fixture")):
+        git(*args, cwd=project)
+    env = {**os.environ, "CHARTER_NO_CACHE": "1", "CHARTER_TEMPLATE_CHECK_TTL": "-1"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    result = subprocess.run(
+        [sys.executable, "-c", PARSES_IN_PROCESS, str(project), f"def w{count - 1:03d}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    parses, codes = result.stdout.splitlines()
+    assert int(parses) <= 2, f"{parses} parses of the features module"
+    assert not {"FEA006", "FEA008", "FEA009"} & set(codes.split())  # all three ran and passed
