@@ -82,12 +82,10 @@ class Site:
 
     @cached_property
     def _findings(self) -> dict[str, list[Finding]]:
-        from charter.constants import STAGES  # noqa: PLC0415
-        from charter.rules import check  # noqa: PLC0415 - only the site needs every rule
+        from charter.rules import check_stages  # noqa: PLC0415 - only the site needs every rule
 
         config = self.project.config
-        select, ignore = config.select or ["ALL"], config.ignore
-        return {s: check(self.project, select=select, ignore=ignore, stage=s) for s in STAGES}
+        return check_stages(self.project, select=config.select or ["ALL"], ignore=config.ignore)
 
     def rel(self, path: Path) -> str:
         return _posix(self.project.root, path)
