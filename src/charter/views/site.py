@@ -496,10 +496,14 @@ def _feature_table(site: Site) -> str | None:
 
 
 def _read_table(path: Path) -> Any:
+    """The table at `path`, or None; polars is imported only when there is one to read
+    (a site built before the pipeline ran, as in CI, skips its import)."""
+    if not path.is_file():
+        return None
     try:
         import polars  # noqa: PLC0415 - only the distributions page reads data
 
-        return polars.read_parquet(path) if path.is_file() else None
+        return polars.read_parquet(path)
     except Exception:
         return None
 
