@@ -52,7 +52,7 @@ from charter.formats import checklist as checklist_format
 from charter.formats import codeowners as codeowners_format
 from charter.formats import contract as contract_format
 from charter.formats import deployment as deployment_format
-from charter.formats.python_source import column_names, module_file, top_level_names
+from charter.formats.python_source import PythonModule, module_file, parse_module
 from charter.formats.source import (
     MAX_SOURCE_BYTES,
     Document,
@@ -198,7 +198,6 @@ class Project:
     """`*.rej` files anywhere in the project: an update half applied."""
     tracked: frozenset[Path] | None = None
     """With `staged=True`, the files git tracks or has staged; None: the whole tree."""
-    _names: dict[Path, set[str] | None] = field(default_factory=dict, repr=False)
     _by_id: dict[str | None, contract_format.Contract] | None = field(default=None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     """Answers that cost a git call or a file read, asked once per load (rules share them)."""
@@ -364,12 +363,10 @@ class Project:
         path = self.ref_source(ref)
         if path is None:
             return RefStatus.NO_MODULE
-        if path not in self._names:
-            self._names[path] = top_level_names(path)
-        names = self._names[path]
-        if names is None:
+        module = self.python_module(path)
+        if module is None:
             return RefStatus.UNPARSABLE
-        return RefStatus.FOUND if symbol.split(".")[0] in names else RefStatus.NO_SYMBOL
+        return RefStatus.FOUND if symbol.split(".")[0] in module.names else RefStatus.NO_SYMBOL
 
     def ref_source(self, ref: str) -> Path | None:
         """The source file `package.module:symbol` lives in, if it exists."""
@@ -430,6 +427,23 @@ class Project:
                 return b""
 
         return self._once(("bytes", path), read)
+
+    def python_module(self, path: Path) -> PythonModule | None:
+        """The project source file `path` parsed with `ast` once per load (never imported).
+
+        Every feature's `transform.ref` points into one module or a few: the rules
+        asking about thousands of features share one parse. None when the file
+        cannot be read (see `source_bytes`) or does not parse.
+        """
+
+        def parse() -> PythonModule | None:
+            try:
+                source = read_bytes(path, self.root, limit=MAX_SOURCE_BYTES)
+            except FormatError:
+                return None
+            return parse_module(source, str(path))
+
+        return self._once(("python module", path), parse)
 
     def pyproject(self) -> tuple[str, dict[str, Any]] | None:
         """The text and table of the project's pyproject.toml, read once (None: unreadable)."""
@@ -528,19 +542,13 @@ class Project:
         return self._once("answers text", read)
 
     def transform_columns(self, ref: str) -> list[tuple[str, int, int]] | None:
-        """The columns the function `ref` names (`pl.col("x")`), read with `ast` once.
+        """The columns the function `ref` names (`pl.col("x")`), from its module parsed once.
 
         None when the module or function cannot be found or read.
         """
         path = self.ref_source(ref)
-        if path is None:
-            return None
-        symbol = ref.partition(":")[2]
-        try:
-            source = self.source_bytes(path)
-        except OSError:
-            return None
-        return self._once(("columns", ref), lambda: column_names(source, symbol))
+        module = self.python_module(path) if path is not None else None
+        return module.columns(ref.partition(":")[2]) if module is not None else None
 
     def template_status(self) -> Any:
         """What `copier check-update` says about the project (cached a day), asked once."""

@@ -70,14 +70,36 @@ def check(
     stage: str = "review",
 ) -> list[Finding]:
     """Run the selected rules that are binding at `stage`; findings sorted by place."""
+    return check_stages(project, select=select, ignore=ignore, stages=(stage,))[stage]
+
+
+def check_stages(
+    project: Project,
+    *,
+    select: Iterable[str] = ("ALL",),
+    ignore: Iterable[str] = (),
+    stages: Iterable[str] = STAGES,
+) -> dict[str, list[Finding]]:
+    """`check` at each of `stages`, each rule run once: its findings do not depend on the stage.
+
+    The site shows readiness at this stage and the next from one pass of the rules.
+    """
     rules = all_rules()
     select, ignore = list(select) or ["ALL"], list(ignore)
-    binding = binding_codes(project, stage, rules)
-    findings: list[Finding] = []
-    for code, rule in rules.items():
-        if code in binding and matches(code, select) and not matches(code, ignore):
-            findings.extend(rule.findings(project))
-    return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code, f.message))
+    binding = {stage: binding_codes(project, stage, rules) for stage in stages}
+    wanted = set().union(*binding.values())
+    found = {
+        code: list(rule.findings(project))
+        for code, rule in rules.items()
+        if code in wanted and matches(code, select) and not matches(code, ignore)
+    }
+    return {
+        stage: sorted(
+            {f for code, fs in found.items() if code in codes for f in fs},
+            key=lambda f: (str(f.path), f.line, f.col, f.code, f.message),
+        )
+        for stage, codes in binding.items()
+    }
 
 
-__all__ = ["Rule", "all_rules", "binding_codes", "check", "code_of", "matches"]
+__all__ = ["Rule", "all_rules", "binding_codes", "check", "check_stages", "code_of", "matches"]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from charter.findings import Finding
-from charter.formats.python_source import function_shape
+from charter.formats.python_source import PythonModule, parse_module
 from charter.rules.registry import at, rule
 
 if TYPE_CHECKING:
@@ -118,7 +118,11 @@ def version_bumped(project: Project) -> Iterator[Finding]:
         for ref in (feature.transform_ref, old.transform_ref)
         if ref and (path := project.ref_source(ref)) is not None
     }
-    committed = project.at_head(sorted(set(refs.values()))) or {}
+    committed = {
+        path: parse_module(source, str(path))
+        for path, source in (project.at_head(sorted(set(refs.values()))) or {}).items()
+        if source is not None
+    }  # each committed module parsed once, however many features point into it
     for feature, old in pairs:
         changes = []
         if _logic(old) != _logic(feature):
@@ -140,7 +144,7 @@ def version_bumped(project: Project) -> Iterator[Finding]:
 def _code_change(
     project: Project,
     refs: dict[str, Path],
-    committed: dict[Path, bytes | None],
+    committed: dict[Path, PythonModule | None],
     before: str | None,
     now: str | None,
 ) -> str | None:
@@ -152,11 +156,11 @@ def _code_change(
     old_path, new_path = refs.get(before or ""), refs.get(now or "")
     if old_path is None or new_path is None:
         return None if before == now else f"its transform.ref ({before} -> {now})"
-    previous = committed.get(old_path)
-    if previous is None:
+    if old_path not in committed:
         return None if before == now else f"its transform.ref ({before} -> {now})"
-    old_shape = function_shape(previous, (before or "").partition(":")[2])
-    new_shape = function_shape(project.source_bytes(new_path), (now or "").partition(":")[2])
+    previous, current = committed[old_path], project.python_module(new_path)
+    old_shape = previous.shape((before or "").partition(":")[2]) if previous else None
+    new_shape = current.shape((now or "").partition(":")[2]) if current else None
     if old_shape == new_shape:
         return None
     if before == now:
