@@ -201,7 +201,7 @@ def remote_files(remote: Path) -> dict[str, int]:
     return {p.relative_to(remote).as_posix(): p.stat().st_size for p in remote.rglob("*")}
 
 
-def tests_in_a_fresh_clone(walk: Walk, clone: Path, source: str, team_remote: Path) -> None:
+def clone_runs_the_tests(walk: Walk, clone: Path, source: str, team_remote: Path) -> None:
     """A clone has the `.dvc` file, not the data: its tests run on the committed fixture,
     without `dvc pull`, and leave the team's remote (`data_remote`, a folder) as it was."""
     pushed = remote_files(team_remote)
@@ -294,7 +294,7 @@ def test_the_team_loop_on_a_public_table(template_repo: Path, tmp_path: Path, ta
     card = (project / "governance/models/baseline/card.md").read_text()
     assert f"pipeline_tag: {table['task']}" in card
     walk.check()
-    tests_in_a_fresh_clone(walk, tmp_path / "clone", settings["source"], team_remote)
+    clone_runs_the_tests(walk, tmp_path / "clone", settings["source"], team_remote)
 
     # Change a feature the documented way: bump, then change its function.
     feature = table["feature"]
