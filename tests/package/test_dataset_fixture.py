@@ -64,6 +64,22 @@ def visits(path: Path) -> Path:
     return path
 
 
+def events(path: Path) -> Path:
+    """A Parquet table: a text identifier, UTC timestamps, a coded integer, free text, nulls."""
+    rng = random.Random(9)
+    start = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
+    pl.DataFrame(
+        {
+            "event_id": [f"E{n:04d}" for n in range(70)],
+            "at": [start + dt.timedelta(minutes=rng.randint(0, 99999)) for _ in range(70)],
+            "grade": [rng.choice([1, 2, 3]) for _ in range(70)],
+            "note": [f"free text {rng.random()}" for _ in range(70)],
+            "score": [rng.uniform(-3, 3) if rng.random() > 0.1 else None for _ in range(70)],
+        }
+    ).write_parquet(path.with_suffix(".parquet"))
+    return path.with_suffix(".parquet")
+
+
 def drafted(source: Path, tmp_path: Path) -> tuple[Path, contract_format.Contract]:
     profile = profile_file(source, NULL_MARKERS, 25)
     document = draft_contract(source.stem, profile, People("owner", "reviewer"))
@@ -72,7 +88,7 @@ def drafted(source: Path, tmp_path: Path) -> tuple[Path, contract_format.Contrac
     return path, contract_format.from_mapping(document, path)
 
 
-@pytest.mark.parametrize("table", [panel, visits], ids=["panel", "visits"])
+@pytest.mark.parametrize("table", [panel, visits, events], ids=["panel", "visits", "events"])
 def test_the_fixture_passes_the_contract_it_is_drafted_from(table, tmp_path: Path) -> None:
     (tmp_path / "source").mkdir()
     source = table(tmp_path / "source" / f"{table.__name__}.csv")
@@ -80,23 +96,27 @@ def test_the_fixture_passes_the_contract_it_is_drafted_from(table, tmp_path: Pat
     fixture = tmp_path / "fixtures" / source.name  # the name the contract's physicalName gives
     fixture.parent.mkdir()
     made = fixture_table(contract, "seed", balanced="outcome")
-    fixture.write_bytes(fixture_bytes(made, ".csv"))
+    fixture.write_bytes(fixture_bytes(made, source.suffix))
 
     report = validate(fixture, contract_path)
     assert report.ok, report.format()
-    assert made.height == max(ROWS, pl.read_csv(source).height)  # the contract's rowCount
+    rows = (pl.read_parquet if source.suffix == ".parquet" else pl.read_csv)(source).height
+    assert made.height == max(ROWS, rows)  # at least the contract's rowCount
     assert made.null_count().sum_horizontal().item() == 0
-    assert fixture_bytes(fixture_table(contract, "seed", balanced="outcome"), ".csv") == (
-        fixture.read_bytes()
-    )
+    again = fixture_table(contract, "seed", balanced="outcome")
+    assert fixture_bytes(again, source.suffix) == fixture.read_bytes()  # the same every time
     if table is panel:
         assert made.select("firm", "year").is_unique().all()  # the drafted composite key
         assert set(made["firm"]) <= set(FIRMS)
-    else:
+    elif table is visits:
         counts = made["outcome"].value_counts()["count"].to_list()
         assert max(counts) - min(counts) <= 1  # a classification's target: every class, evenly
         assert made.schema["visited"] == pl.Date
         assert made.schema["smoker"] == pl.Boolean
+    else:
+        assert made["event_id"].is_unique().all()
+        assert made.schema["at"] == pl.Datetime("us", "UTC")
+        assert set(made["grade"]) <= {1, 2, 3}
 
 
 def test_a_key_with_too_few_values_for_the_rows_is_one_sentence() -> None:

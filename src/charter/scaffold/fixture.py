@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,14 @@ def fixture_table(
         else:
             draw = _drawer(prop, contract.path)
             columns[prop.name] = [draw(rng, index) for index in range(count)]
-    return pl.DataFrame(
+    dtypes = {prop.name: _dtype(prop) for prop in schema.properties}
+    zones = {name: zone for name, (_, zone) in dtypes.items() if zone}
+    table = pl.DataFrame(
         {prop.name: columns[prop.name] for prop in schema.properties},
-        schema={prop.name: _dtype(prop) for prop in schema.properties},
+        schema={name: dtype for name, (dtype, _) in dtypes.items()},
+    )
+    return table.with_columns(
+        pl.col(name).dt.replace_time_zone(zone) for name, zone in zones.items()
     )
 
 
@@ -199,18 +205,24 @@ def _moment(value: Any, kind: str) -> dt.datetime:
     return moment if kind == "timestamp" else dt.datetime.combine(moment.date(), dt.time())
 
 
-def _dtype(prop: Property) -> Any:
-    """The polars dtype the contract's physical type (else logical type) names."""
+def _dtype(prop: Property) -> tuple[Any, str | None]:
+    """The polars dtype the contract's physical type (else logical type) names, and its time
+    zone (`Datetime[us, UTC]`, or `defaultTimezone`): the values are drawn without one."""
     import polars as pl  # noqa: PLC0415
 
     physical = str(prop.raw.get("physicalType") or "")
+    moment = re.fullmatch(r"Datetime\[(ns|us|ms)(?:, (.+))?\]", physical)
+    if moment or prop.logical_type == "timestamp":
+        zone = moment.group(2) if moment else None
+        if zone is None and prop.options.get("timezone"):
+            zone = str(prop.options.get("defaultTimezone") or "UTC")
+        return pl.Datetime(moment.group(1) if moment else "us"), zone
     named = getattr(pl, physical, None) if physical.isidentifier() else None
     if isinstance(named, type) and issubclass(named, pl.DataType):
-        return named
+        return named, None
     return {
         "integer": pl.Int64,
         "number": pl.Float64,
         "boolean": pl.Boolean,
         "date": pl.Date,
-        "timestamp": pl.Datetime("us"),
-    }.get(prop.logical_type or "string", pl.String)
+    }.get(prop.logical_type or "string", pl.String), None
