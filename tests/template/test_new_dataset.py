@@ -10,7 +10,9 @@ its package's own folder, never downloaded from a data host. Between the
 commands the test makes the hand edits a team makes (the contracts' to-do
 list, the catalog's statuses, a changed feature), counts the files it edited
 and times each step; `charter check` is green at every commit, with nothing
-ignored and no run deleted.
+ignored and no run deleted. After the first run, a fresh clone (the `.dvc`
+file, not the data) runs `nox -s tests` on the committed fixture, and the
+team's remote (`data_remote`, a folder) is as the pipeline left it.
 """
 
 from __future__ import annotations
@@ -195,6 +197,30 @@ class Walk:
         assert found.returncode == 0, found.stdout + found.stderr
 
 
+def remote_files(remote: Path) -> dict[str, int]:
+    return {p.relative_to(remote).as_posix(): p.stat().st_size for p in remote.rglob("*")}
+
+
+def clone_runs_the_tests(walk: Walk, clone: Path, source: str, team_remote: Path) -> None:
+    """A clone has the `.dvc` file, not the data: its tests run on the committed fixture,
+    without `dvc pull`, and leave the team's remote (`data_remote`, a folder) as it was."""
+    pushed = remote_files(team_remote)
+    assert pushed, "the pipeline pushed the team's data to its remote"
+    start = time.monotonic()
+    run("git", "clone", "--quiet", walk.project, clone, cwd=clone.parent)
+    assert (clone / f"{source}.dvc").is_file()
+    assert not (clone / source).exists()
+    assert (clone / "tests" / "fixtures" / Path(source).name).is_file()
+    run("uv", "sync", "--locked", "--quiet", cwd=clone)
+    tested = run("uv", "run", "--frozen", "nox", "-s", "tests", cwd=clone, check=False)
+    walk.times["tests in a fresh clone"] = round(time.monotonic() - start, 1)
+    output = tested.stdout + tested.stderr
+    assert tested.returncode == 0, output
+    assert re.search(r"\d+ passed", output), output
+    assert not re.search(r"\d+ skipped", output), output  # every test had its data
+    assert remote_files(team_remote) == pushed, "the tests pushed to the team's remote"
+
+
 TABLES = [
     pytest.param(
         {
@@ -232,7 +258,9 @@ TABLES = [
 def test_the_team_loop_on_a_public_table(template_repo: Path, tmp_path: Path, table: dict) -> None:
     steps = guide_steps()
     start = time.monotonic()
-    project = build_project(template_repo, tmp_path / "team", {"example_pipeline": False})
+    team_remote = tmp_path / "team-remote"  # the team's shared remote, a folder here
+    answers = {"example_pipeline": False, "data_remote": str(team_remote)}
+    project = build_project(template_repo, tmp_path / "team", answers)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     walk = Walk(project, downloads)
@@ -266,6 +294,7 @@ def test_the_team_loop_on_a_public_table(template_repo: Path, tmp_path: Path, ta
     card = (project / "governance/models/baseline/card.md").read_text()
     assert f"pipeline_tag: {table['task']}" in card
     walk.check()
+    clone_runs_the_tests(walk, tmp_path / "clone", settings["source"], team_remote)
 
     # Change a feature the documented way: bump, then change its function.
     feature = table["feature"]

@@ -18,12 +18,14 @@ import yaml
 from charter.constants import DVC_LOCK
 
 SECRETS = {
-    "s3": "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_DEFAULT_REGION)",
+    "s3": "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_DEFAULT_REGION, and "
+    "AWS_ENDPOINT_URL for an S3-compatible server)",
     "gs": "GOOGLE_APPLICATION_CREDENTIALS (the path of a service-account key file)",
     "azure": "AZURE_STORAGE_CONNECTION_STRING (or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY)",
     "ssh": "DVC_SSH_PRIVATE_KEY and DVC_SSH_KNOWN_HOSTS (CI; on a laptop: ssh-agent or ~/.ssh)",
 }
-"""The environment each remote kind takes its credentials from (the docs list the same)."""
+"""The environment each remote kind takes its credentials from: docs/guide/own-data.md's table
+and the generated CI say the same, and tests/package/test_remote_credentials.py checks it."""
 
 
 def missing_data(root: Path) -> tuple[list[str], list[str]]:

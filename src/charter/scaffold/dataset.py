@@ -7,8 +7,10 @@ describes its own file), `data:` of configs/pipeline.yaml (the one place every
 stage and test reads) names the file, the contract, the target and the task,
 and dvc.yaml's stages read the new file and contract. `--replace-sample`
 removes what belonged to the sample (its file, contract, features, card,
-runs and tests) so that nothing is left failing. Everything is checked before
-anything is written.
+runs and tests) so that nothing is left failing. The tests get a table of
+their own, made up from the file's contract (tests/fixtures/), so a fresh clone
+runs them before any `dvc pull`. Everything is checked before anything is
+written.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from charter import writes
 from charter.constants import CARD_NAME, DVC_LOCK, DVC_YAML
+from charter.formats import contract as contract_format
 from charter.formats.vocabulary import NULL_MARKERS
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
@@ -32,6 +36,8 @@ from charter.scaffold.contract import People, draft_contract, draft_notes
 from charter.scaffold.create import _check_contract, _contract_member, _schema_reference, new_model
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.files import write, write_new, yaml_text
+from charter.scaffold.fixture import FOLDER as FIXTURES
+from charter.scaffold.fixture import fixture_bytes, fixture_table
 from charter.scaffold.names import check_name
 from charter.scaffold.package import project_package
 from charter.scaffold.profile import MAX_CODES, ColumnProfile, DataProfile, profile_file
@@ -105,12 +111,8 @@ def new_dataset(
     raw = str(data.get("raw") or "data/raw/records.parquet")
 
     drafts = _drafts(project, profile, (source_id, table_id, id_name), dest, raw)
-    notes = draft_notes(profile)
-    if id_name:
-        notes = [note for note in notes if "key" not in note]
-    result.notes = [f"{source_id}: {note}" for note in notes]
-    if id_name:
-        result.notes.append(f"{table_id}: ingest adds {id_name} (the row number, from 1)")
+    fixture = _fixture(drafts[source_id], root / FIXTURES / dest.name, target_column, task)
+    result.notes = _notes(profile, (source_id, table_id, id_name))
 
     relative_dest = dest.relative_to(root).as_posix()
     folder = contracts.relative_to(root).as_posix()
@@ -129,12 +131,47 @@ def new_dataset(
         path = contracts / f"{contract_id}.odcs.yaml"
         write_new(path, text, root)
         result.written.append(path)
+    result.written.append(_write_fixture(*fixture, root))
     write(params_path, _dump(settings), root)
     write(dvc_path, _dump(pipeline), root)
     result.written += [params_path, dvc_path]
     if request.replace_sample:
         _remove_sample(project, old, result, task)
     return result
+
+
+def _notes(profile: DataProfile, ids: tuple[str, str, str | None]) -> list[str]:
+    """What the drafts decided, per contract: code lists, a proposed key, an added id."""
+    source_id, table_id, id_name = ids
+    notes = draft_notes(profile)
+    if id_name:
+        notes = [note for note in notes if "key" not in note]
+    found = [f"{source_id}: {note}" for note in notes]
+    if id_name:
+        found.append(f"{table_id}: ingest adds {id_name} (the row number, from 1)")
+    return found
+
+
+def _fixture(contract_text: str, path: Path, target: str, task: str) -> tuple[Path, bytes]:
+    """The tests' stand-in for the file: made-up rows its drafted contract accepts."""
+    import yaml  # noqa: PLC0415
+
+    if path.exists():
+        raise ScaffoldError(f"{path}: already exists; choose another dataset name")
+    contract = contract_format.from_mapping(yaml.safe_load(contract_text), path)
+    balanced = target if task == "tabular-classification" else None
+    table = fixture_table(contract, f"charter fixture {path.name}", balanced=balanced)
+    return path, fixture_bytes(table, path.suffix)
+
+
+def _write_fixture(path: Path, data: bytes, root: Path) -> Path:
+    try:
+        writes.write_bytes(path, data, root, exclusive=True)
+        return path
+    except FileExistsError:
+        raise ScaffoldError(f"{path}: already exists; choose another dataset name") from None
+    except writes.WriteError as error:
+        raise ScaffoldError(str(error)) from None
 
 
 def _free(project: Project, ids: tuple[str, ...]) -> None:
