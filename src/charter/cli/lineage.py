@@ -58,7 +58,7 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     try:
         lineage.require_client()
-        project = Project.load(root)
+        project = Project.load_runs(root, [args.run])  # the run alone, unless it is built
         manifest = next((m for m in project.manifests if m.path.parent.name == args.run), None)
         if manifest is None:
             print(
@@ -71,6 +71,8 @@ def run_export(args: argparse.Namespace) -> int:
         if recorded.is_file() and not args.rebuild:
             events = lineage.read(recorded)
         else:
+            project = Project.load(root)  # contracts and catalog: the facets come from them
+            manifest = next(m for m in project.manifests if m.path == manifest.path)
             events = lineage.build(project, manifest)
         if args.to == "console":
             sys.stdout.write(lineage.dumps(events))
@@ -81,11 +83,18 @@ def run_export(args: argparse.Namespace) -> int:
         else:
             url = args.url or lineage.configured_url(project)
             if not url:
-                print(f"{command}: no server: pass --url, set {lineage.URL_VARIABLE} or "
-                      "[tool.charter] lineage_url", file=sys.stderr)  # fmt: skip
+                print(
+                    f"{command}: no server: pass --url, set {lineage.URL_VARIABLE} or "
+                    "[tool.charter] lineage_url",
+                    file=sys.stderr,
+                )
                 return EXIT_ERROR
-            lineage.send(events, url, api_key=os.environ.get(lineage.KEY_VARIABLE),
-                         endpoint=os.environ.get(lineage.ENDPOINT_VARIABLE))  # fmt: skip
+            lineage.send(
+                events,
+                url,
+                api_key=os.environ.get(lineage.KEY_VARIABLE),
+                endpoint=os.environ.get(lineage.ENDPOINT_VARIABLE),
+            )
             print(f"{len(events)} events sent to {url}")
     except (lineage.LineageError, FormatError, WriteError) as error:
         print(f"{command}: {error}", file=sys.stderr)

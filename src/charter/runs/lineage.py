@@ -185,8 +185,17 @@ def build(
     return documents
 
 
-def _event(module: Any, kind: str, when: datetime, run: tuple[str, dict], job: Any,
-           *, inputs: list, outputs: list, producer: str) -> Any:  # fmt: skip
+def _event(
+    module: Any,
+    kind: str,
+    when: datetime,
+    run: tuple[str, dict],
+    job: Any,
+    *,
+    inputs: list,
+    outputs: list,
+    producer: str,
+) -> Any:
     return module.RunEvent(
         eventType=getattr(module.RunState, kind),
         eventTime=when.isoformat().replace("+00:00", "Z"),
@@ -243,11 +252,21 @@ def runner_facet(root: Path) -> dict[str, Any]:
         server = env.get("GITHUB_SERVER_URL", "https://github.com")
         repository, run = env.get("GITHUB_REPOSITORY", ""), env.get("GITHUB_RUN_ID", "")
         url = f"{server}/{repository}/actions/runs/{run}"
-        return _present(kind="ci", ci="github-actions", user=env.get("GITHUB_ACTOR"),
-                        job=env.get("GITHUB_JOB"), url=url)  # fmt: skip
+        return _present(
+            kind="ci",
+            ci="github-actions",
+            user=env.get("GITHUB_ACTOR"),
+            job=env.get("GITHUB_JOB"),
+            url=url,
+        )
     if env.get("GITLAB_CI") == "true":
-        return _present(kind="ci", ci="gitlab-ci", user=env.get("GITLAB_USER_LOGIN"),
-                        job=env.get("CI_JOB_NAME"), url=env.get("CI_JOB_URL"))  # fmt: skip
+        return _present(
+            kind="ci",
+            ci="gitlab-ci",
+            user=env.get("GITLAB_USER_LOGIN"),
+            job=env.get("CI_JOB_NAME"),
+            url=env.get("CI_JOB_URL"),
+        )
     if env.get("CI"):
         return _present(kind="ci", ci="unknown")
     return _present(
@@ -633,8 +652,13 @@ def read(path: Path) -> list[dict[str, Any]]:
     return events
 
 
-def send(events: list[dict[str, Any]], url: str, *, api_key: str | None = None,
-         endpoint: str | None = None) -> None:  # fmt: skip
+def send(
+    events: list[dict[str, Any]],
+    url: str,
+    *,
+    api_key: str | None = None,
+    endpoint: str | None = None,
+) -> None:
     """POST each event to an OpenLineage endpoint (Marquez: `/api/v1/lineage`).
 
     The client's HTTP transport sends the events as recorded: no facets are
@@ -696,8 +720,12 @@ def record(root: Path, manifest_path: Path) -> list[str]:
         events = build(project, manifest_format.load(manifest_path))
         write(manifest_path.parent / EVENTS_NAME, events, root)
         if url:
-            send(events, url, api_key=os.environ.get(KEY_VARIABLE),
-                 endpoint=os.environ.get(ENDPOINT_VARIABLE))  # fmt: skip
+            send(
+                events,
+                url,
+                api_key=os.environ.get(KEY_VARIABLE),
+                endpoint=os.environ.get(ENDPOINT_VARIABLE),
+            )
     except (LineageError, FormatError, OSError) as error:
         return [f"lineage: {error}; `charter lineage export {run_id}` tries again"]
     return []

@@ -279,8 +279,19 @@ def test_the_pipeline_sends_when_openlineage_url_is_set(project: Path, receiver,
 
 
 def test_an_unreachable_server_is_one_sentence(project: Path, capsys):
-    code = main(["lineage", "export", "r1", "--to", "http", "--url", "http://127.0.0.1:9",
-                 "--project", str(project)])  # fmt: skip
+    code = main(
+        [
+            "lineage",
+            "export",
+            "r1",
+            "--to",
+            "http",
+            "--url",
+            "http://127.0.0.1:9",
+            "--project",
+            str(project),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("charter lineage export: cannot send the events to http://127.0.0.1:9")
