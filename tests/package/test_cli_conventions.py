@@ -30,6 +30,7 @@ PROJECT_COMMANDS = [
     ["runs", "list"],
     ["runs", "show"],
     ["runs", "compare"],
+    ["lineage", "export"],
     ["adopt"],
 ]
 

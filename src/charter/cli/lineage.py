@@ -50,7 +50,6 @@ def run_export(args: argparse.Namespace) -> int:
     from charter.formats.source import FormatError  # noqa: PLC0415
     from charter.project import Project  # noqa: PLC0415
     from charter.runs import lineage  # noqa: PLC0415
-    from charter.writes import WriteError  # noqa: PLC0415
 
     command = "charter lineage export"
     root = project_root(args, command)
@@ -96,7 +95,7 @@ def run_export(args: argparse.Namespace) -> int:
                 endpoint=os.environ.get(lineage.ENDPOINT_VARIABLE),
             )
             print(f"{len(events)} events sent to {url}")
-    except (lineage.LineageError, FormatError, WriteError) as error:
+    except (lineage.LineageError, FormatError, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_CLEAN

@@ -726,6 +726,7 @@ def record(root: Path, manifest_path: Path) -> list[str]:
                 api_key=os.environ.get(KEY_VARIABLE),
                 endpoint=os.environ.get(ENDPOINT_VARIABLE),
             )
-    except (LineageError, FormatError, OSError) as error:
+    except (LineageError, FormatError, OSError, ValueError, TypeError) as error:
+        # openlineage-python's attrs validators raise ValueError and TypeError
         return [f"lineage: {error}; `charter lineage export {run_id}` tries again"]
     return []

@@ -316,3 +316,22 @@ def test_without_the_extra_one_sentence_names_it(project: Path, monkeypatch, cap
 def test_an_unknown_run_is_one_sentence(project: Path, capsys):
     assert main(["lineage", "export", "nope", "--project", str(project)]) == 2
     assert "no run 'nope'" in capsys.readouterr().err
+
+
+def test_a_tampered_record_is_refused_in_one_sentence(project: Path, capsys):
+    recorded = project / "runs" / "r1" / "lineage.json"
+    first, *rest = recorded.read_text().splitlines()
+    event = json.loads(first)
+    event["eventType"] = "FINISHED"
+    recorded.write_text("\n".join([json.dumps(event), *rest]) + "\n")
+    assert main(["lineage", "export", "r1", "--to", "console", "--project", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "would be invalid: /eventType" in err and len(err.strip().splitlines()) == 1
+
+
+def test_output_writes_elsewhere(project: Path, tmp_path: Path):
+    target = tmp_path / "elsewhere" / "events.jsonl"
+    assert (
+        main(["lineage", "export", "r1", "--output", str(target), "--project", str(project)]) == 0
+    )
+    assert target.read_text() == (project / "runs" / "r1" / "lineage.json").read_text()
