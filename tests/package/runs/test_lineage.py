@@ -335,3 +335,58 @@ def test_output_writes_elsewhere(project: Path, tmp_path: Path):
         main(["lineage", "export", "r1", "--output", str(target), "--project", str(project)]) == 0
     )
     assert target.read_text() == (project / "runs" / "r1" / "lineage.json").read_text()
+
+
+def _second_run(project: Path) -> None:
+    """Commit run r1 and change a parameter, so that a new run r2 can be recorded."""
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "-m", "run r1", cwd=project)
+    (project / "configs" / "pipeline.yaml").write_text("seeds:\n  split: 5\n")
+    lock = yaml.safe_load((project / "dvc.lock").read_text())
+    lock["stages"]["features"]["params"]["configs/pipeline.yaml"]["seeds"]["split"] = 5
+    (project / "dvc.lock").write_text(yaml.safe_dump(lock))
+    git("commit", "--quiet", "-am", "split 5", cwd=project)
+
+
+@pytest.mark.parametrize("url", [None, "http://127.0.0.1:9"])
+def test_the_pipeline_without_the_extra_records_the_run(project: Path, monkeypatch, capsys, url):
+    """No openlineage-python: the run is recorded without lineage.json; a note only when
+    a server was asked for."""
+    _second_run(project)
+    monkeypatch.setitem(sys.modules, "openlineage", None)
+    monkeypatch.setitem(sys.modules, "openlineage.client", None)
+    if url:
+        monkeypatch.setenv("OPENLINEAGE_URL", url)
+    else:
+        monkeypatch.delenv("OPENLINEAGE_URL", raising=False)
+    capsys.readouterr()
+    manifest = runtime.record_run(project, run_id="r2")
+    assert manifest.is_file()
+    assert not (manifest.parent / "lineage.json").exists()
+    err = capsys.readouterr().err
+    if url:
+        assert "charter[lineage]" in err and url in err
+    else:
+        assert err == ""
+
+
+def test_the_pipeline_keeps_the_run_when_the_server_is_down(project: Path, monkeypatch, capsys):
+    _second_run(project)
+    monkeypatch.setenv("OPENLINEAGE_URL", "http://127.0.0.1:9")
+    capsys.readouterr()
+    manifest = runtime.record_run(project, run_id="r2")
+    assert (manifest.parent / "lineage.json").is_file()
+    err = capsys.readouterr().err
+    assert err.startswith("pipeline: lineage: cannot send the events to http://127.0.0.1:9")
+    assert "charter lineage export r2" in err
+
+
+def test_the_project_setting_names_the_server(project: Path, receiver, monkeypatch):
+    url, received = receiver
+    monkeypatch.delenv("OPENLINEAGE_URL", raising=False)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + f'lineage_url = "{url}"\n')
+    _second_run(project)
+    runtime.record_run(project, run_id="r2")
+    assert len(received) == 6
+    assert not Project.load(project).problems  # a known [tool.charter] key
