@@ -38,8 +38,10 @@ features:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A committed two-stage project (validate, features) recorded as run r1."""
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """A committed two-stage project (validate, features) recorded as run r1, outside CI."""
+    for variable in ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "OPENLINEAGE_URL"):
+        monkeypatch.delenv(variable, raising=False)
     root = tmp_path / "project"
     for folder in ("data", "configs", "governance/contracts", "governance/features", "out"):
         (root / folder).mkdir(parents=True)
@@ -390,3 +392,24 @@ def test_the_project_setting_names_the_server(project: Path, receiver, monkeypat
     runtime.record_run(project, run_id="r2")
     assert len(received) == 6
     assert not Project.load(project).problems  # a known [tool.charter] key
+
+
+def test_in_ci_the_runner_is_the_job(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_ACTOR", "ada")
+    monkeypatch.setenv("GITHUB_JOB", "pipeline")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "clinic/progression")
+    monkeypatch.setenv("GITHUB_RUN_ID", "42")
+    assert lineage.runner_facet(tmp_path) == {
+        "kind": "ci",
+        "ci": "github-actions",
+        "user": "ada",
+        "job": "pipeline",
+        "url": "https://github.com/clinic/progression/actions/runs/42",
+    }
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    monkeypatch.setenv("GITLAB_CI", "true")
+    monkeypatch.setenv("GITLAB_USER_LOGIN", "grace")
+    monkeypatch.setenv("CI_JOB_NAME", "pipeline")
+    monkeypatch.setenv("CI_JOB_URL", "https://gitlab.example/clinic/-/jobs/7")
+    assert lineage.runner_facet(tmp_path)["user"] == "grace"
