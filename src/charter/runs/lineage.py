@@ -120,7 +120,8 @@ def build(
 
     who = runner if runner is not None else runner_facet(project.root)
     run_facets = {RUNNER_FACET: _custom(who, producer)}
-    top = job(pipeline, "DAG", f"Charter pipeline run {manifest.run_id} ({len(stages)} DVC stages)")
+    names = ", ".join(stage.name for stage in stages) or "none recorded"
+    top = job(pipeline, "DAG", f"The pipeline of {namespace}, DVC stages: {names}")
     inputs = [_input(context, i.uri) for i in manifest.inputs]
     outputs = [_output(context, o.uri) for o in manifest.outputs]
     top_run = (parent_id, run_facets)
