@@ -599,11 +599,10 @@ def check(event: dict[str, Any]) -> None:
     problems = [_where(e) for e in _validator(f"{CORE}#/$defs/RunEvent").iter_errors(event)]
     for pointer, facet in _facets(event):
         url = facet.get("_schemaURL", "") if isinstance(facet, dict) else ""
-        if url.startswith("https://openlineage.io/"):
-            known = url.split("#")[0] in set(_registry())
-            if not known:
-                problems.append(f"{pointer}: no vendored schema for {url}")
-                continue
+        known = url.split("#")[0] in set(_registry())
+        if url.startswith("https://openlineage.io/") and not known:
+            problems.append(f"{pointer}: no vendored schema for {url}")
+        elif known:
             problems += [f"{pointer}{_where(e)}" for e in _validator(url).iter_errors(facet)]
     if problems:
         raise LineageError(f"an OpenLineage event would be invalid: {problems[0]}")

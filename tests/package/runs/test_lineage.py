@@ -413,3 +413,11 @@ def test_in_ci_the_runner_is_the_job(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("CI_JOB_NAME", "pipeline")
     monkeypatch.setenv("CI_JOB_URL", "https://gitlab.example/clinic/-/jobs/7")
     assert lineage.runner_facet(tmp_path)["user"] == "grace"
+
+
+def test_the_runner_facet_has_a_schema_too(project: Path):
+    [event, *_] = _events(project)
+    broken = json.loads(json.dumps(event))
+    broken["run"]["facets"]["charter_runner"]["kind"] = "robot"
+    with pytest.raises(lineage.LineageError, match="/run/facets/charter_runner/kind"):
+        lineage.check(broken)
