@@ -92,6 +92,13 @@ def file_at(root: Path, commit: str, path: str) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def config_value(root: Path, key: str) -> str | None:
+    """A git setting as this repository sees it (`user.name`, `remote.origin.url`), or None."""
+    result = _git(root, "config", "--get", key)
+    value = result.stdout.decode("utf-8", "replace").strip()
+    return value if result.returncode == 0 and value else None
+
+
 def is_shallow(root: Path) -> bool:
     """True in a shallow clone (`git clone --depth 1`, CI's default checkout): history is cut."""
     result = _git(root, "rev-parse", "--is-shallow-repository")

@@ -114,6 +114,9 @@ class Config:
     show_personal_values: bool = False
     """Show failing values of restricted and direct-identifier columns unmasked in
     validation reports and pipeline logs; only where every reader may see the data."""
+    lineage_url: str = ""
+    """Where the pipeline sends each run's OpenLineage events (`OPENLINEAGE_URL` wins);
+    empty: they are only written beside the manifest."""
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Sub-tables (`[tool.charter.acme]`): a plugin's settings, checked by PRJ005."""
 

@@ -625,13 +625,18 @@ def record_run(
     the code has uncommitted changes, unless `allow_dirty` (the manifest then
     says `dirty: true`); and when an earlier run already records the same code
     and dvc.lock (`AlreadyRecordedError`, naming it): runs come from committed
-    code, once.
+    code, once. The run's OpenLineage events go beside the manifest (`lineage.json`,
+    with `charter[lineage]`) and to `OPENLINEAGE_URL` (or `[tool.charter] lineage_url`)
+    when set; a problem there is printed, and the run stays recorded.
     """
+    from charter.runs import lineage  # noqa: PLC0415
     from charter.runs.from_dvc import record_from_lock  # noqa: PLC0415
 
-    return record_from_lock(
-        project_root(Path(root) if root else None), run_id=run_id, allow_dirty=allow_dirty
-    )
+    folder = project_root(Path(root) if root else None)
+    manifest = record_from_lock(folder, run_id=run_id, allow_dirty=allow_dirty)
+    for note in lineage.record(folder, manifest):
+        print(f"pipeline: {note}", file=sys.stderr)
+    return manifest
 
 
 def dvc(*args: str, root: Path | None = None) -> int:
