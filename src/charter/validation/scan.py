@@ -23,6 +23,7 @@ from charter.validation.errors import DataError
 from charter.validation.report import Failure
 from charter.validation.sources import (
     Data,
+    csv_matches,
     first_line,
     parse_lazy,
     read_with,
@@ -86,12 +87,9 @@ def scanned(data: Data, table: TableSpec) -> Iterator[tuple[OneSchema, list[Fail
     location = str(data)
     path = Path(data)
     if glob.has_magic(location):
-        matches = glob.glob(location, recursive=True)  # noqa: PTH207 - absolute patterns
-        if not matches:
-            raise DataError(f"{location}: no file matches the pattern")
-        if all(Path(match).suffix.lower() in CSV_SUFFIXES for match in matches):
-            separator = "\t" if matches[0].lower().endswith(".tsv") else ","
-            with _text_parquet([Path(m) for m in sorted(matches)], "CSV", separator) as text:
+        csv = csv_matches(location)
+        if csv is not None:
+            with _text_parquet(csv[0], "CSV", csv[1]) as text:
                 yield _parsed(text, table)
             return
         yield _parquet(path, location), []

@@ -90,11 +90,9 @@ def _read_dataset(location: str, table: TableSpec) -> tuple[pl.DataFrame, list[F
     """A Parquet dataset folder (hive-style `key=value/` folders are columns) or a glob."""
     path = Path(location)
     if glob.has_magic(location):
-        matches = glob.glob(location, recursive=True)  # noqa: PTH207 - absolute patterns
-        if not matches:
-            raise DataError(f"{location}: no file matches the pattern")
-        if all(Path(match).suffix.lower() in CSV_SUFFIXES for match in matches):
-            separator = "\t" if matches[0].lower().endswith(".tsv") else ","
+        csv = csv_matches(location)
+        if csv is not None:
+            separator = csv[1]
             text = read_with(
                 path,
                 "CSV",
@@ -107,6 +105,18 @@ def _read_dataset(location: str, table: TableSpec) -> tuple[pl.DataFrame, list[F
             "or a dataset; give a data file or a Parquet dataset folder"
         )
     return read_with(path, "Parquet", lambda: pl.read_parquet(location, hive_partitioning=True)), []
+
+
+def csv_matches(location: str) -> tuple[list[Path], str] | None:
+    """The CSV files a glob matches, sorted, and their separator; None when they are not all
+    CSV (a Parquet glob). No match at all is a DataError."""
+    matches = glob.glob(location, recursive=True)  # noqa: PTH207 - absolute patterns
+    if not matches:
+        raise DataError(f"{location}: no file matches the pattern")
+    if not all(Path(match).suffix.lower() in CSV_SUFFIXES for match in matches):
+        return None
+    separator = "\t" if matches[0].lower().endswith(".tsv") else ","
+    return [Path(match) for match in sorted(matches)], separator
 
 
 def read_any(data: Data) -> pl.DataFrame:
