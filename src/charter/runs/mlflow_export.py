@@ -1,0 +1,268 @@
+"""`charter runs export --to mlflow`: copy recorded runs into a team's MLflow.
+
+The repository is the system of record; MLflow receives copies (DESIGN 4.11).
+Each run becomes one MLflow run tagged `charter.run_id`, so exporting again
+finds it and changes nothing. Data is never copied: inputs are MLflow datasets
+that carry the blake3 fingerprint and the contract, outputs are references
+(URI and hash) in a JSON artifact and in tags. mlflow is imported only here,
+when a command asks for it (`charter[mlflow]`): `charter check` never pays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from charter.runs.history import flat_params
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+    from mlflow.entities import Run as MlflowRun
+
+    from charter.formats.manifest import Manifest
+
+RUN_ID_TAG = "charter.run_id"
+"""The tag that names the manifest a MLflow run copies: what makes exporting idempotent."""
+LOCAL_STORE = "mlflow.db"
+"""The SQLite store in the project when `MLFLOW_TRACKING_URI` is unset (MLflow's own default)."""
+LOCAL_ARTIFACTS = "mlruns"
+"""Where that local store keeps artifacts (the manifest, the output references)."""
+ARTIFACT_DIR = "charter"
+"""The run's artifact folder: `charter/manifest.json` and `charter/outputs.json`."""
+BATCH = 100
+"""MLflow's `log_batch` takes at most 100 params (and 100 tags) a request."""
+
+_TAG_KEY = re.compile(r"[^\w\-./ ]")
+
+
+class MissingExtraError(ImportError):
+    """mlflow is not installed: `charter[mlflow]` brings it."""
+
+
+class ExportError(RuntimeError):
+    """MLflow refused (or could not be reached): its own message, first line only."""
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One manifest in MLflow: `created` is False when an earlier export had it already."""
+
+    run_id: str
+    mlflow_run_id: str
+    created: bool
+    model_versions: list[tuple[str, str]]
+    """(registered model, version) of each model the run trained."""
+
+
+def tracking_uri(root: Path) -> str:
+    """`MLFLOW_TRACKING_URI`, else the SQLite store `mlflow.db` in the project."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / LOCAL_STORE}"
+
+
+def experiment_name(root: Path, pyproject: dict[str, Any] | None) -> str:
+    """`MLFLOW_EXPERIMENT_NAME`, else the project's name in pyproject.toml, else its folder's."""
+    project = (pyproject or {}).get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    return os.environ.get("MLFLOW_EXPERIMENT_NAME") or (
+        name if isinstance(name, str) and name else root.name
+    )
+
+
+def client(uri: str) -> MlflowClient:
+    """An MLflow client for `uri`; MissingExtra when the extra is not installed."""
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by construction
+    try:
+        from mlflow import MlflowClient  # noqa: PLC0415 - only this command needs mlflow
+    except ImportError as error:
+        raise MissingExtraError(str(error)) from None
+    return MlflowClient(tracking_uri=uri)
+
+
+def export(
+    manifests: Iterable[Manifest], *, root: Path, uri: str, experiment: str
+) -> Iterator[Exported]:
+    """Each manifest into the experiment at `uri`, once: a run already exported is left alone."""
+    mlflow = client(uri)
+    from mlflow.exceptions import MlflowException  # noqa: PLC0415
+
+    try:
+        experiment_id = _experiment(mlflow, experiment, root, uri)
+        for manifest in manifests:
+            yield export_run(mlflow, experiment_id, manifest)
+    except MlflowException as error:
+        raise ExportError(str(error.message).strip().splitlines()[0]) from None
+
+
+def export_run(mlflow: MlflowClient, experiment_id: str, manifest: Manifest) -> Exported:
+    """One manifest as one MLflow run (found again by its `charter.run_id` tag)."""
+    existing = _existing(mlflow, experiment_id, manifest.run_id)
+    created = existing is None
+    run = existing if existing is not None else _create(mlflow, experiment_id, manifest)
+    versions = [_register(mlflow, name, run, manifest) for name in manifest.models or []]
+    return Exported(manifest.run_id, run.info.run_id, created, versions)
+
+
+def _experiment(mlflow: MlflowClient, name: str, root: Path, uri: str) -> str:
+    found = mlflow.get_experiment_by_name(name)
+    if found is not None:
+        return found.experiment_id
+    local = uri == f"sqlite:///{root / LOCAL_STORE}"  # else the server decides where
+    location = (root / LOCAL_ARTIFACTS).as_uri() if local else None
+    return mlflow.create_experiment(name, artifact_location=location)
+
+
+def _existing(mlflow: MlflowClient, experiment_id: str, run_id: str) -> MlflowRun | None:
+    """The finished MLflow run of `run_id`; one an interrupted export left is deleted."""
+    if "'" in run_id:  # MLflow's search strings have no escape; run ids never hold one
+        raise ValueError(f"run id {run_id!r} has a quote: MLflow cannot search for it")
+    found = mlflow.search_runs(
+        [experiment_id], filter_string=f"tags.`{RUN_ID_TAG}` = '{run_id}'", max_results=100
+    )
+    for run in found:
+        if run.info.status != "FINISHED":
+            mlflow.delete_run(run.info.run_id)
+    return next((r for r in found if r.info.status == "FINISHED"), None)
+
+
+def _create(mlflow: MlflowClient, experiment_id: str, manifest: Manifest) -> MlflowRun:
+    from mlflow.entities import Metric, Param, RunTag  # noqa: PLC0415
+
+    run = mlflow.create_run(
+        experiment_id,
+        start_time=_millis(manifest.data["start_time"]),
+        tags={RUN_ID_TAG: manifest.run_id},
+        run_name=manifest.run_id,
+    )
+    run_id = run.info.run_id
+    end = _millis(manifest.data["end_time"])
+    params = [Param(k, v) for k, v in params_of(manifest).items()]
+    tags = [RunTag(k, v) for k, v in tags_of(manifest).items()]
+    metrics = [Metric(k, float(v), end, 0) for k, v in manifest.metrics.items()]
+    for start in range(0, max(len(params), len(tags), len(metrics), 1), BATCH):
+        mlflow.log_batch(
+            run_id,
+            metrics=metrics[start : start + BATCH],
+            params=params[start : start + BATCH],
+            tags=tags[start : start + BATCH],
+        )
+    mlflow.log_inputs(run_id, datasets=datasets_of(manifest))
+    mlflow.log_artifact(run_id, str(manifest.path), ARTIFACT_DIR)
+    mlflow.log_dict(run_id, {"outputs": outputs_of(manifest)}, f"{ARTIFACT_DIR}/outputs.json")
+    # Finished last: a run that is not FINISHED is an interrupted export, redone next time.
+    mlflow.set_terminated(run_id, "FINISHED", end_time=end)
+    return mlflow.get_run(run_id)
+
+
+def params_of(manifest: Manifest) -> dict[str, str]:
+    """Params flattened to dotted keys (`model.alpha`), then each seed as `seeds.NAME`."""
+    params = {k: _value(v) for k, v in flat_params(manifest.params).items()}
+    for name, seed in manifest.seeds.items():
+        params[f"seeds.{name}"] = str(seed)
+    return params
+
+
+def tags_of(manifest: Manifest) -> dict[str, str]:
+    """The code, environment and output references, under MLflow's and charter's tag names."""
+    tags = {
+        "mlflow.source.git.commit": manifest.commit,
+        "mlflow.source.name": manifest.entry_point,
+        "mlflow.source.type": "LOCAL",
+        "charter.dirty": str(manifest.dirty).lower(),
+        "charter.lock_sha256": manifest.lock_sha256,
+        "charter.params_hash": manifest.params_hash,
+        "charter.features": ",".join(manifest.features),
+    }
+    if manifest.models is not None:
+        tags["charter.models"] = ",".join(manifest.models)
+    for output in manifest.outputs:
+        name = _TAG_KEY.sub("_", output.name)
+        tags[f"charter.output.{name}.uri"] = output.uri
+        tags[f"charter.output.{name}.sha256"] = output.sha256
+    return tags
+
+
+def outputs_of(manifest: Manifest) -> list[dict[str, Any]]:
+    """Each output by reference: its name, URI in the project and hashes (never its bytes)."""
+    return [
+        {"name": o.name, "uri": o.uri, "sha256": o.sha256}
+        | ({"md5": o.md5} if o.md5 is not None else {})
+        for o in manifest.outputs
+    ]
+
+
+def datasets_of(manifest: Manifest) -> list[Any]:
+    """Each input as an MLflow dataset: the blake3 digest (MLflow keeps 36 characters; the
+    whole fingerprint is in the profile and a tag), the URI, and the contract id and version."""
+    from mlflow.entities import Dataset, DatasetInput, InputTag  # noqa: PLC0415
+
+    datasets = []
+    for item in manifest.inputs:
+        algo, _, digest = item.fingerprint.partition(":")
+        profile: dict[str, Any] = {
+            "fingerprint": item.fingerprint,
+            "rows": item.rows,
+            "bytes": item.bytes,
+        }
+        tags = [
+            InputTag("mlflow.data.context", "input"),
+            InputTag("charter.fingerprint", item.fingerprint),
+        ]
+        if item.md5 is not None:
+            profile["md5"] = item.md5
+        if item.contract is not None:
+            profile["contract"] = {"id": item.contract.id, "version": item.contract.version}
+            tags += [
+                InputTag("charter.contract.id", item.contract.id),
+                InputTag("charter.contract.version", item.contract.version),
+            ]
+        dataset = Dataset(
+            name=item.name,
+            digest=(digest or algo)[:36],
+            source_type="local",
+            source=json.dumps({"uri": item.uri}),
+            profile=json.dumps(profile),
+        )
+        datasets.append(DatasetInput(dataset=dataset, tags=tags))
+    return datasets
+
+
+def _register(
+    mlflow: MlflowClient, name: str, run: MlflowRun, manifest: Manifest
+) -> tuple[str, str]:
+    """The run as a version of the registered model named like the card; once per run."""
+    from mlflow.exceptions import MlflowException  # noqa: PLC0415
+
+    try:
+        mlflow.get_registered_model(name)
+    except MlflowException as error:
+        if error.error_code != "RESOURCE_DOES_NOT_EXIST":
+            raise
+        mlflow.create_registered_model(name, tags={"charter.card": name})
+    if "'" in name:
+        raise ValueError(f"model name {name!r} has a quote: MLflow cannot search for it")
+    found = mlflow.search_model_versions(f"name = '{name}' and run_id = '{run.info.run_id}'")
+    if found:
+        return name, found[0].version
+    version = mlflow.create_model_version(
+        name,
+        source=f"runs:/{run.info.run_id}/{ARTIFACT_DIR}",
+        run_id=run.info.run_id,
+        tags={RUN_ID_TAG: manifest.run_id},
+        description=f"charter run {manifest.run_id}",
+    )
+    return name, version.version
+
+
+def _millis(timestamp: str) -> int:
+    return int(datetime.fromisoformat(timestamp).timestamp() * 1000)
+
+
+def _value(value: Any) -> str:
+    """A param value as text: strings as they are, the rest as JSON (`true`, `[1, 2]`)."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
