@@ -32,7 +32,7 @@ RUN_ID_TAG = "charter.run_id"
 LOCAL_STORE = "mlflow.db"
 """The SQLite store in the project when `MLFLOW_TRACKING_URI` is unset (MLflow's own default)."""
 LOCAL_ARTIFACTS = "mlruns"
-"""Where that local store keeps artifacts (the manifest, the output references)."""
+"""Where a SQLite store's artifacts go, beside it: the manifest, the output references."""
 ARTIFACT_DIR = "charter"
 """The run's artifact folder: `charter/manifest.json` and `charter/outputs.json`."""
 BATCH = 100
@@ -112,9 +112,14 @@ def _experiment(mlflow: MlflowClient, name: str, root: Path, uri: str) -> str:
     found = mlflow.get_experiment_by_name(name)
     if found is not None:
         return found.experiment_id
-    local = uri == f"sqlite:///{root / LOCAL_STORE}"  # else the server decides where
-    location = (root / LOCAL_ARTIFACTS).as_uri() if local else None
-    return mlflow.create_experiment(name, artifact_location=location)
+    return mlflow.create_experiment(name, artifact_location=_artifact_location(uri))
+
+
+def _artifact_location(uri: str) -> str | None:
+    """`mlruns/` beside a SQLite store (MLflow's default is the current folder); a server's own."""
+    if not uri.startswith("sqlite:///"):
+        return None
+    return (Path(uri.removeprefix("sqlite:///")).parent / LOCAL_ARTIFACTS).resolve().as_uri()
 
 
 def _existing(mlflow: MlflowClient, experiment_id: str, run_id: str) -> MlflowRun | None:
