@@ -179,7 +179,7 @@ def postgres() -> Iterator[str]:
         )
         if create.returncode:
             pytest.fail(f"PostgreSQL's createdb failed: {create.stderr}")
-        yield f"postgresql://postgres@127.0.0.1:{port}/mlflow"
+        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/mlflow"  # SQLAlchemy 2.1: psycopg 3 by default
     finally:
         _stop(server)
         shutil.rmtree(folder, ignore_errors=True)
