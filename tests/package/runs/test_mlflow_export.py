@@ -179,7 +179,8 @@ def postgres() -> Iterator[str]:
         )
         if create.returncode:
             pytest.fail(f"PostgreSQL's createdb failed: {create.stderr}")
-        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/mlflow"  # SQLAlchemy 2.1: psycopg 3 by default
+        # psycopg2 named: SQLAlchemy 2.1 takes `postgresql://` to mean psycopg 3.
+        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/mlflow"
     finally:
         _stop(server)
         shutil.rmtree(folder, ignore_errors=True)
