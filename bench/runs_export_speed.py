@@ -22,6 +22,7 @@ import os
 import statistics
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from harness.machine import machine_facts
@@ -56,6 +57,7 @@ def direct(manifests: list, root: Path, uri: str, artifacts: Path) -> float:
     from mlflow.data.meta_dataset import MetaDataset  # noqa: PLC0415
 
     started = time.perf_counter()
+    registry = mlflow.MlflowClient(uri)
     mlflow.set_tracking_uri(uri)
     if mlflow.get_experiment_by_name("bench") is None:
         mlflow.create_experiment("bench", artifact_location=artifacts.as_uri())
@@ -66,8 +68,11 @@ def direct(manifests: list, root: Path, uri: str, artifacts: Path) -> float:
             mlflow.log_metrics(m.metrics)
             mlflow.set_tags(mlflow_export.tags_of(m))
             for item in m.inputs:
+                with warnings.catch_warnings():  # "can be interpreted in multiple ways"
+                    warnings.simplefilter("ignore", UserWarning)
+                    source = resolve_dataset_source(str(root / item.uri))
                 dataset = MetaDataset(
-                    resolve_dataset_source(str(root / item.uri)),
+                    source,
                     name=item.name,
                     digest=item.fingerprint.partition(":")[2][:36],
                 )
@@ -75,8 +80,10 @@ def direct(manifests: list, root: Path, uri: str, artifacts: Path) -> float:
             mlflow.log_artifact(str(m.path), "charter")
             mlflow.log_dict({"outputs": mlflow_export.outputs_of(m)}, "charter/outputs.json")
             run_id = mlflow.active_run().info.run_id
-        for name in m.models or []:
-            mlflow.register_model(f"runs:/{run_id}/charter", name)
+        for name in m.models or []:  # register_model wants a logged model: the client does not
+            if not registry.search_registered_models(f"name = '{name}'"):
+                registry.create_registered_model(name)
+            registry.create_model_version(name, f"runs:/{run_id}/charter", run_id=run_id)
     return time.perf_counter() - started
 
 
