@@ -42,9 +42,9 @@ def store(folder: Path, name: str) -> str:
     return uri
 
 
-def export(manifests: list, root: Path, uri: str) -> tuple[float, int]:
+def export(manifests: list, uri: str) -> tuple[float, int]:
     started = time.perf_counter()
-    done = list(mlflow_export.export(manifests, root=root, uri=uri, experiment="bench"))
+    done = list(mlflow_export.export(manifests, uri=uri, experiment="bench"))
     elapsed = time.perf_counter() - started
     assert len(done) == len(manifests)
     return elapsed, sum(d.created for d in done)
@@ -117,10 +117,10 @@ def main() -> None:
             logged = store(folder, "direct")
             if rep % 2:  # take turns: neither case always runs on a warmer machine
                 samples["direct"].append(direct(manifests, root, logged, folder / "artifacts"))
-            elapsed, created = export(manifests, root, exported)
+            elapsed, created = export(manifests, exported)
             assert created == len(manifests)
             samples["export"].append(elapsed)
-            elapsed, created = export(manifests, root, exported)
+            elapsed, created = export(manifests, exported)
             assert created == 0
             samples["export again"].append(elapsed)
             if not rep % 2:

@@ -392,7 +392,7 @@ def run_export(args: argparse.Namespace) -> int:
     uri = mlflow_export.tracking_uri(root)
     experiment = mlflow_export.experiment_name(root, pyproject[1] if pyproject else None)
     try:
-        for exported in mlflow_export.export(found, root=root, uri=uri, experiment=experiment):
+        for exported in mlflow_export.export(found, uri=uri, experiment=experiment):
             models = "".join(f", model {n} version {v}" for n, v in exported.model_versions)
             state = "exported" if exported.created else "already exported, unchanged"
             print(f"{exported.run_id}: {state} (MLflow run {exported.mlflow_run_id}{models})")
@@ -403,7 +403,7 @@ def run_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    except (mlflow_export.ExportError, ValueError) as error:
+    except mlflow_export.ExportError as error:
         print(f"charter runs export: MLflow at {uri} refused the export: {error}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_CLEAN

@@ -75,7 +75,7 @@ def experiment_name(root: Path, pyproject: dict[str, Any] | None) -> str:
 
 
 def client(uri: str) -> MlflowClient:
-    """An MLflow client for `uri`; MissingExtra when the extra is not installed."""
+    """An MLflow client for `uri`; MissingExtraError when the extra is not installed."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by construction
     try:
         from mlflow import MlflowClient  # noqa: PLC0415 - only this command needs mlflow
@@ -84,15 +84,13 @@ def client(uri: str) -> MlflowClient:
     return MlflowClient(tracking_uri=uri)
 
 
-def export(
-    manifests: Iterable[Manifest], *, root: Path, uri: str, experiment: str
-) -> Iterator[Exported]:
+def export(manifests: Iterable[Manifest], *, uri: str, experiment: str) -> Iterator[Exported]:
     """Each manifest into the experiment at `uri`, once: a run already exported is left alone."""
     mlflow = client(uri)
     from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
     try:
-        experiment_id = _experiment(mlflow, experiment, root, uri)
+        experiment_id = _experiment(mlflow, experiment, uri)
         for manifest in manifests:
             yield export_run(mlflow, experiment_id, manifest)
     except MlflowException as error:
@@ -108,7 +106,7 @@ def export_run(mlflow: MlflowClient, experiment_id: str, manifest: Manifest) -> 
     return Exported(manifest.run_id, run.info.run_id, created, versions)
 
 
-def _experiment(mlflow: MlflowClient, name: str, root: Path, uri: str) -> str:
+def _experiment(mlflow: MlflowClient, name: str, uri: str) -> str:
     found = mlflow.get_experiment_by_name(name)
     if found is not None:
         return found.experiment_id
@@ -125,7 +123,7 @@ def _artifact_location(uri: str) -> str | None:
 def _existing(mlflow: MlflowClient, experiment_id: str, run_id: str) -> MlflowRun | None:
     """The finished MLflow run of `run_id`; one an interrupted export left is deleted."""
     if "'" in run_id:  # MLflow's search strings have no escape; run ids never hold one
-        raise ValueError(f"run id {run_id!r} has a quote: MLflow cannot search for it")
+        raise ExportError(f"run id {run_id!r} has a quote, which MLflow's search cannot match")
     found = mlflow.search_runs(
         [experiment_id], filter_string=f"tags.`{RUN_ID_TAG}` = '{run_id}'", max_results=100
     )
@@ -168,6 +166,11 @@ def params_of(manifest: Manifest) -> dict[str, str]:
     """Params flattened to dotted keys (`model.alpha`), then each seed as `seeds.NAME`."""
     params = {k: _value(v) for k, v in flat_params(manifest.params).items()}
     for name, seed in manifest.seeds.items():
+        if f"seeds.{name}" in params:
+            raise ExportError(
+                f"run {manifest.run_id}: the param seeds.{name} and the seed {name} "
+                "would be the same MLflow param"
+            )
         params[f"seeds.{name}"] = str(seed)
     return params
 
@@ -250,7 +253,7 @@ def _register(
             raise
         mlflow.create_registered_model(name, tags={"charter.card": name})
     if "'" in name:
-        raise ValueError(f"model name {name!r} has a quote: MLflow cannot search for it")
+        raise ExportError(f"model name {name!r} has a quote, which MLflow's search cannot match")
     found = mlflow.search_model_versions(f"name = '{name}' and run_id = '{run.info.run_id}'")
     if found:
         return name, found[0].version
