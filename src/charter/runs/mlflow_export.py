@@ -23,7 +23,6 @@ from charter.runs.history import flat_params
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
-    from mlflow.entities import Run as MlflowRun
 
     from charter.formats.manifest import Manifest
 
@@ -77,6 +76,7 @@ def experiment_name(root: Path, pyproject: dict[str, Any] | None) -> str:
 def client(uri: str) -> MlflowClient:
     """An MLflow client for `uri`; MissingExtraError when the extra is not installed."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by construction
+    os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")  # ours is one line
     try:
         from mlflow import MlflowClient  # noqa: PLC0415 - only this command needs mlflow
     except ImportError as error:
@@ -91,19 +91,31 @@ def export(manifests: Iterable[Manifest], *, uri: str, experiment: str) -> Itera
 
     try:
         experiment_id = _experiment(mlflow, experiment, uri)
+        exported = _exported(mlflow, experiment_id)
+        registered: set[str] = set()
         for manifest in manifests:
-            yield export_run(mlflow, experiment_id, manifest)
+            yield export_run(mlflow, experiment_id, manifest, exported, registered)
     except MlflowException as error:
         raise ExportError(str(error.message).strip().splitlines()[0]) from None
 
 
-def export_run(mlflow: MlflowClient, experiment_id: str, manifest: Manifest) -> Exported:
-    """One manifest as one MLflow run (found again by its `charter.run_id` tag)."""
-    existing = _existing(mlflow, experiment_id, manifest.run_id)
-    created = existing is None
-    run = existing if existing is not None else _create(mlflow, experiment_id, manifest)
-    versions = [_register(mlflow, name, run, manifest) for name in manifest.models or []]
-    return Exported(manifest.run_id, run.info.run_id, created, versions)
+def export_run(
+    mlflow: MlflowClient,
+    experiment_id: str,
+    manifest: Manifest,
+    exported: dict[str, str],
+    registered: set[str],
+) -> Exported:
+    """One manifest as one MLflow run, unless `exported` (charter -> MLflow run id) has it."""
+    existing = exported.get(manifest.run_id)
+    run_id = existing or _create(mlflow, experiment_id, manifest)
+    versions = []
+    for name in manifest.models or []:
+        if name not in registered:
+            _registered_model(mlflow, name)
+            registered.add(name)
+        versions.append(_register(mlflow, name, run_id, manifest, known=existing is not None))
+    return Exported(manifest.run_id, run_id, existing is None, versions)
 
 
 def _experiment(mlflow: MlflowClient, name: str, uri: str) -> str:
@@ -120,20 +132,32 @@ def _artifact_location(uri: str) -> str | None:
     return (Path(uri.removeprefix("sqlite:///")).parent / LOCAL_ARTIFACTS).resolve().as_uri()
 
 
-def _existing(mlflow: MlflowClient, experiment_id: str, run_id: str) -> MlflowRun | None:
-    """The finished MLflow run of `run_id`; one an interrupted export left is deleted."""
-    if "'" in run_id:  # MLflow's search strings have no escape; run ids never hold one
-        raise ExportError(f"run id {run_id!r} has a quote, which MLflow's search cannot match")
-    found = mlflow.search_runs(
-        [experiment_id], filter_string=f"tags.`{RUN_ID_TAG}` = '{run_id}'", max_results=100
-    )
-    for run in found:
-        if run.info.status != "FINISHED":
-            mlflow.delete_run(run.info.run_id)
-    return next((r for r in found if r.info.status == "FINISHED"), None)
+def _exported(mlflow: MlflowClient, experiment_id: str) -> dict[str, str]:
+    """charter run id -> MLflow run id of every finished export; unfinished ones are deleted.
+
+    One search for the whole experiment (paged), not one per run: a second
+    export of a hundred runs is a few requests.
+    """
+    runs: dict[str, str] = {}
+    token = None
+    while True:
+        page = mlflow.search_runs(
+            [experiment_id],
+            filter_string=f"tags.`{RUN_ID_TAG}` LIKE '%'",
+            max_results=1000,
+            page_token=token,
+        )
+        for run in page:
+            if run.info.status != "FINISHED":  # an interrupted export: redone below
+                mlflow.delete_run(run.info.run_id)
+            else:
+                runs.setdefault(run.data.tags[RUN_ID_TAG], run.info.run_id)
+        token = page.token
+        if not token:
+            return runs
 
 
-def _create(mlflow: MlflowClient, experiment_id: str, manifest: Manifest) -> MlflowRun:
+def _create(mlflow: MlflowClient, experiment_id: str, manifest: Manifest) -> str:
     from mlflow.entities import Metric, Param, RunTag  # noqa: PLC0415
 
     run = mlflow.create_run(
@@ -159,7 +183,7 @@ def _create(mlflow: MlflowClient, experiment_id: str, manifest: Manifest) -> Mlf
     mlflow.log_dict(run_id, {"outputs": outputs_of(manifest)}, f"{ARTIFACT_DIR}/outputs.json")
     # Finished last: a run that is not FINISHED is an interrupted export, redone next time.
     mlflow.set_terminated(run_id, "FINISHED", end_time=end)
-    return mlflow.get_run(run_id)
+    return run_id
 
 
 def params_of(manifest: Manifest) -> dict[str, str]:
@@ -240,10 +264,8 @@ def datasets_of(manifest: Manifest) -> list[Any]:
     return datasets
 
 
-def _register(
-    mlflow: MlflowClient, name: str, run: MlflowRun, manifest: Manifest
-) -> tuple[str, str]:
-    """The run as a version of the registered model named like the card; once per run."""
+def _registered_model(mlflow: MlflowClient, name: str) -> None:
+    """The registered model named like the card, created when missing."""
     from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
     try:
@@ -252,15 +274,24 @@ def _register(
         if error.error_code != "RESOURCE_DOES_NOT_EXIST":
             raise
         mlflow.create_registered_model(name, tags={"charter.card": name})
-    if "'" in name:
-        raise ExportError(f"model name {name!r} has a quote, which MLflow's search cannot match")
-    found = mlflow.search_model_versions(f"name = '{name}' and run_id = '{run.info.run_id}'")
-    if found:
-        return name, found[0].version
+
+
+def _register(
+    mlflow: MlflowClient, name: str, run_id: str, manifest: Manifest, *, known: bool
+) -> tuple[str, str]:
+    """The run as a version of the model; a `known` run's version is looked up, not added."""
+    if known:
+        if "'" in name:
+            raise ExportError(
+                f"model name {name!r} has a quote, which MLflow's search cannot match"
+            )
+        found = mlflow.search_model_versions(f"name = '{name}' and run_id = '{run_id}'")
+        if found:
+            return name, found[0].version
     version = mlflow.create_model_version(
         name,
-        source=f"runs:/{run.info.run_id}/{ARTIFACT_DIR}",
-        run_id=run.info.run_id,
+        source=f"runs:/{run_id}/{ARTIFACT_DIR}",
+        run_id=run_id,
         tags={RUN_ID_TAG: manifest.run_id},
         description=f"charter run {manifest.run_id}",
     )

@@ -289,6 +289,7 @@ def test_export_logs_the_manifest_and_a_second_export_changes_nothing(
     code, out, err = export(project, capsys, monkeypatch, server, experiment)
     assert code == 0, err
     assert out.count(": exported") == 3
+    assert len(out.splitlines()) == 3, out  # one line a run, nothing of MLflow's
     runs = logged(server, experiment)
     assert sorted(runs) == ["a1-s1", "a1-s2", "a2-s1"]
     client = MlflowClient(server)
