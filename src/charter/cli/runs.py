@@ -60,6 +60,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     comparing.add_argument("--format", choices=("text", "json"), default="text")
     add_project_option(comparing)
     comparing.set_defaults(handler=run_compare)
+    exporting = actions.add_parser(
+        "export",
+        help="copy runs into MLflow (MLFLOW_TRACKING_URI, else sqlite:///mlflow.db here)",
+        description="Copy recorded runs into MLflow: params (dotted keys) and seeds as params, "
+        "metrics, inputs as datasets with their blake3 digest and contract, outputs as "
+        "references (URI and hash, never the data), the manifest as an artifact, the commit "
+        "as mlflow.source.git.commit; each model is registered under its card's name. "
+        "A run already exported (tag charter.run_id) is left as it is. Needs charter[mlflow].",
+    )
+    exporting.add_argument("--to", choices=("mlflow",), required=True, help="where to export")
+    exporting.add_argument("runs", nargs="*", metavar="RUN", help="run ids (default: every run)")
+    add_project_option(exporting)
+    exporting.set_defaults(handler=run_export)
 
 
 def _manifests(
@@ -196,12 +209,18 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 def _find(args: argparse.Namespace, command: str, ids: list[str]) -> list[Manifest] | None:
     """The manifests of `ids`, or None after one sentence naming the unknown id."""
-    from charter.runs import history  # noqa: PLC0415
-
     loaded = _manifests(args, command, ids)
     if loaded is None:
         return None
-    project, manifests = loaded
+    return _resolve(*loaded, command, ids)
+
+
+def _resolve(
+    project: Project, manifests: list[Manifest], command: str, ids: list[str]
+) -> list[Manifest] | None:
+    """The loaded manifests of `ids`, or None after one sentence naming the unknown id."""
+    from charter.runs import history  # noqa: PLC0415
+
     found = []
     for run_id in ids:
         try:
@@ -353,3 +372,38 @@ def _fingerprints(prints: list[str | None]) -> list[str]:
         else:
             cells.append(value[:19])
     return cells
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from charter.install_hint import install_command  # noqa: PLC0415
+    from charter.runs import mlflow_export  # noqa: PLC0415 - mlflow only for this command
+
+    loaded = _manifests(args, "runs export", args.runs or None)
+    if loaded is None:
+        return EXIT_ERROR
+    project, found = loaded
+    if args.runs:
+        resolved = _resolve(project, found, "runs export", args.runs)
+        if resolved is None:
+            return EXIT_ERROR
+        found = resolved
+    root = project.root
+    pyproject = project.pyproject()
+    uri = mlflow_export.tracking_uri(root)
+    experiment = mlflow_export.experiment_name(root, pyproject[1] if pyproject else None)
+    try:
+        for exported in mlflow_export.export(found, uri=uri, experiment=experiment):
+            models = "".join(f", model {n} version {v}" for n, v in exported.model_versions)
+            state = "exported" if exported.created else "already exported, unchanged"
+            print(f"{exported.run_id}: {state} (MLflow run {exported.mlflow_run_id}{models})")
+    except mlflow_export.MissingExtraError:
+        print(
+            "charter runs export: exporting to MLflow needs charter's mlflow extra "
+            f"(charter[mlflow]); install it with: {install_command('mlflow', root)}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except mlflow_export.ExportError as error:
+        print(f"charter runs export: MLflow at {uri} refused the export: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_CLEAN

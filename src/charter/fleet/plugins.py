@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlparse
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from charter.constants import LOCK_FILE
 from charter.fleet.allowlist import normalise, requirement_source
 
 
@@ -88,7 +89,7 @@ def _declared(root: Path, requirement: Requirement, source: object) -> str:
 def _locked(root: Path) -> dict[str, Plugin]:
     """Each locked package's exact requirement, by name (empty without a readable uv.lock)."""
     try:
-        lock = tomllib.loads((root / "uv.lock").read_text("utf-8"))
+        lock = tomllib.loads((root / LOCK_FILE).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
     pinned = {}
