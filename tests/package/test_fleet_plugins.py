@@ -4,7 +4,7 @@ A project with the organisation's plugin was reported `draft` with PRJ005
 ("unknown [tool.charter.acme] table") and none of the plugin's findings: the
 fleet environment held only charter. Here the project pins charter to this
 checkout (the running charter's own source, allowed by default) and a plugin
-by path; the generated tier (tests/template/test_fleet_plugins.py) runs four
+by path; the generated tier (tests/template/test_fleet_releases_and_plugins.py) runs four
 generated projects on three releases, the overlay's plugin among them.
 """
 
