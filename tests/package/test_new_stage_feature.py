@@ -148,6 +148,7 @@ def test_new_feature_adds_a_draft_entry_keeping_the_catalog_as_written(project: 
         "owner": "ada@example.org",
         "status": "draft",
         "description": "TODO(feature-owner): what bmi_band means, with its unit.",
+        "rationale": "TODO(feature-owner): why a model should read bmi_band.",
         "sources": [{"contract": "patients", "property": "bmi"}],
         "transform": {"ref": f"{PACKAGE}.features:bmi_band"},
     }
