@@ -247,11 +247,18 @@ def _markers(text: str) -> tuple[str, ...]:
 
 
 def run_model(args: argparse.Namespace) -> int:
-    from charter.scaffold.create import new_model  # noqa: PLC0415 - `charter --help` stays fast
+    from charter.scaffold.create import new_model, new_model_decision  # noqa: PLC0415 - fast help
+
+    def make(project: Project) -> Path:
+        card = new_model(project, args.name, args.task or _project_task(project.root))
+        print(f"wrote {new_model_decision(project, args.name)}")
+        return card
 
     return _create(
         args,
-        lambda project: new_model(project, args.name, args.task or _project_task(project.root)),
+        make,
+        "fill in the TODO(...) placeholders of the card and of its decision record, then run "
+        "`charter check` and `charter docs`",
     )
 
 

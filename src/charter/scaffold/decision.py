@@ -51,8 +51,7 @@ def next_number(project: Project) -> int:
 
 def new_decision(project: Project, title: str, model: str | None = None) -> Path:
     """Write `governance/decisions/NNNN-<slug>.md`; refuse an existing file."""
-    title = " ".join(title.split())
-    name = slug(title)
+    slug(title)  # a title that names no file is refused before anything is looked up
     features: list[str] = []
     if model is not None:
         card = next((c for c in project.cards if c.name == model), None)
@@ -60,6 +59,13 @@ def new_decision(project: Project, title: str, model: str | None = None) -> Path
             known = ", ".join(sorted(c.name for c in project.cards)) or "none"
             raise ScaffoldError(f"no model card for model {model!r} (the project has: {known})")
         features = [key for key, _ in card.features]
+    return write_decision(project, title, model, features)
+
+
+def write_decision(project: Project, title: str, model: str | None, features: list[str]) -> Path:
+    """Write the next record for `model` and its `features` (`charter new model` uses it too)."""
+    title = " ".join(title.split())
+    name = slug(title)
     number = next_number(project)
     if number > 9999:
         raise ScaffoldError(f"{decision_format.FOLDER}: record numbers are four digits, all used")
