@@ -222,6 +222,19 @@ def test_only_a_standing_record_covers_a_card(tmp_path: Path, status: str) -> No
     assert "DEC001" not in codes(project)
 
 
+@pytest.mark.fails_with("DEC006")
+def test_production_asks_for_an_accepted_record_without_placeholders(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / RECORD, "status: accepted", "status: proposed")
+    edit(project / RECORD, "* Age and weight only", "* TODO(model-owner): option 1")
+    assert "DEC006" not in codes(project)  # proposed is what review is for
+    found = hits(project, "DEC006", "--stage", "production")
+    assert [(f["line"], f["col"]) for f in found] == [(2, 9), (18, 3)]
+    assert "still proposed; accept it before production" in found[0]["message"]
+    assert "'TODO(model-owner)' must be filled in" in found[1]["message"]
+    assert {f["path"] for f in found} == {RECORD}
+
+
 # ------------------------------------------------------- charter new decision
 
 
@@ -278,6 +291,20 @@ def test_new_decision_refuses_an_existing_file(tmp_path: Path, monkeypatch) -> N
     with pytest.raises(ScaffoldError, match="already exists; choose another name"):
         decision_scaffold.new_decision(Project.load(project), "Choose the risk features")
     assert (project / RECORD).read_bytes() == before
+
+
+def test_new_decision_never_writes_through_a_linked_folder(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = project / "governance/decisions"
+    (folder / "0001-choose-the-risk-features.md").rename(outside / "0001-choose.md")
+    folder.rmdir()
+    folder.symlink_to(outside)
+    result = charter("new", "decision", "Use ridge", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "symlink" in result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["0001-choose.md"]
 
 
 def test_new_model_starts_a_proposed_record_so_the_card_is_covered(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter.formats.card import CODE_SPAN, PLACEHOLDER, Placeholder
 from charter.formats.markdown import MarkdownFile, parse
 from charter.formats.source import Document, read_text
 
@@ -101,6 +102,18 @@ class Decision:
         """The MADR sections (`SECTIONS`) no heading of the record names."""
         titles = {h.title.strip().lower() for h in self.markdown.headings()}
         return [s for s in SECTIONS if s.lower() not in titles]
+
+    def placeholders(self) -> list[Placeholder]:
+        """`TODO(role)` left in the record, as in model cards (quoted in a code span: not one)."""
+        found = []
+        for number, line in enumerate(self.markdown.text.splitlines(), 1):
+            quoted = [span.span() for span in CODE_SPAN.finditer(line)]
+            found.extend(
+                Placeholder(m.group(0), number, m.start() + 1)
+                for m in PLACEHOLDER.finditer(line)
+                if not any(start <= m.start() < end for start, end in quoted)
+            )
+        return found
 
     def _strings(self, key: str) -> list[tuple[str, str]]:
         values = self.document.data.get(key)

@@ -254,11 +254,76 @@ def card_decided(project: Project) -> Iterator[Finding]:
     for card in project.cards:
         if card.governance is None:
             continue  # MOD002 reports the missing block
-        wanted = {key for key, _ in card.features}
         records = [d for d in project.decisions_for(card.name) if d.status in BINDING_STATUSES]
-        if any({key for key, _ in d.features} == wanted for d in records):
+        if not _covering(card, records):
+            yield _undecided(card, records, {key for key, _ in card.features})
+
+
+@rule("DEC006", "Decision record behind a card is not settled", stage="production")
+def settled(project: Project) -> Iterator[Finding]:
+    """## What it checks
+
+    At `--stage production`, the decision records that cover a model card (DEC005) are `accepted`, not still `proposed`, and hold no `TODO(role)` placeholder. Not enforced at the review stage, where a proposed record is what is being reviewed.
+
+    ## Why it matters
+
+    A model goes to production on reasons someone has accepted; a proposed record with its options still to be written says the reasons were never settled.
+
+    ## Example
+
+    Fails (`governance/decisions/0002-choose-the-readmission-model-and-its-features.md`):
+
+    ```markdown
+    ---
+    status: proposed
+    ---
+
+    Chosen option: "TODO(model-owner): option", because ...
+    ```
+
+    Passes:
+
+    ```markdown
+    ---
+    status: accepted
+    ---
+
+    Chosen option: "Ridge regression", because run 20261207T101500Z-3f2a ...
+    ```
+
+    ## How to fix
+
+    Fill in the placeholders, have the record reviewed and set `status: accepted`.
+    """
+    seen: set[str] = set()
+    for card in project.cards:
+        if card.governance is None:
             continue
-        yield _undecided(card, records, wanted)
+        records = [d for d in project.decisions_for(card.name) if d.status in BINDING_STATUSES]
+        for record in _covering(card, records):
+            if str(record.path) in seen:
+                continue
+            seen.add(str(record.path))
+            if record.status != "accepted":
+                yield at(
+                    record.document,
+                    "/status",
+                    f"the record behind model {card.name!r} is still {record.status}; "
+                    "accept it before production",
+                )
+            for placeholder in record.placeholders():
+                yield at_line(
+                    record.path,
+                    placeholder.line,
+                    placeholder.col,
+                    f"placeholder {placeholder.text!r} must be filled in before production",
+                )
+
+
+def _covering(card: Card, records: list[Decision]) -> list[Decision]:
+    """The records whose feature set is exactly the card's."""
+    wanted = {key for key, _ in card.features}
+    return [d for d in records if {key for key, _ in d.features} == wanted]
 
 
 def _undecided(card: Card, records: list[Decision], wanted: set[str]) -> Finding:
