@@ -20,11 +20,31 @@ from charter.project import Project
 from charter.scaffold import decision as decision_scaffold
 from charter.scaffold.errors import ScaffoldError
 from charter.views import feature_catalog
-from charter.views.site import Site, decision_pages, model_pages
+from charter.views.site import Site, decision_pages, model_pages, runs
 
 CATALOG = "governance/features/catalog.yaml"
 CARD = "governance/models/risk/card.md"
 RECORD = "governance/decisions/0001-choose-the-risk-features.md"
+
+
+def manifest(run_id: str) -> dict:
+    """A schema-valid run manifest (the one tests/package/test_deployments.py records)."""
+    return {
+        "apiVersion": "charter/v1",
+        "run_id": run_id,
+        "start_time": "2026-12-07T10:15:00Z",
+        "end_time": "2026-12-07T10:16:00Z",
+        "code": {"commit": "a" * 40, "dirty": False, "entry_point": "clinic.pipeline"},
+        "environment": {"lock_sha256": "c" * 64, "python": "3.11.9", "platform": "linux"},
+        "inputs": [],
+        "features": ["age_decade@2", "weight_kg@1"],
+        "models": ["risk_model"],
+        "params": {},
+        "params_hash": "sha256:" + "e" * 64,
+        "seeds": {"split": 1},
+        "metrics": {"r2": 0.5},
+        "outputs": [{"name": "metrics", "uri": "artifacts/metrics.json", "sha256": "f" * 64}],
+    }
 
 
 def hits(project: Path, code: str, *args: str) -> list[dict]:
@@ -352,6 +372,21 @@ def test_the_decisions_page_lists_records_with_status_and_links(tmp_path: Path) 
         "| Decisions | [Choose the risk_model features]"
         "(../decisions/0001-choose-the-risk-model-features.md) (accepted) |"
     ) in model.text
+
+
+def test_the_runs_page_shows_the_records_that_cite_a_run(tmp_path: Path) -> None:
+    project = copy_views(tmp_path)
+    run = project / "runs" / "20261207T101500Z-3f2a"
+    run.mkdir(parents=True)
+    (run / "manifest.json").write_text(json.dumps(manifest("20261207T101500Z-3f2a")))
+    record = project / "governance/decisions/0001-choose-the-risk-model-features.md"
+    edit(record, "runs: []", "runs: [20261207T101500Z-3f2a]")
+    text = runs(Site(Project.load(project))).pages[0].text
+    assert "## Decisions these runs informed" in text
+    assert (
+        "| `20261207T101500Z-3f2a` | [Choose the risk_model features]"
+        "(decisions/0001-choose-the-risk-model-features.md) | accepted |"
+    ) in text
 
 
 def test_a_decision_record_cannot_put_html_into_the_site(tmp_path: Path) -> None:

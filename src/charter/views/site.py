@@ -453,8 +453,25 @@ def runs(site: Site) -> Pages:
     ]
     rows = [[str(n), *row] for n, row in enumerate(rows, 1)]
     lines += ["## Every run", "", *table(("#", "Run", "Commit", "Started", "Metrics"), rows)]
+    lines += _runs_decided(site)
     result.pages.append(SitePage("runs.md", "Runs", page(lines)))
     return result
+
+
+def _runs_decided(site: Site) -> list[str]:
+    """The decision records that cite runs, beside the runs they explain."""
+    rows = [
+        [
+            code(run, in_table=True),
+            f"[{cell(d.title)}]({site.link('runs.md', site.decision_pages[d.path])})",
+            cell(d.status or ""),
+        ]
+        for d in site.project.decisions
+        for run, _ in d.runs
+    ]
+    if not rows:
+        return []
+    return ["", "## Decisions these runs informed", "", *table(("Run", "Decision", "Status"), rows)]
 
 
 def committed(name: str, title: str) -> Callable[[Site], Pages]:
