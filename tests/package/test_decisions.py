@@ -162,6 +162,13 @@ def test_links_must_name_existing_models_features_and_runs(tmp_path: Path) -> No
         assert line[finding["col"] - 1 :].startswith(("risk_modle", "20261207", "weight_kg@9"))
 
 
+def test_an_unreadable_catalog_is_reported_once_not_per_link(tmp_path: Path) -> None:
+    project = copy_good(tmp_path)
+    edit(project / CATALOG, "features:\n", "features: [\n")
+    found = codes(project)
+    assert "PRJ001" in found and "DEC003" not in found
+
+
 def test_a_linked_run_that_is_recorded_passes(tmp_path: Path) -> None:
     project = copy_good(tmp_path)
     run = project / "runs" / "20261207T101500Z-3f2a"

@@ -148,13 +148,16 @@ def links_exist(project: Project) -> Iterator[Finding]:
     Correct the name, or remove the link; `charter runs list` shows the recorded run ids.
     """
     models = {card.name for card in project.cards}
+    # An unreadable catalog or models folder is reported once (PRJ001, PRJ005), not per link.
+    has_models = project.path("models").is_dir() and project.inside(project.path("models"))
+    cards_unread = any(p.path.name == "card.md" for p in project.problems)
     runs = set(project.run_ids())
     for decision in project.decisions:
         for name, pointer in decision.models:
-            if name not in models:
+            if has_models and not cards_unread and name not in models:
                 yield at(decision.document, pointer, f"no model card for model {name!r}")
         for key, pointer in decision.features:
-            if "@" in key and project.feature_by_key(key) is None:
+            if project.catalog is not None and "@" in key and project.feature_by_key(key) is None:
                 yield at(decision.document, pointer, f"feature {key!r} is not in the catalog")
         for run, pointer in decision.runs:
             if run not in runs:
