@@ -262,6 +262,38 @@ def test_production_asks_for_an_accepted_record_without_placeholders(tmp_path: P
     assert {f["path"] for f in found} == {RECORD}
 
 
+@pytest.mark.parametrize("status", ["proposed", "accepted"])
+def test_card_sync_updates_a_proposed_record_only(tmp_path: Path, status: str) -> None:
+    project = copy_good(tmp_path)
+    edit(project / RECORD, "status: accepted", f"status: {status}")
+    body = (project / RECORD).read_text().split("---\n", 2)[2]
+    run = project / "runs" / "r1"
+    run.mkdir(parents=True)
+    recorded = manifest("r1") | {"models": ["risk"], "features": ["age_band@1"]}
+    recorded["inputs"] = [
+        {
+            "name": "visits",
+            "uri": "data/raw/visits.parquet",
+            "fingerprint": "blake3:" + "d" * 64,
+            "bytes": 10,
+            "rows": 3,
+            "contract": {"id": "visits", "version": "1.0.0"},
+        }
+    ]
+    (run / "manifest.json").write_text(json.dumps(recorded))
+    synced = charter("card", "sync", "risk", "--run", "r1", cwd=project)
+    assert synced.returncode == 0, synced.stderr
+    record = decision_format.load(project / RECORD)
+    if status == "proposed":
+        assert [f for f, _ in record.features] == ["age_band@1"]
+        assert f"{RECORD}: features updated (the record is still proposed)" in synced.stdout
+        assert "DEC005" not in codes(project)
+    else:
+        assert [f for f, _ in record.features] == ["age_band@1", "weight_kg@1"]
+        assert "DEC005" in codes(project)  # the accepted choice changed: a new record is due
+    assert record.markdown.text.split("---\n", 2)[2] == body
+
+
 # ------------------------------------------------------- charter new decision
 
 

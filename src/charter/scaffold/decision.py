@@ -20,7 +20,7 @@ from charter.formats import decision as decision_format
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
 from charter.scaffold.errors import ScaffoldError
-from charter.scaffold.files import write_new
+from charter.scaffold.files import write, write_new
 
 MAX_SLUG = 60
 """Characters of the title kept in the file name."""
@@ -112,3 +112,23 @@ reason, with the runs that show it (list their ids under `runs:` above).
 * Good, because TODO(model-owner): what gets better.
 * Bad, because TODO(model-owner): what gets worse, and who should know.
 """
+
+
+def sync_proposed(project: Project, model: str, features: list[str]) -> list[Path]:
+    """Give the *proposed* records naming `model` the card's new feature list.
+
+    `charter card sync` calls it: a proposed record is a draft still under
+    review, so it follows the card; an accepted one is history, and a change
+    of features after it asks for a new record (DEC005). Only the front
+    matter is rewritten; the body stays byte for byte.
+    """
+    changed = []
+    for record in project.decisions_for(model):
+        if record.status != "proposed" or [f for f, _ in record.features] == features:
+            continue
+        front = {**record.document.data, "features": list(features)}
+        meta = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+        body = record.markdown.text.splitlines(keepends=True)[record.markdown.body_line - 1 :]
+        write(record.path, f"---\n{meta}---\n{''.join(body)}", project.root)
+        changed.append(record.path)
+    return changed
