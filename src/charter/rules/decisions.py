@@ -10,6 +10,7 @@ matter, broken YAML) is a load problem, reported by PRJ001 at its line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from charter.project import Project
 
 DECISION_SCHEMA = "decision-record.schema.json"
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*@[1-9][0-9]*")
+"""A well-formed `name@version` (DEC001 reports the others, DEC003 only these)."""
 
 
 @rule("DEC001", "Decision record front matter is invalid")
@@ -157,7 +160,11 @@ def links_exist(project: Project) -> Iterator[Finding]:
             if has_models and not cards_unread and name not in models:
                 yield at(decision.document, pointer, f"no model card for model {name!r}")
         for key, pointer in decision.features:
-            if project.catalog is not None and "@" in key and project.feature_by_key(key) is None:
+            if (
+                project.catalog is not None
+                and _KEY.fullmatch(key)
+                and not project.feature_by_key(key)
+            ):
                 yield at(decision.document, pointer, f"feature {key!r} is not in the catalog")
         for run, pointer in decision.runs:
             if run not in runs:
