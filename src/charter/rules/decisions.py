@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from charter.constants import CARD_NAME
 from charter.findings import Finding
 from charter.formats import schema
 from charter.formats.card import GOVERNANCE_POINTER, PLACEHOLDER
@@ -153,7 +154,7 @@ def links_exist(project: Project) -> Iterator[Finding]:
     models = {card.name for card in project.cards}
     # An unreadable catalog or models folder is reported once (PRJ001, PRJ005), not per link.
     has_models = project.path("models").is_dir() and project.inside(project.path("models"))
-    cards_unread = any(p.path.name == "card.md" for p in project.problems)
+    cards_unread = any(p.path.name == CARD_NAME for p in project.problems)
     runs = set(project.run_ids())
     for decision in project.decisions:
         for name, pointer in decision.models:
