@@ -5,6 +5,7 @@
     project.catalog          # catalog.Catalog | None
     project.cards            # list[card.Card]
     project.checklists       # list[checklist.Checklist]
+    project.decisions        # list[decision.Decision] (governance/decisions/*.md, MADR)
     project.deployments      # list[deployment.Deployment]
     project.manifests        # list of run manifests (charter.formats.manifest, if present)
     project.approvals        # list[approval.Approval] (governance/approvals/<model>/*.yaml)
@@ -51,6 +52,7 @@ from charter.formats import catalog as catalog_format
 from charter.formats import checklist as checklist_format
 from charter.formats import codeowners as codeowners_format
 from charter.formats import contract as contract_format
+from charter.formats import decision as decision_format
 from charter.formats import deployment as deployment_format
 from charter.formats.python_source import PythonModule, module_file, parse_module
 from charter.formats.source import (
@@ -185,6 +187,8 @@ class Project:
     """The model cards (`<models>/<model>/card.md`)."""
     checklists: list[checklist_format.Checklist] = field(default_factory=list)
     """The stage checklists (`<checklists>/*.md`)."""
+    decisions: list[decision_format.Decision] = field(default_factory=list)
+    """The decision records (`governance/decisions/*.md`, MADR), in file-name order."""
     deployments: list[deployment_format.Deployment] = field(default_factory=list)
     """The deployment manifests (`<deployments>/<model>/<environment>.yaml`)."""
     manifests: list[manifest_format.Manifest] = field(default_factory=list)
@@ -292,6 +296,18 @@ class Project:
 
     def checklist_files(self) -> list[Path]:
         return self._files("checklists", "*.md")
+
+    def decision_files(self) -> list[Path]:
+        """`governance/decisions/*.md` but README.md (an index); the folder need not exist."""
+        folder = self.root / decision_format.FOLDER
+        if not self.inside(folder) or not folder.is_dir():
+            return []
+        found = sorted(p for p in folder.glob("*.md") if p.name.lower() != "readme.md")
+        return [p for p in found if self._present(p)]
+
+    def decisions_for(self, model: str) -> list[decision_format.Decision]:
+        """The decision records that name `model` in their `models:` list."""
+        return [d for d in self.decisions if any(name == model for name, _ in d.models)]
 
     def deployment_files(self) -> list[Path]:
         """`<deployments>/<model>/<environment>.yaml`; the folder need not exist."""
@@ -680,6 +696,11 @@ class Project:
         ]
         self.deployments = [
             d for p in self.deployment_files() if (d := self._parse(p, deployment_format.load))
+        ]
+        self.decisions = [
+            d
+            for p in self.decision_files()
+            if (d := self._parse(p, None, parse=decision_format.from_text))
         ]
         self.manifests = self._load_manifests()
         self._load_approvals()

@@ -25,6 +25,7 @@ PROJECT_COMMANDS = [
     ["docs"],
     ["new", "model"],
     ["new", "contract"],
+    ["new", "decision"],
     ["card", "sync"],
     ["reproduce"],
     ["runs", "list"],

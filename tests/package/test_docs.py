@@ -148,12 +148,17 @@ def test_table_cells_survive_pipes_and_newlines(project: Path) -> None:
 
 def test_feature_catalog_lists_features_sorted(project: Path) -> None:
     text = (project / "docs/feature-catalog.md").read_text()
-    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    features, excluded = text.split("## Candidates left out")
+    rows = [line for line in features.splitlines() if line.startswith("| `")]
     assert [row.split(" | ")[0] for row in rows] == ["| `age_decade`", "| `weight_kg`"]
     assert rows[0] == (
         "| `age_decade` | 2 | active | int64 | visit (visit_id) | `visits.age` "
-        "| `clinic.features:age_decade` | generalization | @model-owner | Age in whole decades. |"
+        "| `clinic.features:age_decade` | generalization | @model-owner | Age in whole decades. "
+        "| Risk rises with age; decades keep the signal and hide the birth year. |"
     )
+    assert [line.split(" | ")[0] for line in excluded.splitlines() if line.startswith("| `")] == [
+        "| `postcode`"
+    ]
 
 
 def test_model_card_index(project: Path) -> None:

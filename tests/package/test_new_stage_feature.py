@@ -137,7 +137,9 @@ def test_new_feature_adds_a_draft_entry_keeping_the_catalog_as_written(project: 
 
     assert result.returncode == 0, result.stderr
     after = catalog.read_text()
-    assert after.startswith(before.rstrip("\n"))
+    features, excluded = before.split("\nexcluded:\n")  # the entry joins the features list
+    assert after.startswith(features.rstrip("\n"))
+    assert after.endswith("\nexcluded:\n" + excluded)
     entry = yaml.safe_load(after)["features"][-1]
     assert entry == {
         "name": "bmi_band",
@@ -148,6 +150,7 @@ def test_new_feature_adds_a_draft_entry_keeping_the_catalog_as_written(project: 
         "owner": "ada@example.org",
         "status": "draft",
         "description": "TODO(feature-owner): what bmi_band means, with its unit.",
+        "rationale": "TODO(feature-owner): why a model should read bmi_band.",
         "sources": [{"contract": "patients", "property": "bmi"}],
         "transform": {"ref": f"{PACKAGE}.features:bmi_band"},
     }

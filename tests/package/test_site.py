@@ -75,6 +75,13 @@ def test_the_site_builds_strict_and_offline(render, tmp_path, example_pipeline):
     assert f'href="../models/{model}/"' in (site / "model-cards" / "index.html").read_text()
     home = (site / "index.html").read_text()
     assert "Who answers for what" in home and "review" in home
+    # The decisions page lists the template's record; the model's page links it.
+    record = "0001-choose-the-model-and-its-features"
+    decisions = (site / "decisions" / "index.html").read_text()
+    assert f'href="{record}/"' in decisions and "accepted" in decisions
+    assert (site / "decisions" / record / "index.html").is_file()
+    model_page = (site / "models" / model / "index.html").read_text()
+    assert f'href="../../decisions/{record}/"' in model_page
 
 
 def test_a_stale_view_fails_the_strict_build(render, tmp_path):

@@ -153,6 +153,9 @@ def fill_to_do_list(path: Path) -> None:
 def activate_features(catalog: Path) -> None:
     text = catalog.read_text(encoding="utf-8").replace("status: draft", "status: active")
     text = re.sub(r"'TODO\(feature-owner\): what (\w+) means, with its unit\.'", r"The \1.", text)
+    text = re.sub(
+        r"'TODO\(feature-owner\): why a model should read (\w+)\.'", r"The data shows \1 matters.", text
+    )
     catalog.write_text(text, encoding="utf-8")
 
 

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from charter.cli.exit_codes import EXIT_CLEAN, EXIT_ERROR
 from charter.cli.project_option import add_project_option, load_project, project_root
@@ -61,6 +62,21 @@ def run(args: argparse.Namespace) -> int:
     metrics = ", ".join(f"{name}={value}" for name, value in result.metrics.items())
     state = "updated" if result.changed else "already in sync"
     print(f"{_relative(card, project.root)}: {state} from {uri} ({metrics})")
+    return _sync_proposed_decisions(project, card.parent.name, list(manifest.features))
+
+
+def _sync_proposed_decisions(project: Any, model: str, features: list[str]) -> int:
+    """A proposed decision record follows the card's features (an accepted one never does)."""
+    from charter.scaffold.decision import sync_proposed  # noqa: PLC0415
+    from charter.scaffold.errors import ScaffoldError  # noqa: PLC0415
+
+    try:
+        changed = sync_proposed(project, model, list(dict.fromkeys(features)))
+    except ScaffoldError as error:
+        print(f"charter card sync: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    for path in changed:
+        print(f"{_relative(path, project.root)}: features updated (the record is still proposed)")
     return EXIT_CLEAN
 
 

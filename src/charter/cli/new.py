@@ -1,4 +1,4 @@
-"""`charter new model|contract|stage|feature|deployment NAME`: add artifacts the standard way."""
+"""`charter new KIND ...`: add models, contracts, stages, features, deployments, decisions."""
 
 from __future__ import annotations
 
@@ -214,6 +214,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a role that must approve (repeatable; default: model_owner and product_owner)",
     )
     deployment.set_defaults(handler=run_deployment)
+    decision = kinds.add_parser(
+        "decision",
+        parents=[common],
+        help="the next MADR decision record: why a model or its features are what they are",
+        description="Write governance/decisions/NNNN-<slug>.md (the next number): a MADR "
+        "decision record, status proposed, whose sections are TODO placeholders. With "
+        "--model, it names the model and lists the card's current features, which is what "
+        "DEC005 asks for when a card's model or feature set changes.",
+    )
+    decision.add_argument(
+        "title", metavar="TITLE", help='the decision, e.g. "Use ridge regression"'
+    )
+    decision.add_argument(
+        "--model", metavar="MODEL", help="the model the decision is about (its card folder name)"
+    )
+    decision.set_defaults(handler=run_decision)
 
 
 def _positive(text: str) -> int:
@@ -231,11 +247,18 @@ def _markers(text: str) -> tuple[str, ...]:
 
 
 def run_model(args: argparse.Namespace) -> int:
-    from charter.scaffold.create import new_model  # noqa: PLC0415 - `charter --help` stays fast
+    from charter.scaffold.create import new_model, new_model_decision  # noqa: PLC0415 - fast help
+
+    def make(project: Project) -> Path:
+        card = new_model(project, args.name, args.task or _project_task(project.root))
+        print(f"wrote {new_model_decision(project, args.name)}")
+        return card
 
     return _create(
         args,
-        lambda project: new_model(project, args.name, args.task or _project_task(project.root)),
+        make,
+        "fill in the TODO(...) placeholders of the card and of its decision record, then run "
+        "`charter check` and `charter docs`",
     )
 
 
@@ -346,6 +369,17 @@ def run_deployment(args: argparse.Namespace) -> int:
         args,
         lambda project: new_deployment(project, request),
         "review the serving, thresholds and roles, then commit it for approval",
+    )
+
+
+def run_decision(args: argparse.Namespace) -> int:
+    from charter.scaffold.decision import new_decision  # noqa: PLC0415
+
+    return _create(
+        args,
+        lambda project: new_decision(project, args.title, args.model),
+        "fill in the TODO(...) placeholders, link the runs that informed it, and have it "
+        "reviewed (status: accepted)",
     )
 
 

@@ -2,7 +2,10 @@
 
 A small format of our own with Feast/ODCS words; its JSON Schema is
 `feature-catalog.schema.json`. Each `Feature` keeps the JSON pointer of its
-entry so findings land on the right line.
+entry so findings land on the right line. Beside what each feature is, the
+catalog says why: a `rationale` per feature, and the candidates left out
+(`excluded:`) with their reason and, optionally, the decision record that
+decided it.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Feature:
     sources: list[Source]
     transform_ref: str | None
     anonymization: str | None
+    rationale: str | None = None
+    """Why the feature is in the model (DEC004 asks for one on every active feature)."""
 
     @property
     def key(self) -> str:
@@ -45,11 +50,23 @@ class Feature:
         return f"{self.name}@{self.version}"
 
 
+@dataclass(frozen=True)
+class Excluded:
+    """A candidate feature considered and left out, and why."""
+
+    name: str
+    reason: str | None
+    decision: str | None
+    """The decision record that decided it (a file name under governance/decisions/)."""
+    pointer: str
+
+
 @dataclass
 class Catalog:
     path: Path
     document: Document
     features: list[Feature] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
     _index: dict[tuple[str, int | None], Feature] | None = field(default=None, repr=False)
 
     def find(self, name: str, version: int | None = None) -> Feature | None:
@@ -81,7 +98,27 @@ def from_document(document: Document) -> Catalog:
         for index, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 features.append(_feature(item, pointer_join("/features", index)))
-    return Catalog(path=document.path, document=document, features=features)
+    return Catalog(
+        path=document.path,
+        document=document,
+        features=features,
+        excluded=_excluded(data.get("excluded")),
+    )
+
+
+def _excluded(items: Any) -> list[Excluded]:
+    if not isinstance(items, list):
+        return []
+    return [
+        Excluded(
+            item["name"],
+            _text(item.get("reason")),
+            _text(item.get("decision")),
+            pointer_join("/excluded", index),
+        )
+        for index, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    ]
 
 
 def _feature(item: dict[str, Any], pointer: str) -> Feature:
@@ -103,6 +140,7 @@ def _feature(item: dict[str, Any], pointer: str) -> Feature:
         sources=_sources(item.get("sources"), pointer_join(pointer, "sources")),
         transform_ref=_text(transform.get("ref")) if isinstance(transform, dict) else None,
         anonymization=_text(item.get("anonymization")),
+        rationale=_text(item.get("rationale")),
     )
 
 

@@ -37,6 +37,7 @@ FAMILIES = {
     "PIP": "Pipelines (DVC)",
     "APR": "Approvals (signed sign-offs)",
     "DEP": "Deployments",
+    "DEC": "Decisions and rationale",
 }
 """Charter's code prefixes -> family name, in the order the rule index lists them."""
 

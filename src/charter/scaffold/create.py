@@ -112,6 +112,17 @@ def new_model(project: Project, name: str, task: str = DEFAULT_TASK) -> Path:
     return target
 
 
+def new_model_decision(project: Project, name: str) -> Path:
+    """The proposed decision record a new model starts with: why this model, these features.
+
+    DEC005 asks every card for one; it lists the card's features as `new_model` wrote them.
+    """
+    from charter.scaffold.decision import write_decision  # noqa: PLC0415
+
+    features = [feature.key for feature in active_features(project.catalog)]
+    return write_decision(project, f"Choose the {name} model and its features", name, features)
+
+
 def _schema_reference(project: Project, target: Path) -> str:
     """The project's own copy of the ODCS schema when it has one (works offline), else the URL."""
     local = project.path("contracts").parent / "schemas" / f"odcs-{API_VERSION[1:]}.schema.json"

@@ -33,7 +33,13 @@ from charter.formats.vocabulary import NULL_MARKERS
 from charter.project import Project
 from charter.scaffold.answers import answer, read_answers
 from charter.scaffold.contract import People, draft_contract, draft_notes
-from charter.scaffold.create import _check_contract, _contract_member, _schema_reference, new_model
+from charter.scaffold.create import (
+    _check_contract,
+    _contract_member,
+    _schema_reference,
+    new_model,
+    new_model_decision,
+)
 from charter.scaffold.errors import ScaffoldError
 from charter.scaffold.files import write, write_new, yaml_text
 from charter.scaffold.fixture import FOLDER as FIXTURES
@@ -339,7 +345,32 @@ def _remove_sample(project: Project, old: _Old, result: NewDataset, task: str) -
     if card.exists():
         card.unlink()
         result.removed.append(card)
+    _drop_decisions(project, model, result)
     result.written.append(new_model(Project.load(root), model, task))
+    result.written.insert(-1, new_model_decision(Project.load(root), model))
+
+
+def _drop_decisions(project: Project, model: str, result: NewDataset) -> None:
+    """Remove the sample's decision records (those naming its model) and the catalog's
+    `excluded:` candidates they decided: both were about the sample's data."""
+    gone = [d.path for d in project.decisions_for(model)]
+    for path in gone:
+        path.unlink()
+        result.removed.append(path)
+    path = project.path("features")
+    catalog = _load_round_trip(path)
+    excluded = catalog.get("excluded") if isinstance(catalog, dict) else None
+    if not isinstance(excluded, list) or not gone:
+        return
+    names = {p.name for p in gone}
+    kept = [e for e in excluded if not (isinstance(e, dict) and e.get("decision") in names)]
+    if len(kept) == len(excluded):
+        return
+    if kept:
+        catalog["excluded"] = kept
+    else:
+        del catalog["excluded"]
+    write(path, _dump(catalog), project.root)
 
 
 def _drop_features(project: Project, contract_ids: tuple[str, ...], result: NewDataset) -> list:

@@ -1,7 +1,8 @@
 """`charter new feature NAME --from CONTRACT.COLUMN`: catalog entry, function stub and test.
 
 The entry is a draft (no model uses it until someone sets `status: active`),
-wired to the contract column it reads: join keys from the contract's primary
+wired to the contract column it reads (its description and rationale are
+`TODO(feature-owner)` placeholders): join keys from the contract's primary
 key, dtype from the column's type, the owner from the project's answers. The
 function returns that column unchanged, so the feature works from the first
 commit and its owner changes what it computes.
@@ -113,6 +114,7 @@ def new_feature(
         "owner": _owner(project),
         "status": "draft",
         "description": f"TODO(feature-owner): what {name} means, with its unit.",
+        "rationale": f"TODO(feature-owner): why a model should read {name}.",
         "sources": [{"contract": contract_id, "property": column}],
         "transform": {"ref": f"{module_name}:{name}"},
     }

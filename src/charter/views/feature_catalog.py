@@ -1,8 +1,13 @@
-"""`docs/feature-catalog.md`: every feature, what it reads, how it is built, who owns it."""
+"""`docs/feature-catalog.md`: every feature, what it reads, how it is built, who owns it, why.
+
+Below the features, the candidates left out (`excluded:`), each with its reason
+and the decision record that decided it.
+"""
 
 from __future__ import annotations
 
-from charter.formats.catalog import Catalog, Feature
+from charter.formats.catalog import Catalog, Excluded, Feature
+from charter.formats.decision import FOLDER as DECISIONS
 from charter.views.markdown import cell, code, notice, page, table
 
 HEADERS = (
@@ -16,7 +21,9 @@ HEADERS = (
     "Anonymization",
     "Owner",
     "Description",
+    "Rationale",
 )
+EXCLUDED_HEADERS = ("Candidate", "Why it was left out", "Decision record")
 
 
 def render(catalog: Catalog | None, catalog_path: str) -> str:
@@ -28,7 +35,26 @@ def render(catalog: Catalog | None, catalog_path: str) -> str:
         return page(lines)
     lines += [f"{len(features)} features from {code(catalog_path)}.", ""]
     lines.extend(table(HEADERS, (feature_row(f) for f in features)))
+    excluded = sorted(catalog.excluded, key=lambda e: e.name) if catalog else []
+    if excluded:
+        lines += [
+            "",
+            "## Candidates left out",
+            "",
+            f"Features considered and not used, as {code(catalog_path)} lists them under "
+            f"`excluded:`; decision records are in {code(DECISIONS + '/')}.",
+            "",
+            *table(EXCLUDED_HEADERS, (excluded_row(e) for e in excluded)),
+        ]
     return page(lines)
+
+
+def excluded_row(excluded: Excluded) -> list[str]:
+    return [
+        code(excluded.name, in_table=True),
+        cell(excluded.reason or ""),
+        code(excluded.decision, in_table=True) if excluded.decision else "",
+    ]
 
 
 def sort_key(feature: Feature) -> tuple[str, int]:
@@ -50,4 +76,5 @@ def feature_row(feature: Feature) -> list[str]:
         cell(feature.anonymization or ""),
         cell(feature.owner or ""),
         cell(feature.description or ""),
+        cell(feature.rationale or ""),
     ]

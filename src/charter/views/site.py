@@ -74,6 +74,11 @@ class Site:
     def card_pages(self) -> dict[Path, str]:
         return _unique_uris("models", [(c.path, c.name) for c in self.project.cards])
 
+    @cached_property
+    def decision_pages(self) -> dict[Path, str]:
+        """Decision record file -> its page's uri (`decisions/0001-slug.md`)."""
+        return _unique_uris("decisions", [(d.path, d.path.stem) for d in self.project.decisions])
+
     def findings(self, stage: str) -> list[Finding]:
         """`charter check` at `stage`, with the project's own selection."""
         return self._findings[stage]
@@ -238,6 +243,12 @@ def model_pages(site: Site) -> Pages:
         relpath = site.rel(card.path)
         row = model_cards.card_row(relpath, card, relpath)
         facts = [[h, v] for h, v in zip(model_cards.HEADERS[1:-1], row[1:-1], strict=True)]
+        decided = [
+            f"[{cell(d.title)}]({site.link(uri, site.decision_pages[d.path])}) "
+            f"({cell(d.status or 'no status')})"
+            for d in site.project.decisions_for(card.name)
+        ]
+        facts.append(["Decisions", "; ".join(decided) or "none recorded"])
         lines = [
             f"# Model {cell(card.name)}",
             "",
@@ -251,6 +262,83 @@ def model_pages(site: Site) -> Pages:
         ]
         pages.append(SitePage(uri, card.name, page(lines)))
     return Pages(pages)
+
+
+DECISIONS_INDEX = "decisions/index.md"
+
+
+def decision_pages(site: Site) -> Pages:
+    """The decision records (MADR): a list with status and links, then one page per record."""
+    from charter.formats.decision import FOLDER  # noqa: PLC0415
+
+    decisions = site.project.decisions
+    lines = [
+        "# Decisions",
+        "",
+        f"Why the models and their features are what they are: the decision records in "
+        f"{code(FOLDER + '/')} (MADR), newest last. `uv run charter new decision TITLE "
+        "--model MODEL` starts one; a change to a card's model or features needs one.",
+        "",
+    ]
+    rows = [
+        [
+            f"[{cell(d.title)}]({site.link(DECISIONS_INDEX, site.decision_pages[d.path])})",
+            cell(d.status or ""),
+            cell(d.date or ""),
+            _decision_links(site, DECISIONS_INDEX, d),
+        ]
+        for d in decisions
+    ]
+    if rows:
+        lines += table(("Decision", "Status", "Date", "Explains"), rows)
+    else:
+        lines.append(f"No decision records yet: add them under {code(FOLDER + '/')}.")
+    pages = [SitePage(DECISIONS_INDEX, "All decisions", page(lines))]
+    for decision in decisions:
+        uri = site.decision_pages[decision.path]
+        relpath = site.rel(decision.path)
+        facts = [
+            ["Status", cell(decision.status or "")],
+            ["Date", cell(decision.date or "")],
+            ["Decision makers", cell(", ".join(decision.decision_makers))],
+            ["Explains", _decision_links(site, uri, decision)],
+        ]
+        body = [
+            f"# {cell(decision.title)}",
+            "",
+            *table(("Record field", "Value"), facts),
+            "",
+            f"The record below is {code(relpath)} as committed.",
+            "",
+            "---",
+            "",
+            inert_markdown(_without_title(decision.markdown.body)),
+        ]
+        pages.append(SitePage(uri, decision.path.stem, page(body)))
+    return Pages(pages)
+
+
+def _decision_links(site: Site, source: str, decision: Any) -> str:
+    """The models (linked to their pages), features and runs a record names."""
+    cards = {card.name: site.card_pages[card.path] for card in site.project.cards}
+    parts = [
+        f"model [{cell(name)}]({site.link(source, cards[name])})"
+        if name in cards
+        else f"model {code(name, in_table=True)}"
+        for name, _ in decision.models
+    ]
+    parts += [f"feature {code(key, in_table=True)}" for key, _ in decision.features]
+    parts += [f"run [{cell(run)}]({site.link(source, 'runs.md')})" for run, _ in decision.runs]
+    return ", ".join(parts)
+
+
+def _without_title(body: str) -> str:
+    """The record's body without its level-1 title: the page has its own."""
+    lines = body.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and re.match(r"# ", lines[first]):
+        del lines[first]
+    return "\n".join(lines)
 
 
 def glossary(site: Site) -> Pages:
@@ -363,8 +451,25 @@ def runs(site: Site) -> Pages:
     ]
     rows = [[str(n), *row] for n, row in enumerate(rows, 1)]
     lines += ["## Every run", "", *table(("#", "Run", "Commit", "Started", "Metrics"), rows)]
+    lines += _runs_decided(site)
     result.pages.append(SitePage("runs.md", "Runs", page(lines)))
     return result
+
+
+def _runs_decided(site: Site) -> list[str]:
+    """The decision records that cite runs, beside the runs they explain."""
+    rows = [
+        [
+            code(run, in_table=True),
+            f"[{cell(d.title)}]({site.link('runs.md', site.decision_pages[d.path])})",
+            cell(d.status or ""),
+        ]
+        for d in site.project.decisions
+        for run, _ in d.runs
+    ]
+    if not rows:
+        return []
+    return ["", "## Decisions these runs informed", "", *table(("Run", "Decision", "Status"), rows)]
 
 
 def committed(name: str, title: str) -> Callable[[Site], Pages]:
@@ -389,6 +494,7 @@ NAV: list[tuple[str, Callable[[Site], Pages]]] = [
     ("Model cards", committed("model-cards.md", "Model cards")),
     ("Models", model_pages),
     ("Runs", runs),
+    ("Decisions", decision_pages),
     ("Deployments", committed("deployments.md", "Deployments")),
     ("Glossary", glossary),
 ]
@@ -455,6 +561,7 @@ def _guide() -> list[list[str]]:
         ],
         ["[Model cards](model-cards.md)", "every model: owner, status, features, metrics"],
         ["[Runs](runs.md)", "the recorded runs and their metrics over time"],
+        ["[Decisions](decisions/index.md)", "why the models and their features were chosen"],
         ["[Glossary](glossary.md)", "what the project's words mean"],
     ]
 
