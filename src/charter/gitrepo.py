@@ -94,7 +94,7 @@ def file_at(root: Path, commit: str, path: str) -> bytes | None:
 
 def config_value(root: Path, key: str) -> str | None:
     """A git setting as this repository sees it (`user.name`, `remote.origin.url`), or None."""
-    result = _git(root, "config", "--get", key)
+    result = _git(root, "config", "--get", "--", key)
     value = result.stdout.decode("utf-8", "replace").strip()
     return value if result.returncode == 0 and value else None
 

@@ -5,10 +5,11 @@ the child may use, a field and a record longer than any row, a table of 5,000
 columns. The memory cap is the kernel's (RLIMIT_AS on the child), so polars'
 allocator aborting (`memory allocation of N bytes failed`) would show here.
 
-The cap holds for the default install (`charter[runtime]`, the fast tier). With
-the `spark` extra, `import pandera` also imports pandas and pyspark, which
-reserve about 270 MB more address space before any data is read, so this file
-is kept out of the Spark tier's `test_validation*.py` parity run.
+The cap holds with pandas and pyspark installed too (pandera imports them when
+they are there): `charter validate` limits glibc's malloc arenas first
+(charter.memory), which otherwise reserve 64 MB of address space per thread.
+This file measures the polars engine, so it stays out of the Spark tier's
+`test_validation*.py` parity run.
 """
 
 from __future__ import annotations

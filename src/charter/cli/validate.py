@@ -66,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     contract = contract_path(args)
     if contract is None:
         return EXIT_ERROR
+    from charter.memory import few_malloc_arenas  # noqa: PLC0415
+
+    few_malloc_arenas()  # before numpy's and polars' threads reserve their arenas
     try:  # polars and pandera take ~0.7 s to import; only this command needs them
         from charter.validation import ValidationSetupError, validate  # noqa: PLC0415
     except ImportError as error:
