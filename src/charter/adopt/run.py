@@ -41,9 +41,11 @@ PIPELINE_FILES = (
     *(f"src/*/{stage}.py" for stage in ("train", "evaluate", "pipeline", "predict")),
     "src/*/sample.csv",
     "governance/models/baseline/*",
+    "governance/decisions/0*",
 )
-"""The sample pipeline's files and its model's card: an adopted repository keeps its
-own code and pipeline (`charter new stage` adds DVC stages to it), so none is added."""
+"""The sample pipeline's files, its model's card and the decision record behind it: an
+adopted repository keeps its own code and pipeline (`charter new stage` adds DVC stages
+to it, `charter new model` a card and its record), so none is added."""
 CATALOG = "governance/features/catalog.yaml"
 MODELS_README = """# Model cards
 
