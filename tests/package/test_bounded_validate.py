@@ -250,3 +250,21 @@ def test_what_one_pass_cannot_prove_is_left_to_pandera(tmp_path: Path) -> None:
         ("low", "minimum 0", 1),
         ("text", "type string", 3),
     ]
+
+
+@pytest.mark.parametrize("piece", [None, 64], ids=["one piece", "64-byte pieces"])
+def test_short_rows_read_as_nulls_wherever_a_piece_ends(tmp_path: Path, monkeypatch, piece):
+    """A truncated CSV's last record, without its newline, and any short row are padded with
+    nulls and reported as findings, as one whole read reports them, never a reader error."""
+    from charter.validation import scan, validate  # noqa: PLC0415
+
+    if piece is not None:
+        monkeypatch.setattr(scan, "_PIECE", piece)
+    rows = "".join(f"{i},patient-{i:03d},{i % 40}.5,2024-01-0{1 + i % 9}\n" for i in range(20))
+    data = tmp_path / "visits.csv"
+    data.write_text("id,name,score,visit\n" + rows + "20,patient-020\n21,patient-021,")
+    required = [{**p, "required": True} if p["name"] == "visit" else p for p in VISITS]
+    report = validate(data, contract(tmp_path / "visits.odcs.yaml", required))
+    assert report.rows == 22
+    found = {(f.column, f.check, f.count) for f in report.failures}
+    assert found == {("visit", "required (no nulls)", 2)}, report.format()

@@ -148,22 +148,22 @@ def _text_parquet(paths: list[Path], kind: str, separator: str) -> Iterator[OneS
     with tempfile.TemporaryDirectory(prefix="charter-validate-") as folder:
         parts = 0
         for path in paths:
-            schema: pl.Schema | None = None
+            header = b""
             for piece in _pieces(path, kind):
-                frame = read_with(
-                    path, kind, lambda piece=piece, schema=schema: _parse(piece, separator, schema)
-                )
-                schema = frame.schema
+                if not header:  # the first piece starts with the header record
+                    header = piece[: _first_record_end(piece, 0, inside=False) + 1] or piece
+                    text = piece
+                else:  # later pieces read as the first does: short rows padded, not an error
+                    text = header + piece
+                frame = read_with(path, kind, lambda text=text: _parse(text, separator))
                 frame.write_parquet(Path(folder) / f"{parts:08d}.parquet")
                 parts += 1
         yield once(read_with(paths[0], kind, lambda: _scan_parts(folder)))
 
 
-def _parse(piece: bytes, separator: str, schema: pl.Schema | None) -> pl.DataFrame:
-    """One piece as text columns: the first has the header, the others the first's schema."""
-    if schema is None:
-        return pl.read_csv(piece, separator=separator, infer_schema=False)
-    return pl.read_csv(piece, separator=separator, has_header=False, schema=schema)
+def _parse(piece: bytes, separator: str) -> pl.DataFrame:
+    """One piece, led by the file's header record, as text columns."""
+    return pl.read_csv(piece, separator=separator, infer_schema=False)
 
 
 def _scan_parts(folder: str) -> pl.LazyFrame:
