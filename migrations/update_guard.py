@@ -417,7 +417,10 @@ def after(template: str, answers_file: str) -> int:  # noqa: PLR0915 - one repor
             )
 
     kept_deleted = []
+    moved = {old_rel for old_rel, _ in record.get("renames", [])}  # by a rename migration
     for rel in record["missing"]:
+        if rel in moved:
+            continue
         target = renamed_to(rel, old, new) if new and rel in old and rel not in new else None
         if target and not Path(rel).exists() and keep_deleted(target):
             kept_deleted.append(
