@@ -166,6 +166,7 @@ def feature_entry(index: int) -> str:
               owner: "@model-owner"
               status: active
               description: Feature {index}.
+              rationale: Feature {index} carries its source column's signal.
               sources:
                 - contract: dataset_{contract:03d}
                   property: m{prop:03d}
@@ -205,6 +206,20 @@ def card_text(index: int) -> str:
     )
 
 
+def decision_text(index: int) -> str:
+    """The decision record behind card `index` (DEC005): its model and exactly its features."""
+    features = "\n".join(f"  - f{(index * 40 + k) % FEATURES:04d}@1" for k in range(40))
+    sections = "\n\n".join(
+        f"## {title}\n\nText."
+        for title in ("Context and Problem Statement", "Considered Options", "Decision Outcome")
+    )
+    return (
+        f'---\nstatus: accepted\ndate: 2026-12-07\ndecision-makers:\n  - "@model-owner"\n'
+        f"models: [model_{index:02d}]\nfeatures:\n{features}\nruns: []\n---\n\n"
+        f"# Choose model {index}\n\n{sections}\n\n### Consequences\n\n* Good.\n"
+    )
+
+
 def build_large_project(root: Path) -> Path:
     (root / "governance/contracts").mkdir(parents=True)
     (root / "governance/features").mkdir(parents=True)
@@ -222,6 +237,9 @@ def build_large_project(root: Path) -> Path:
         card = root / f"governance/models/model_{i:02d}/card.md"
         card.parent.mkdir(parents=True)
         card.write_text(card_text(i))
+        record = root / f"governance/decisions/{i + 1:04d}-choose-model-{i:02d}.md"
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(decision_text(i))
     return root
 
 

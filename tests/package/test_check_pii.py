@@ -148,12 +148,12 @@ def test_transform_reading_undeclared_pii_column_fails(tmp_path: Path) -> None:
     )
     assert _hits(project, "FEA009") == [
         (
-            13,
+            14,
             "age_band@1: transform clinic.features:age_band reads column 'email' (personal "
             "data: direct-identifier) on line 8 but does not declare it in `sources`",
         ),
         (
-            13,
+            14,
             "age_band@1: transform clinic.features:age_band reads column 'weight' on line 8 "
             "but does not declare it in `sources`",
         ),

@@ -115,10 +115,13 @@ def _postgres_bin() -> Path:
 def postgres() -> Iterator[str]:
     """A PostgreSQL cluster in a temporary folder, as a non-root user; its database URI."""
     bin_dir = _postgres_bin()
-    folder = Path(tempfile.mkdtemp(prefix="charter-pg-"))
+    # As root the cluster runs as `nobody`, who must reach its folder: not under a private
+    # TMPDIR (.ci/newcomer's is 0700), so directly under /tmp (1777).
+    as_root = os.geteuid() == 0
+    folder = Path(tempfile.mkdtemp(prefix="charter-pg-", dir="/tmp" if as_root else None))
     data, log = folder / "data", folder / "postgres.log"
     prefix: list[str] = []
-    if os.geteuid() == 0:  # postgres refuses to run as root
+    if as_root:  # postgres refuses to run as root
         user = pwd.getpwnam("nobody")
         os.chown(folder, user.pw_uid, user.pw_gid)
         prefix = [shutil.which("runuser") or "runuser", "-u", "nobody", "--"]
