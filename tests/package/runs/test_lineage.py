@@ -400,12 +400,13 @@ def test_in_ci_the_runner_is_the_job(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("GITHUB_JOB", "pipeline")
     monkeypatch.setenv("GITHUB_REPOSITORY", "clinic/progression")
     monkeypatch.setenv("GITHUB_RUN_ID", "42")
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://forge.example")  # no host is contacted
     assert lineage.runner_facet(tmp_path) == {
         "kind": "ci",
         "ci": "github-actions",
         "user": "ada",
         "job": "pipeline",
-        "url": "https://github.com/clinic/progression/actions/runs/42",
+        "url": "https://forge.example/clinic/progression/actions/runs/42",
     }
     monkeypatch.delenv("GITHUB_ACTIONS")
     monkeypatch.setenv("GITLAB_CI", "true")
